@@ -1,0 +1,140 @@
+/**
+ * The client side of Loom, shared by the engine (in the owner process) and by remote clients:
+ * start runs, find them, and act on them through handles.
+ *
+ * @module
+ */
+
+import type { SerializedError } from "./errors.ts";
+import type { WorkflowStatus } from "./core/events.ts";
+import type { JsonValue } from "./json.ts";
+
+/** Options of `start()`. */
+export interface StartOptions {
+  /** The run's id; a random one when omitted. Starting an id that exists returns its handle. */
+  workflowId?: string;
+  /** Version to run, when starting by name. @default the newest registered version */
+  version?: string;
+  /** What to do when the id exists. @default "return" */
+  ifExists?: "return" | "fail";
+}
+
+/** Options of {@linkcode WorkflowHandle.result}. */
+export interface ResultOptions {
+  /** Wait for the run to end. With `false`, a running workflow gives `WorkflowStillRunningError`. @default true */
+  wait?: boolean;
+  /** Stops waiting. */
+  signal?: AbortSignal;
+}
+
+/** What is known of a run. */
+export interface WorkflowInfo {
+  /** The run's id. */
+  workflowId: string;
+  /** Workflow name. */
+  name: string;
+  /** Definition version the run uses. */
+  version: string;
+  /** Description of the definition. */
+  description: string;
+  /** Module of the definition, when known. */
+  module: string;
+  /** Status. */
+  status: WorkflowStatus;
+  /** The input. */
+  input: JsonValue;
+  /** Start time (ms since the epoch). */
+  createdAt: number;
+  /** Time of the last transition (ms since the epoch). */
+  updatedAt: number;
+  /** End time, once finished. */
+  completedAt?: number;
+  /** The error, when the run failed. */
+  error?: SerializedError;
+  /** Number of events in the history. */
+  eventCount: number;
+}
+
+/** A run in a list. */
+export interface WorkflowSummary {
+  /** The run's id. */
+  workflowId: string;
+  /** Workflow name. */
+  name: string;
+  /** Version. */
+  version: string;
+  /** Status. */
+  status: WorkflowStatus;
+  /** Start time (ms). */
+  createdAt: number;
+  /** Time of the last transition (ms). */
+  updatedAt: number;
+}
+
+/** Filters and paging of `list()`. */
+export interface ListOptions {
+  /** Only runs with this status. */
+  status?: WorkflowStatus;
+  /** Only runs of this workflow name. */
+  workflow?: string;
+  /** Page size. @default 50 */
+  limit?: number;
+  /** Cursor from the previous page. */
+  cursor?: string;
+}
+
+/** A page of runs, newest first. */
+export interface ListPage {
+  /** The runs. */
+  items: WorkflowSummary[];
+  /** Pass to the next `list()` for the next page; absent on the last page. */
+  cursor?: string;
+}
+
+/** A handle on one run. */
+export interface WorkflowHandle<S = Record<string, JsonValue>> {
+  /** The run's id. */
+  readonly workflowId: string;
+  /** @returns The run's status. @throws {WorkflowNotFoundError} */
+  status(): Promise<WorkflowStatus>;
+  /**
+   * Waits for the run to end and returns its final state.
+   *
+   * @throws {ActivityFailedError} When an activity's failure was not caught.
+   * @throws {WorkflowCancelledError} When the run was cancelled.
+   * @throws {WorkflowExecutionError} For any other failure (the error is its `cause`).
+   * @throws {WorkflowStillRunningError} With `{ wait: false }` while the run is running.
+   */
+  result(options?: ResultOptions): Promise<S>;
+  /**
+   * Sends a signal; a run that is not waiting for it yet keeps it until it does.
+   *
+   * @throws {WorkflowNotRunningError} When the run has ended.
+   */
+  signal(name: string, data?: JsonValue): Promise<void>;
+  /**
+   * Asks the run to stop: its pending durable call throws `WorkflowCancelledError`.
+   *
+   * @throws {WorkflowNotRunningError} When the run completed or failed.
+   */
+  cancel(reason?: string): Promise<void>;
+  /** @returns What is known of the run. @throws {WorkflowNotFoundError} */
+  info(): Promise<WorkflowInfo>;
+}
+
+/** Anything that identifies a workflow definition for `start()`: a class, a definition or a name. */
+export type WorkflowRef = string | { readonly name: string } | (abstract new () => object);
+
+/** Starts runs and finds them: the engine, and remote clients. */
+export interface WorkflowClient {
+  /** Starts a run (or returns the existing one with the same id). */
+  start<S = Record<string, JsonValue>>(
+    workflow: WorkflowRef,
+    input: unknown,
+    options?: StartOptions,
+  ): Promise<WorkflowHandle<S>>;
+  /** A handle on a run by id (not checked until used). */
+  getHandle<S = Record<string, JsonValue>>(workflowId: string): WorkflowHandle<S>;
+  /** Lists runs, newest first. */
+  list(options?: ListOptions): Promise<ListPage>;
+}

@@ -1,0 +1,193 @@
+/**
+ * The event catalogue: what a workflow's history is made of. The reference's fourteen types keep
+ * their names and payload fields; Loom adds `ACTIVITY_RETRYING`, `ACTIVITY_CANCELLED`,
+ * `TIMER_CANCELLED`, `SIGNAL_WAITING` and `CANCEL_REQUESTED`. `seq` numbers a workflow's durable
+ * calls in the order its code makes them; replay matches calls to history by it.
+ *
+ * @module
+ */
+
+import type { SerializedError } from "../errors.ts";
+import type { JsonObject, JsonValue } from "../json.ts";
+
+/** Every event type. */
+export const EventType = {
+  WorkflowStarted: "WORKFLOW_STARTED",
+  StepStart: "STEP_START",
+  StepEnd: "STEP_END",
+  StateSet: "STATE_SET",
+  StateUpdate: "STATE_UPDATE",
+  ActivityScheduled: "ACTIVITY_SCHEDULED",
+  ActivityCompleted: "ACTIVITY_COMPLETED",
+  ActivityFailed: "ACTIVITY_FAILED",
+  ActivityRetrying: "ACTIVITY_RETRYING",
+  ActivityCancelled: "ACTIVITY_CANCELLED",
+  TimerScheduled: "TIMER_SCHEDULED",
+  TimerFired: "TIMER_FIRED",
+  TimerCancelled: "TIMER_CANCELLED",
+  SignalWaiting: "SIGNAL_WAITING",
+  SignalReceived: "SIGNAL_RECEIVED",
+  CancelRequested: "CANCEL_REQUESTED",
+  WorkflowCompleted: "WORKFLOW_COMPLETED",
+  WorkflowFailed: "WORKFLOW_FAILED",
+  WorkflowCancelled: "WORKFLOW_CANCELLED",
+} as const;
+
+/** A value of {@linkcode EventType}. */
+export type EventType = typeof EventType[keyof typeof EventType];
+
+/** Workflow statuses, as the reference spells them. */
+export const WorkflowStatus = {
+  Running: "RUNNING",
+  Completed: "COMPLETED",
+  Failed: "FAILED",
+  Cancelled: "CANCELLED",
+} as const;
+
+/** A value of {@linkcode WorkflowStatus}. */
+export type WorkflowStatus = typeof WorkflowStatus[keyof typeof WorkflowStatus];
+
+/** Payload of each event type. Timestamps are ISO 8601 UTC strings, as in the reference. */
+export interface EventPayloads {
+  WORKFLOW_STARTED: { input: JsonValue; workflow_name: string; version: string };
+  STEP_START: { step_name: string; step_fn: string; started_at: string };
+  STEP_END: { step_name: string; completed_at: string };
+  STATE_SET: { key: string; value: JsonValue };
+  STATE_UPDATE: { state: JsonObject };
+  ACTIVITY_SCHEDULED: {
+    seq: number;
+    name: string;
+    description: string;
+    retry_count: number;
+    timeout_seconds: number;
+    func: string;
+    module: string;
+    args: JsonValue[];
+  };
+  ACTIVITY_COMPLETED: { seq: number; name: string; result: JsonValue; attempt: number };
+  ACTIVITY_FAILED: {
+    seq: number;
+    name: string;
+    error: string;
+    error_detail: SerializedError;
+    attempts: number;
+  };
+  ACTIVITY_RETRYING: {
+    seq: number;
+    name: string;
+    attempt: number;
+    error: string;
+    next_attempt_at: string;
+    next_attempt_at_ms: number;
+  };
+  ACTIVITY_CANCELLED: { seq: number; name: string; reason: string };
+  TIMER_SCHEDULED: {
+    seq: number;
+    timer_id: string;
+    fire_at: string;
+    fire_at_ms: number;
+    purpose: "sleep" | "signal_timeout";
+    signal?: string;
+  };
+  TIMER_FIRED: { seq: number; timer_id: string };
+  TIMER_CANCELLED: { seq: number; timer_id: string };
+  SIGNAL_WAITING: { seq: number; name: string; timeout_ms?: number };
+  SIGNAL_RECEIVED: { name: string; payload: JsonValue; sent_at: string };
+  CANCEL_REQUESTED: { reason: string; requested_at: string };
+  WORKFLOW_COMPLETED: { completed_at: string };
+  WORKFLOW_FAILED: {
+    error: string;
+    error_detail: SerializedError;
+    failed_at: string;
+    step?: string;
+  };
+  WORKFLOW_CANCELLED: { reason: string; canceled_at: string };
+}
+
+/** One event: its type and the payload that type carries. */
+export type WorkflowEvent = {
+  [T in EventType]: { type: T; payload: EventPayloads[T] };
+}[EventType];
+
+/** The event of one type. */
+export type EventOf<T extends EventType> = Extract<WorkflowEvent, { type: T }>;
+
+/** Events that come from outside the workflow code and are delivered to it (resolutions). */
+export const INBOUND_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  EventType.WorkflowStarted,
+  EventType.ActivityCompleted,
+  EventType.ActivityFailed,
+  EventType.TimerFired,
+  EventType.SignalReceived,
+  EventType.CancelRequested,
+]);
+
+/** Terminal event types. */
+export const TERMINAL_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  EventType.WorkflowCompleted,
+  EventType.WorkflowFailed,
+  EventType.WorkflowCancelled,
+]);
+
+/**
+ * Tells whether an event is delivered to workflow code (a resolution) rather than made by it.
+ *
+ * @param event An event.
+ * @returns `true` for resolutions.
+ */
+export function isInbound(event: WorkflowEvent): boolean {
+  return INBOUND_TYPES.has(event.type);
+}
+
+/**
+ * Describes an event by what identifies it in replay, for error messages.
+ *
+ * @param event An event.
+ * @returns E.g. `ACTIVITY_SCHEDULED "charge" (seq 2)`.
+ */
+export function describeEvent(event: WorkflowEvent): string {
+  switch (event.type) {
+    case EventType.StepStart:
+    case EventType.StepEnd:
+      return `${event.type} "${event.payload.step_name}"`;
+    case EventType.StateSet:
+      return `${event.type} "${event.payload.key}"`;
+    case EventType.ActivityScheduled:
+    case EventType.SignalWaiting:
+      return `${event.type} "${event.payload.name}" (seq ${event.payload.seq})`;
+    case EventType.TimerScheduled:
+    case EventType.TimerCancelled:
+    case EventType.ActivityCancelled:
+      return `${event.type} (seq ${event.payload.seq})`;
+    default:
+      return event.type;
+  }
+}
+
+/**
+ * Tells whether the code made the same call as history recorded: same type and same identity
+ * (step name, state key, activity name, signal name, seq). Values are not compared.
+ *
+ * @param recorded Event from history.
+ * @param made Event the code made while replaying.
+ * @returns `true` when they match.
+ */
+export function sameCall(recorded: WorkflowEvent, made: WorkflowEvent): boolean {
+  if (recorded.type !== made.type) return false;
+  const a = recorded.payload as unknown as Record<string, unknown>;
+  const b = made.payload as unknown as Record<string, unknown>;
+  for (const field of ["step_name", "key", "name", "seq", "purpose"]) {
+    if (a[field] !== b[field]) return false;
+  }
+  return true;
+}
+
+/**
+ * Formats a time in milliseconds as the reference's timestamps (ISO 8601, UTC).
+ *
+ * @param ms Milliseconds since the epoch.
+ * @returns ISO 8601 string.
+ */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}

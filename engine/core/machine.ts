@@ -1,0 +1,610 @@
+/**
+ * The workflow state machine: runs a workflow's steps against a context whose durable calls turn
+ * into events. Inbound events (resolutions) go in, outbound events (commands) come out; no store,
+ * no clock, no I/O. Suspension is a promise that does not resolve in this activation, so user
+ * `try/catch` cannot break it.
+ *
+ * @module
+ */
+
+import { type Duration, toMilliseconds } from "../duration.ts";
+import {
+  ActivityFailedError,
+  deserializeError,
+  InvalidArgumentError,
+  type SerializedError,
+  serializeError,
+  SignalTimeoutError,
+  WorkflowCancelledError,
+  WorkflowStuckError,
+} from "../errors.ts";
+import { cloneJson, type JsonObject, type JsonValue, toJson } from "../json.ts";
+import type { LogLevel, WorkflowContext, WorkflowLogger, WorkflowState } from "./context.ts";
+import { activityDefinitionOf, type WorkflowDefinition } from "./definitions.ts";
+import {
+  EventType,
+  type EventType as EventTypeName,
+  isoTime,
+  type WorkflowEvent,
+  WorkflowStatus,
+} from "./events.ts";
+import { hashSeed, seededRandom, uuidFrom } from "./random.ts";
+
+/** One activation: the resolutions delivered to the code at one moment. */
+export interface Activation {
+  /** The moment of the activation; `ctx.now()` returns it. */
+  time: number;
+  /** Resolutions, in order. */
+  inbound: WorkflowEvent[];
+  /** `true` while re-running recorded history (the logger is silent). */
+  replaying?: boolean;
+}
+
+/** A log entry made by workflow code. */
+export interface LogLine {
+  /** Level. */
+  level: LogLevel;
+  /** Text. */
+  message: string;
+  /** Time of the activation that logged it. */
+  time: number;
+  /** Step that was running. */
+  step?: string;
+}
+
+/** What one activation produced. */
+export interface ActivationOutput {
+  /** The resolutions the workflow accepted (others were moot: cancelled or unknown). */
+  inbound: WorkflowEvent[];
+  /** The events the code made. */
+  outbound: WorkflowEvent[];
+  /** Step that made each outbound event. */
+  outboundSteps: (string | undefined)[];
+  /** Log entries (none while replaying). */
+  logs: LogLine[];
+  /** Status after the activation. */
+  status: WorkflowStatus;
+  /** The final state, once the run has ended. */
+  state?: JsonObject;
+  /** The error, when the run failed. */
+  error?: SerializedError;
+}
+
+/** Identity and code of a run. */
+export interface MachineOptions {
+  /** The run's id. */
+  workflowId: string;
+  /** The definition it runs. */
+  definition: WorkflowDefinition;
+  /** The run's input. */
+  input: JsonValue;
+}
+
+type Settle = {
+  resolve: (value: JsonValue | undefined) => void;
+  reject: (error: Error) => void;
+};
+type Pending =
+  & Settle
+  & (
+    | { kind: "activity"; name: string }
+    | { kind: "timer" }
+    | { kind: "signal"; name: string; timer: boolean; timeoutMs: number }
+  );
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+const never = <T>(): Promise<T> => new Promise<T>(() => {});
+
+/** Runs one workflow's code; see the module doc. */
+export class WorkflowMachine {
+  readonly #id: string;
+  readonly #def: WorkflowDefinition;
+  readonly #input: JsonValue;
+  readonly #random: () => number;
+  readonly #pending = new Map<number, Pending>();
+  readonly #waiters = new Map<string, number[]>();
+  readonly #buffer = new Map<string, JsonValue[]>();
+  #seq = 0;
+  #state: JsonObject = {};
+  #batch: JsonObject | undefined;
+  #batchChanged = false;
+  #out: WorkflowEvent[] = [];
+  #outSteps: (string | undefined)[] = [];
+  #accepted: WorkflowEvent[] = [];
+  #logs: LogLine[] = [];
+  #status: WorkflowStatus = WorkflowStatus.Running;
+  #error: SerializedError | undefined;
+  #started = false;
+  #activating = false;
+  #replaying = false;
+  #time = 0;
+  #step: string | undefined;
+  #cancelReason: string | undefined;
+  #cancelNext = false;
+  #violation: Error | undefined;
+  /** The context handed to the steps. */
+  readonly context: WorkflowContext<never, Record<string, never>>;
+
+  /** @param options The run's identity and definition. */
+  constructor(options: MachineOptions) {
+    this.#id = options.workflowId;
+    this.#def = options.definition;
+    this.#input = deepFreeze(cloneJson(options.input));
+    this.#random = seededRandom(hashSeed(options.workflowId));
+    this.context = this.#makeContext() as WorkflowContext<never, Record<string, never>>;
+  }
+
+  /** Current status. */
+  get status(): WorkflowStatus {
+    return this.#status;
+  }
+
+  /** Step that is running, if any. */
+  get step(): string | undefined {
+    return this.#step;
+  }
+
+  /** Number of durable calls waiting for a resolution. */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  /**
+   * Delivers an activation's resolutions. The code then runs in microtasks; call
+   * {@linkcode WorkflowMachine.collect} after a macrotask boundary.
+   *
+   * @param activation Time and resolutions.
+   */
+  deliver(activation: Activation): void {
+    this.#time = activation.time;
+    this.#replaying = activation.replaying ?? false;
+    this.#activating = true;
+    for (const event of activation.inbound) {
+      if (this.#apply(event)) this.#accepted.push(event);
+    }
+  }
+
+  /**
+   * Ends the activation: returns what the code made, and fails a run that is neither finished nor
+   * waiting on a durable call (it awaited something else).
+   *
+   * @returns The activation's output.
+   */
+  collect(): ActivationOutput {
+    if (this.#status === WorkflowStatus.Running && this.#started) {
+      if (this.#violation !== undefined) {
+        this.#fail(this.#violation);
+      } else if (this.#pending.size === 0) {
+        this.#fail(
+          new WorkflowStuckError(
+            `Workflow "${this.#def.name}" (id "${this.#id}") is stuck in step "${
+              this.#step ?? "?"
+            }": it awaited something that is not a durable call (such as fetch() or setTimeout()), so it can never resume; do I/O in an activity and wait with ctx.sleep()`,
+          ),
+        );
+      }
+    }
+    this.#activating = false;
+    const output: ActivationOutput = {
+      inbound: this.#accepted,
+      outbound: this.#out,
+      outboundSteps: this.#outSteps,
+      logs: this.#logs,
+      status: this.#status,
+    };
+    if (this.#status !== WorkflowStatus.Running) output.state = cloneJson(this.#state);
+    if (this.#error !== undefined) output.error = this.#error;
+    this.#accepted = [];
+    this.#out = [];
+    this.#outSteps = [];
+    this.#logs = [];
+    return output;
+  }
+
+  // ---- resolutions ----
+
+  #apply(event: WorkflowEvent): boolean {
+    if (this.#status !== WorkflowStatus.Running) return false;
+    switch (event.type) {
+      case EventType.WorkflowStarted:
+        if (this.#started) return false;
+        this.#started = true;
+        void this.#run();
+        return true;
+      case EventType.ActivityCompleted: {
+        const op = this.#take(event.payload.seq, "activity");
+        op?.resolve(cloneJson(event.payload.result));
+        return op !== undefined;
+      }
+      case EventType.ActivityFailed: {
+        const op = this.#take(event.payload.seq, "activity");
+        if (op === undefined) return false;
+        const cause = deserializeError(event.payload.error_detail);
+        op.reject(new ActivityFailedError(event.payload.name, event.payload.error, { cause }));
+        return true;
+      }
+      case EventType.TimerFired:
+        return this.#fireTimer(event.payload.seq);
+      case EventType.SignalReceived:
+        this.#receiveSignal(event.payload.name, event.payload.payload);
+        return true;
+      case EventType.CancelRequested:
+        if (this.#cancelReason !== undefined) return false;
+        this.#cancelReason = event.payload.reason;
+        this.#cancelAll(new WorkflowCancelledError(event.payload.reason), event.payload.reason);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  #take(seq: number, kind: Pending["kind"]): Pending | undefined {
+    const op = this.#pending.get(seq);
+    if (op === undefined || op.kind !== kind) return undefined;
+    this.#pending.delete(seq);
+    return op;
+  }
+
+  #fireTimer(seq: number): boolean {
+    const op = this.#pending.get(seq);
+    if (op === undefined) return false;
+    if (op.kind === "timer") {
+      this.#pending.delete(seq);
+      op.resolve(undefined);
+      return true;
+    }
+    if (op.kind === "signal" && op.timer) {
+      this.#pending.delete(seq);
+      const queue = this.#waiters.get(op.name) ?? [];
+      const at = queue.indexOf(seq);
+      if (at >= 0) queue.splice(at, 1);
+      op.reject(new SignalTimeoutError(op.name, op.timeoutMs));
+      return true;
+    }
+    return false;
+  }
+
+  #receiveSignal(name: string, data: JsonValue): void {
+    const queue = this.#waiters.get(name);
+    const seq = queue?.shift();
+    const op = seq === undefined ? undefined : this.#pending.get(seq);
+    if (seq === undefined || op === undefined || op.kind !== "signal") {
+      const buffered = this.#buffer.get(name) ?? [];
+      buffered.push(data);
+      this.#buffer.set(name, buffered);
+      return;
+    }
+    this.#pending.delete(seq);
+    if (op.timer) this.#emit(EventType.TimerCancelled, { seq, timer_id: this.#timerId(seq) });
+    op.resolve(cloneJson(data));
+  }
+
+  #cancelAll(error: Error | undefined, reason: string): void {
+    if (this.#pending.size === 0 && error !== undefined) this.#cancelNext = true;
+    const ops = [...this.#pending].sort((a, b) => a[0] - b[0]);
+    this.#pending.clear();
+    this.#waiters.clear();
+    for (const [seq, op] of ops) {
+      if (op.kind === "activity") {
+        this.#emit(EventType.ActivityCancelled, { seq, name: op.name, reason });
+      } else if (op.kind === "timer" || op.timer) {
+        this.#emit(EventType.TimerCancelled, { seq, timer_id: this.#timerId(seq) });
+      }
+      if (error !== undefined) op.reject(error);
+    }
+  }
+
+  // ---- the run ----
+
+  async #run(): Promise<void> {
+    const self = this.#def.create();
+    try {
+      for (const step of this.#def.steps) {
+        this.#step = step.name;
+        this.#emit(EventType.StepStart, {
+          step_name: step.name,
+          step_fn: step.fn,
+          started_at: isoTime(this.#time),
+        });
+        await step.run(self, this.context as never);
+        if (this.#status !== WorkflowStatus.Running) return;
+        this.#emit(EventType.StepEnd, { step_name: step.name, completed_at: isoTime(this.#time) });
+      }
+      if (this.#status !== WorkflowStatus.Running) return;
+      this.#end(WorkflowStatus.Completed);
+    } catch (e) {
+      if (this.#status !== WorkflowStatus.Running) return;
+      if (e instanceof WorkflowCancelledError && this.#cancelReason !== undefined) {
+        this.#end(WorkflowStatus.Cancelled);
+      } else {
+        this.#fail(e);
+      }
+    }
+  }
+
+  #fail(error: unknown): void {
+    this.#error = serializeError(error);
+    this.#end(WorkflowStatus.Failed);
+  }
+
+  #end(status: WorkflowStatus): void {
+    if (!this.#activating) {
+      this.#outside(`to finish as ${status}`);
+      return;
+    }
+    this.#cancelAll(undefined, `workflow ${status.toLowerCase()}`);
+    const at = isoTime(this.#time);
+    if (status === WorkflowStatus.Completed) {
+      this.#emit(EventType.WorkflowCompleted, { completed_at: at });
+    } else if (status === WorkflowStatus.Cancelled) {
+      this.#emit(EventType.WorkflowCancelled, {
+        reason: this.#cancelReason ?? "cancelled",
+        canceled_at: at,
+      });
+    } else {
+      const error = this.#error as SerializedError;
+      const payload: {
+        error: string;
+        error_detail: SerializedError;
+        failed_at: string;
+        step?: string;
+      } = { error: error.message, error_detail: error, failed_at: at };
+      if (this.#step !== undefined) payload.step = this.#step;
+      this.#emit(EventType.WorkflowFailed, payload);
+    }
+    this.#status = status;
+  }
+
+  #emit<T extends EventTypeName>(
+    type: T,
+    payload: Extract<WorkflowEvent, { type: T }>["payload"],
+  ): void {
+    if (!this.#activating) {
+      this.#outside(`to record ${type}`);
+      return;
+    }
+    this.#out.push({ type, payload } as WorkflowEvent);
+    this.#outSteps.push(this.#step);
+  }
+
+  /** Notes that the code moved on outside an activation; the next activation fails the run. */
+  #outside(what: string): void {
+    this.#violation ??= new WorkflowStuckError(
+      `Workflow "${this.#def.name}" (id "${this.#id}") went on ${what} in step "${
+        this.#step ?? "?"
+      }" after awaiting something that is not a durable call (such as fetch() or setTimeout()); do I/O in an activity and wait with ctx.sleep()`,
+    );
+  }
+
+  #timerId(seq: number): string {
+    return `${this.#id}:${seq}`;
+  }
+
+  /**
+   * Starts a durable call: checks that the run can make one now, and gives it a seq.
+   * Returns a promise instead when the call must not start (run over, or cancelled).
+   */
+  #begin(what: string): number | Promise<never> {
+    if (this.#status !== WorkflowStatus.Running) return never();
+    if (!this.#activating) {
+      this.#outside(`to call ${what}`);
+      return never();
+    }
+    if (this.#cancelNext) {
+      this.#cancelNext = false;
+      return Promise.reject(new WorkflowCancelledError(this.#cancelReason ?? "cancelled"));
+    }
+    return ++this.#seq;
+  }
+
+  #wait<T>(
+    seq: number,
+    op: { kind: "activity"; name: string } | { kind: "timer" } | {
+      kind: "signal";
+      name: string;
+      timer: boolean;
+      timeoutMs: number;
+    },
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(seq, { ...op, resolve: resolve as Settle["resolve"], reject });
+    });
+  }
+
+  // ---- context ----
+
+  #makeContext(): WorkflowContext<JsonValue, Record<string, JsonValue>> {
+    const log = (level: LogLevel) => (message: string) => {
+      if (this.#replaying || !this.#activating) return;
+      const line: LogLine = { level, message: String(message), time: this.#time };
+      if (this.#step !== undefined) line.step = this.#step;
+      this.#logs.push(line);
+    };
+    const logger: WorkflowLogger = {
+      debug: log("DEBUG"),
+      info: log("INFO"),
+      warning: log("WARNING"),
+      warn: log("WARNING"),
+      error: log("ERROR"),
+    };
+    const ctx = {
+      workflowId: this.#id,
+      workflowName: this.#def.name,
+      state: this.#makeState(),
+      logger,
+      activity: (fn: unknown, ...args: unknown[]) => this.#activity(fn, args),
+      sleep: (duration: Duration) => this.#sleep(toMilliseconds(duration, "sleep duration")),
+      sleepUntil: (when: Date | number | string) => {
+        const at = when instanceof Date ? when.getTime() : new Date(when).getTime();
+        if (!Number.isFinite(at)) {
+          throw new InvalidArgumentError(`Invalid sleepUntil time: ${String(when)}`);
+        }
+        return this.#sleep(Math.max(0, at - this.#time));
+      },
+      waitForSignal: (name: string, options?: { timeout?: Duration }) =>
+        this.#waitForSignal(name, options?.timeout),
+      now: () => new Date(this.#time),
+      random: () => this.#random(),
+      uuid: () => uuidFrom(this.#random),
+    };
+    Object.defineProperties(ctx, {
+      input: { get: () => this.#input, enumerable: true },
+      isReplaying: { get: () => this.#replaying, enumerable: true },
+    });
+    return ctx as unknown as WorkflowContext<JsonValue, Record<string, JsonValue>>;
+  }
+
+  #activity<R>(fn: unknown, args: unknown[]): Promise<R> {
+    const def = activityDefinitionOf(fn);
+    if (def === undefined) {
+      const name = typeof fn === "function" ? fn.name || "anonymous" : String(fn);
+      throw new InvalidArgumentError(
+        `Cannot call "${name}" as an activity: it was not defined with activity()`,
+      );
+    }
+    const payload = toJson(args, `${def.name}.args`) as JsonValue[];
+    const seq = this.#begin(`activity "${def.name}"`);
+    if (typeof seq !== "number") return seq;
+    this.#emit(EventType.ActivityScheduled, {
+      seq,
+      name: def.name,
+      description: def.description,
+      retry_count: def.retryCount,
+      timeout_seconds: def.timeoutSeconds,
+      func: def.func,
+      module: def.module,
+      args: payload,
+    });
+    return this.#wait<R>(seq, { kind: "activity", name: def.name });
+  }
+
+  #sleep(ms: number): Promise<void> {
+    const seq = this.#begin("sleep");
+    if (typeof seq !== "number") return seq;
+    const at = this.#time + ms;
+    this.#emit(EventType.TimerScheduled, {
+      seq,
+      timer_id: this.#timerId(seq),
+      fire_at: isoTime(at),
+      fire_at_ms: at,
+      purpose: "sleep",
+    });
+    return this.#wait<void>(seq, { kind: "timer" });
+  }
+
+  #waitForSignal<T>(name: string, timeout: unknown): Promise<T> {
+    if (typeof name !== "string" || name === "") {
+      throw new InvalidArgumentError("waitForSignal needs a signal name");
+    }
+    const timeoutMs = timeout === undefined
+      ? undefined
+      : toMilliseconds(timeout as never, "signal timeout");
+    const seq = this.#begin(`waitForSignal("${name}")`);
+    if (typeof seq !== "number") return seq;
+    const waiting: { seq: number; name: string; timeout_ms?: number } = { seq, name };
+    if (timeoutMs !== undefined) waiting.timeout_ms = timeoutMs;
+    this.#emit(EventType.SignalWaiting, waiting);
+    const buffered = this.#buffer.get(name);
+    if (buffered !== undefined && buffered.length > 0) {
+      const data = buffered.shift() as JsonValue;
+      if (buffered.length === 0) this.#buffer.delete(name);
+      return Promise.resolve(cloneJson(data) as T);
+    }
+    if (timeoutMs !== undefined) {
+      const at = this.#time + timeoutMs;
+      this.#emit(EventType.TimerScheduled, {
+        seq,
+        timer_id: this.#timerId(seq),
+        fire_at: isoTime(at),
+        fire_at_ms: at,
+        purpose: "signal_timeout",
+        signal: name,
+      });
+    }
+    const queue = this.#waiters.get(name) ?? [];
+    queue.push(seq);
+    this.#waiters.set(name, queue);
+    return this.#wait<T>(seq, {
+      kind: "signal",
+      name,
+      timer: timeoutMs !== undefined,
+      timeoutMs: timeoutMs ?? 0,
+    });
+  }
+
+  #makeState(): WorkflowState<Record<string, JsonValue>> {
+    const current = () => this.#batch ?? this.#state;
+    const guard = (what: string) => {
+      if (this.#status !== WorkflowStatus.Running) return false;
+      if (!this.#activating) {
+        this.#outside(`to call ${what}`);
+        return false;
+      }
+      return true;
+    };
+    const state: WorkflowState<Record<string, JsonValue>> = {
+      get: ((key: string, fallback?: JsonValue) => {
+        const value = current()[key];
+        return value === undefined ? fallback : value;
+      }) as WorkflowState<Record<string, JsonValue>>["get"],
+      set: (key, value) => {
+        if (typeof key !== "string" || key === "") {
+          throw new InvalidArgumentError("state.set needs a non-empty string key");
+        }
+        const copy = deepFreeze(toJson(value, `state.${key}`));
+        if (!guard(`state.set("${key}")`)) return Promise.resolve();
+        if (this.#batch !== undefined) {
+          this.#batch[key] = copy;
+          this.#batchChanged = true;
+        } else {
+          this.#state = { ...this.#state, [key]: copy };
+          this.#emit(EventType.StateSet, { key, value: copy });
+        }
+        return Promise.resolve();
+      },
+      update: (fn) => {
+        const next = fn(cloneJson(current()));
+        if (typeof next !== "object" || next === null || Array.isArray(next)) {
+          throw new InvalidArgumentError("state.update must return an object: the whole new state");
+        }
+        const copy = deepFreeze(toJson(next, "state")) as JsonObject;
+        if (!guard("state.update()")) return Promise.resolve();
+        if (this.#batch !== undefined) {
+          this.#batch = { ...copy };
+          this.#batchChanged = true;
+        } else {
+          this.#state = copy;
+          this.#emit(EventType.StateUpdate, { state: copy });
+        }
+        return Promise.resolve();
+      },
+      batch: async (fn) => {
+        if (this.#batch !== undefined) {
+          throw new InvalidArgumentError("state.batch() cannot be nested");
+        }
+        this.#batch = { ...this.#state };
+        this.#batchChanged = false;
+        try {
+          await fn();
+        } catch (e) {
+          this.#batch = undefined;
+          throw e;
+        }
+        const batch = this.#batch;
+        this.#batch = undefined;
+        if (!this.#batchChanged || !guard("state.batch()")) return;
+        this.#state = deepFreeze(batch);
+        this.#emit(EventType.StateUpdate, { state: this.#state });
+      },
+      snapshot: () => cloneJson(current()),
+    };
+    return state;
+  }
+}

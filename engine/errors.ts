@@ -1,0 +1,399 @@
+/**
+ * The engine's error catalogue: one subclass per condition a caller catches, each with a
+ * stable string `code`, and a way to carry errors across KV and `postMessage` as plain data.
+ *
+ * @module
+ */
+
+/** Every error code the engine produces. */
+export const ErrorCode = {
+  WorkflowNotFound: "WORKFLOW_NOT_FOUND",
+  WorkflowStillRunning: "WORKFLOW_STILL_RUNNING",
+  WorkflowExecution: "WORKFLOW_EXECUTION_FAILED",
+  WorkflowNotRunning: "WORKFLOW_NOT_RUNNING",
+  WorkflowAlreadyExists: "WORKFLOW_ALREADY_EXISTS",
+  WorkflowCancelled: "WORKFLOW_CANCELLED",
+  WorkflowStuck: "WORKFLOW_STUCK",
+  ActivityFailed: "ACTIVITY_FAILED",
+  ActivityTimeout: "ACTIVITY_TIMEOUT",
+  SignalTimeout: "SIGNAL_TIMEOUT",
+  NonDeterministic: "NON_DETERMINISTIC",
+  DefinitionNotFound: "DEFINITION_NOT_FOUND",
+  DuplicateDefinition: "DUPLICATE_DEFINITION",
+  InvalidDefinition: "INVALID_DEFINITION",
+  InvalidPayload: "INVALID_PAYLOAD",
+  InvalidArgument: "INVALID_ARGUMENT",
+  SchemaVersion: "SCHEMA_VERSION",
+  OwnerLease: "OWNER_LEASE",
+  LeaseLost: "LEASE_LOST",
+  EngineNotFound: "ENGINE_NOT_FOUND",
+  EngineClosed: "ENGINE_CLOSED",
+  Storage: "STORAGE_ERROR",
+  Internal: "INTERNAL",
+} as const;
+
+/** A value of {@linkcode ErrorCode}. */
+export type ErrorCode = typeof ErrorCode[keyof typeof ErrorCode];
+
+/** Base class of every error the engine throws on purpose. */
+export class LoomError extends Error {
+  /** Stable machine-readable code of the condition. */
+  readonly code: ErrorCode;
+
+  /**
+   * @param code The condition's code.
+   * @param message A sentence naming the problem.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** No workflow run exists with the given id. */
+export class WorkflowNotFoundError extends LoomError {
+  /** The id that was looked up. */
+  readonly workflowId: string;
+  /** @param workflowId The id that was looked up. */
+  constructor(workflowId: string) {
+    super(ErrorCode.WorkflowNotFound, `Workflow "${workflowId}" not found`);
+    this.workflowId = workflowId;
+  }
+}
+
+/** A non-waiting read of a result found the workflow still running. */
+export class WorkflowStillRunningError extends LoomError {
+  /** @param workflowId The running workflow. */
+  constructor(workflowId: string) {
+    super(ErrorCode.WorkflowStillRunning, `Workflow "${workflowId}" is still running`);
+  }
+}
+
+/** The workflow failed with an error that was not an activity failure nor a cancellation. */
+export class WorkflowExecutionError extends LoomError {
+  /** @param message What failed. @param options `cause`: the error the workflow code threw. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(ErrorCode.WorkflowExecution, message, options);
+  }
+}
+
+/** A signal or cancel was sent to a workflow that has already finished. */
+export class WorkflowNotRunningError extends LoomError {
+  /** The workflow's terminal status. */
+  readonly status: string;
+  /**
+   * @param action What was attempted ("signal", "cancel").
+   * @param workflowId The workflow.
+   * @param status Its terminal status.
+   */
+  constructor(action: string, workflowId: string, status: string) {
+    super(
+      ErrorCode.WorkflowNotRunning,
+      `Cannot ${action} workflow "${workflowId}": it is ${status}`,
+    );
+    this.status = status;
+  }
+}
+
+/** `start()` with `ifExists: "fail"` found a run with the same id. */
+export class WorkflowAlreadyExistsError extends LoomError {
+  /** @param workflowId The id that is taken. */
+  constructor(workflowId: string) {
+    super(ErrorCode.WorkflowAlreadyExists, `Workflow "${workflowId}" already exists`);
+  }
+}
+
+/** Thrown into workflow code by the durable call pending when a cancel arrived. */
+export class WorkflowCancelledError extends LoomError {
+  /** The reason given to `cancel()`. */
+  readonly reason: string;
+  /** @param reason The reason given to `cancel()`. */
+  constructor(reason: string) {
+    super(ErrorCode.WorkflowCancelled, `Workflow cancelled: ${reason}`);
+    this.reason = reason;
+  }
+}
+
+/** The workflow awaited something that is not a durable operation and can never resume. */
+export class WorkflowStuckError extends LoomError {
+  /** @param message Names the workflow, the step and the cause. */
+  constructor(message: string) {
+    super(ErrorCode.WorkflowStuck, message);
+  }
+}
+
+/** An activity failed after its last attempt; workflow code may catch it. */
+export class ActivityFailedError extends LoomError {
+  /** The activity's registered name. */
+  readonly activityName: string;
+  /** The message of the activity's last error. */
+  readonly errorMessage: string;
+  /**
+   * @param activityName The activity's registered name.
+   * @param errorMessage The message of its last error.
+   * @param options `cause`: the activity's last error.
+   */
+  constructor(activityName: string, errorMessage: string, options?: ErrorOptions) {
+    super(ErrorCode.ActivityFailed, `Activity "${activityName}" failed: ${errorMessage}`, options);
+    this.activityName = activityName;
+    this.errorMessage = errorMessage;
+  }
+}
+
+/** An activity attempt ran past its `timeoutSeconds`. */
+export class ActivityTimeoutError extends LoomError {
+  /** @param activityName The activity. @param timeoutSeconds Its limit. */
+  constructor(activityName: string, timeoutSeconds: number) {
+    super(
+      ErrorCode.ActivityTimeout,
+      `Activity "${activityName}" timed out after ${timeoutSeconds} s`,
+    );
+  }
+}
+
+/** `waitForSignal` reached its timeout before the signal arrived. */
+export class SignalTimeoutError extends LoomError {
+  /** The signal that did not arrive. */
+  readonly signalName: string;
+  /** @param signalName The signal. @param timeoutMs The timeout in milliseconds. */
+  constructor(signalName: string, timeoutMs: number) {
+    super(
+      ErrorCode.SignalTimeout,
+      `Signal "${signalName}" did not arrive within ${timeoutMs} ms`,
+    );
+    this.signalName = signalName;
+  }
+}
+
+/** Workflow code no longer matches its recorded history. */
+export class NonDeterministicWorkflowError extends LoomError {
+  /** @param message Names the step and the expected and actual call. */
+  constructor(message: string) {
+    super(ErrorCode.NonDeterministic, message);
+  }
+}
+
+/** No workflow definition is registered under a name (and version). */
+export class WorkflowDefinitionNotFoundError extends LoomError {
+  /** @param name The workflow name. @param version The version, if one was asked for. */
+  constructor(name: string, version?: string) {
+    super(
+      ErrorCode.DefinitionNotFound,
+      version === undefined
+        ? `No workflow definition registered under the name "${name}"`
+        : `No workflow definition registered under the name "${name}" for version "${version}"`,
+    );
+  }
+}
+
+/** A different definition was registered under a name (and version) that is taken. */
+export class DuplicateDefinitionError extends LoomError {
+  /** @param message Names the definition. */
+  constructor(message: string) {
+    super(ErrorCode.DuplicateDefinition, message);
+  }
+}
+
+/** A workflow or activity definition is malformed. */
+export class InvalidDefinitionError extends LoomError {
+  /** @param message Names the definition and the problem. */
+  constructor(message: string) {
+    super(ErrorCode.InvalidDefinition, message);
+  }
+}
+
+/** A payload (input, state, arguments, result, signal data) is not a JSON value. */
+export class InvalidPayloadError extends LoomError {
+  /** Path of the offending field, e.g. `input.customer.birthday`. */
+  readonly field: string;
+  /** @param field Path of the offending field. @param problem What is wrong with it. */
+  constructor(field: string, problem: string) {
+    super(ErrorCode.InvalidPayload, `Payload field "${field}" is not JSON: ${problem}`);
+    this.field = field;
+  }
+}
+
+/** An option or argument has a value the engine cannot use. */
+export class InvalidArgumentError extends LoomError {
+  /** @param message Names the argument and the problem. */
+  constructor(message: string) {
+    super(ErrorCode.InvalidArgument, message);
+  }
+}
+
+/** The KV file was written by a newer Loom (or is not a Loom file). */
+export class SchemaVersionError extends LoomError {
+  /** @param message Names the file and the versions. */
+  constructor(message: string) {
+    super(ErrorCode.SchemaVersion, message);
+  }
+}
+
+/** Another live process owns the KV file. */
+export class OwnerLeaseError extends LoomError {
+  /** @param message Names the owner. */
+  constructor(message: string) {
+    super(ErrorCode.OwnerLease, message);
+  }
+}
+
+/** This engine lost its owner lease to another process and stopped. */
+export class LeaseLostError extends LoomError {
+  /** @param message Names the partition. */
+  constructor(message: string) {
+    super(ErrorCode.LeaseLost, message);
+  }
+}
+
+/** `Workflow.start()` found no engine, or several, in this process. */
+export class EngineNotFoundError extends LoomError {
+  /** @param message Explains how to pick one. */
+  constructor(message: string) {
+    super(ErrorCode.EngineNotFound, message);
+  }
+}
+
+/** The engine was closed. */
+export class EngineClosedError extends LoomError {
+  /** @param message What was attempted. */
+  constructor(message = "The engine is closed") {
+    super(ErrorCode.EngineClosed, message);
+  }
+}
+
+/** The store refused or failed a write. */
+export class StorageError extends LoomError {
+  /** @param message What failed. @param options `cause`. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(ErrorCode.Storage, message, options);
+  }
+}
+
+/** An error as plain data, safe to store in KV and to post between isolates. */
+export interface SerializedError {
+  /** Loom error code, when the error was a {@linkcode LoomError}. */
+  code?: string;
+  /** The error's `name`. */
+  name: string;
+  /** The error's `message`. */
+  message: string;
+  /** The stack trace, when there is one. */
+  stack?: string;
+  /** Extra fields of the error class (`activityName`, `reason`, ...). */
+  details?: Record<string, string>;
+  /** The serialized `cause`. */
+  cause?: SerializedError;
+}
+
+/**
+ * Turns anything thrown into an `Error`.
+ *
+ * @param value What was caught.
+ * @returns The value itself when it is an `Error`, otherwise an `Error` describing it.
+ */
+export function ensureError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  let text: string;
+  try {
+    text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return new Error(`Non-error value thrown: ${text}`);
+}
+
+const DETAIL_FIELDS = [
+  "activityName",
+  "errorMessage",
+  "reason",
+  "signalName",
+  "workflowId",
+  "field",
+  "status",
+];
+
+/**
+ * Converts an error to plain data.
+ *
+ * @param value What was caught.
+ * @returns Its code, name, message, stack, details and cause as plain data.
+ */
+export function serializeError(value: unknown, depth = 0): SerializedError {
+  const error = ensureError(value);
+  const out: SerializedError = { name: error.name, message: error.message };
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string") out.code = code;
+  if (error.stack !== undefined) out.stack = error.stack;
+  const details: Record<string, string> = {};
+  for (const field of DETAIL_FIELDS) {
+    const v = (error as unknown as Record<string, unknown>)[field];
+    if (typeof v === "string") details[field] = v;
+  }
+  if (Object.keys(details).length > 0) out.details = details;
+  if (error.cause !== undefined && depth < 4) out.cause = serializeError(error.cause, depth + 1);
+  return out;
+}
+
+const CLASSES: Record<string, { prototype: Error }> = {
+  [ErrorCode.WorkflowNotFound]: WorkflowNotFoundError,
+  [ErrorCode.WorkflowStillRunning]: WorkflowStillRunningError,
+  [ErrorCode.WorkflowExecution]: WorkflowExecutionError,
+  [ErrorCode.WorkflowNotRunning]: WorkflowNotRunningError,
+  [ErrorCode.WorkflowAlreadyExists]: WorkflowAlreadyExistsError,
+  [ErrorCode.WorkflowCancelled]: WorkflowCancelledError,
+  [ErrorCode.WorkflowStuck]: WorkflowStuckError,
+  [ErrorCode.ActivityFailed]: ActivityFailedError,
+  [ErrorCode.ActivityTimeout]: ActivityTimeoutError,
+  [ErrorCode.SignalTimeout]: SignalTimeoutError,
+  [ErrorCode.NonDeterministic]: NonDeterministicWorkflowError,
+  [ErrorCode.DefinitionNotFound]: WorkflowDefinitionNotFoundError,
+  [ErrorCode.DuplicateDefinition]: DuplicateDefinitionError,
+  [ErrorCode.InvalidDefinition]: InvalidDefinitionError,
+  [ErrorCode.InvalidPayload]: InvalidPayloadError,
+  [ErrorCode.InvalidArgument]: InvalidArgumentError,
+  [ErrorCode.SchemaVersion]: SchemaVersionError,
+  [ErrorCode.OwnerLease]: OwnerLeaseError,
+  [ErrorCode.LeaseLost]: LeaseLostError,
+  [ErrorCode.EngineNotFound]: EngineNotFoundError,
+  [ErrorCode.EngineClosed]: EngineClosedError,
+  [ErrorCode.Storage]: StorageError,
+};
+
+/**
+ * Rebuilds an error from {@linkcode serializeError}'s data, as the class that matches its code
+ * (so `instanceof` works on this side), with its message, details, stack and cause.
+ *
+ * @param data Serialized error.
+ * @returns An `Error` (a {@linkcode LoomError} subclass when the code is known).
+ */
+export function deserializeError(data: SerializedError): Error {
+  const cls = data.code === undefined ? undefined : CLASSES[data.code];
+  const error: Error = cls === undefined
+    ? new Error(data.message)
+    : Object.create(cls.prototype) as Error;
+  Object.defineProperty(error, "message", {
+    value: data.message,
+    writable: true,
+    configurable: true,
+  });
+  error.name = data.name;
+  if (data.code !== undefined) Object.assign(error, { code: data.code });
+  if (data.details !== undefined) Object.assign(error, data.details);
+  if (data.stack !== undefined) {
+    Object.defineProperty(error, "stack", {
+      value: data.stack,
+      writable: true,
+      configurable: true,
+    });
+  }
+  if (data.cause !== undefined) {
+    Object.defineProperty(error, "cause", {
+      value: deserializeError(data.cause),
+      writable: true,
+      configurable: true,
+    });
+  }
+  return error;
+}

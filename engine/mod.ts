@@ -1,0 +1,121 @@
+/**
+ * Loom's engine alone, without HTTP or UI dependencies: define workflows and activities, create
+ * the engine that owns a KV file, start runs and act on them.
+ *
+ * @example
+ * ```ts
+ * import { activity, createEngine, defineWorkflow } from "./mod.ts";
+ *
+ * const double = activity({ name: "mod_double" }, (n: number) => n * 2);
+ * const flow = defineWorkflow<{ n: number }, { doubled: number }>({
+ *   name: "mod_example",
+ *   steps: [async function run(ctx) {
+ *     await ctx.state.set("doubled", await ctx.activity(double, ctx.input.n));
+ *   }],
+ * });
+ *
+ * await using engine = await createEngine({ kvPath: ":memory:" });
+ * const handle = await engine.start(flow, { n: 21 });
+ * console.assert((await handle.result()).doubled === 42);
+ * ```
+ *
+ * @module
+ */
+
+export type {
+  ListOptions,
+  ListPage,
+  ResultOptions,
+  StartOptions,
+  WorkflowClient,
+  WorkflowHandle,
+  WorkflowInfo,
+  WorkflowRef,
+  WorkflowSummary,
+} from "./client.ts";
+export {
+  LogLevel,
+  type WaitForSignalOptions,
+  type WorkflowContext,
+  type WorkflowLogger,
+  type WorkflowState,
+} from "./core/context.ts";
+export type {
+  Activity,
+  ActivityDefinition,
+  RetryPolicy,
+  WorkflowDefinition,
+} from "./core/definitions.ts";
+export {
+  type EventPayloads,
+  EventType,
+  type WorkflowEvent,
+  WorkflowStatus,
+} from "./core/events.ts";
+export { activity, type ActivityOptions, DEFAULT_RETRY } from "./define/activity.ts";
+export { type ActivityContext, activityContext } from "./define/activity_context.ts";
+export { setDefaultEngine } from "./define/default_engine.ts";
+export { compareVersions, defaultRegistry, Registry } from "./define/registry.ts";
+export {
+  type DefinedWorkflow,
+  defineWorkflow,
+  type DefineWorkflowOptions,
+  step,
+  type StepFunction,
+  type StepDecorator,
+  type StepOptions,
+  Workflow,
+  workflow,
+  type WorkflowClass,
+  type WorkflowDecorator,
+  type WorkflowOptions,
+} from "./define/workflow.ts";
+export type { Duration, DurationParts } from "./duration.ts";
+export {
+  ActivityFailedError,
+  ActivityTimeoutError,
+  deserializeError,
+  DuplicateDefinitionError,
+  EngineClosedError,
+  EngineNotFoundError,
+  ErrorCode,
+  InvalidArgumentError,
+  InvalidDefinitionError,
+  InvalidPayloadError,
+  LeaseLostError,
+  LoomError,
+  NonDeterministicWorkflowError,
+  OwnerLeaseError,
+  SchemaVersionError,
+  type SerializedError,
+  serializeError,
+  SignalTimeoutError,
+  StorageError,
+  WorkflowAlreadyExistsError,
+  WorkflowCancelledError,
+  WorkflowDefinitionNotFoundError,
+  WorkflowExecutionError,
+  WorkflowNotFoundError,
+  WorkflowNotRunningError,
+  WorkflowStillRunningError,
+  WorkflowStuckError,
+} from "./errors.ts";
+export type { JsonObject, JsonValue } from "./json.ts";
+export {
+  CrashPoint,
+  createEngine,
+  Engine,
+  type EngineChange,
+  type EngineOptions,
+} from "./runtime/engine.ts";
+export type {
+  ActivationRequest,
+  ActivationResponse,
+  ActivityRequest,
+  ActivityResult,
+  Executor,
+} from "./runtime/executor.ts";
+export { InIsolateExecutor } from "./runtime/in_isolate_executor.ts";
+export type { OnDue, Wakeup } from "./runtime/wakeup.ts";
+export { KvQueueWakeup } from "./runtime/kv_queue_wakeup.ts";
+export { PollingWakeup } from "./runtime/polling_wakeup.ts";

@@ -1,0 +1,55 @@
+/**
+ * The engine's handle on one run.
+ *
+ * @module
+ */
+
+import type { ResultOptions, WorkflowHandle, WorkflowInfo } from "../client.ts";
+import type { WorkflowStatus } from "../core/events.ts";
+import type { JsonValue } from "../json.ts";
+
+/** What a handle needs from the engine. */
+export interface HandleBackend {
+  /** Status of a run. */
+  status(workflowId: string): Promise<WorkflowStatus>;
+  /** Final state of a run, waiting for it unless told not to. */
+  result(workflowId: string, options: ResultOptions): Promise<unknown>;
+  /** Sends a signal. */
+  signal(workflowId: string, name: string, data: JsonValue): Promise<void>;
+  /** Requests cancellation. */
+  cancel(workflowId: string, reason: string): Promise<void>;
+  /** Reads what is known of a run. */
+  info(workflowId: string): Promise<WorkflowInfo>;
+}
+
+/** A handle that forwards to a {@linkcode HandleBackend}. */
+export class Handle<S> implements WorkflowHandle<S> {
+  readonly workflowId: string;
+  readonly #backend: HandleBackend;
+
+  /** @param backend The engine or client. @param workflowId The run. */
+  constructor(backend: HandleBackend, workflowId: string) {
+    this.#backend = backend;
+    this.workflowId = workflowId;
+  }
+
+  status(): Promise<WorkflowStatus> {
+    return this.#backend.status(this.workflowId);
+  }
+
+  result(options: ResultOptions = {}): Promise<S> {
+    return this.#backend.result(this.workflowId, options) as Promise<S>;
+  }
+
+  signal(name: string, data: JsonValue = null): Promise<void> {
+    return this.#backend.signal(this.workflowId, name, data);
+  }
+
+  cancel(reason = "Cancelled"): Promise<void> {
+    return this.#backend.cancel(this.workflowId, reason);
+  }
+
+  info(): Promise<WorkflowInfo> {
+    return this.#backend.info(this.workflowId);
+  }
+}

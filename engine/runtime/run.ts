@@ -1,0 +1,76 @@
+/**
+ * The owner's in-memory state of one running workflow: its record, what waits to be delivered,
+ * and its in-flight activities and armed timers. Everything here can be rebuilt from the store.
+ *
+ * @module
+ */
+
+import type { HistoryEntry } from "../core/history.ts";
+import type { WorkflowEvent } from "../core/events.ts";
+import type { JsonValue } from "../json.ts";
+import type { TaskRecord, WorkflowRecord } from "../../store/mod.ts";
+
+/** A resolution waiting to be delivered, and who to tell once it has landed. */
+export interface Item {
+  /** The resolution. */
+  event: WorkflowEvent;
+  /** Called once the transition that recorded it landed (or with the reason it did not). */
+  done?: (error?: Error) => void;
+}
+
+/** An activity call of the run that has not finished. */
+export interface ActivityState {
+  /** Seq of the call. */
+  seq: number;
+  /** Activity name. */
+  name: string;
+  /** Arguments. */
+  args: JsonValue[];
+  /** Attempt running, or to run next. */
+  attempt: number;
+  /** When the next attempt is due, while waiting for a retry. */
+  retryAt?: number;
+  /** Aborts the running attempt. */
+  controller?: AbortController;
+}
+
+/** See the module doc. */
+export class Run {
+  /** Last committed record (or the one the first transition will create). */
+  record: WorkflowRecord;
+  /** The input. */
+  readonly input: JsonValue;
+  /** Resolutions waiting for the next activation. */
+  inbox: Item[] = [];
+  /** Informational events (retries) waiting to be appended. */
+  infos: WorkflowEvent[] = [];
+  /** An activation or commit is in progress. */
+  busy = false;
+  /** The record does not exist in the store yet. */
+  created = false;
+  /** History to hand to the executor with the next activation (after recovery). */
+  history: HistoryEntry[] | undefined;
+  /** The run's driver task. */
+  stepTask: TaskRecord | undefined;
+  /** Tasks of activities and timers, by seq. */
+  readonly tasks = new Map<number, TaskRecord>();
+  /** Unfinished activities, by seq. */
+  readonly activities = new Map<number, ActivityState>();
+  /** Armed timers: seq → due time. */
+  readonly timers = new Map<number, number>();
+  /** In-process timeouts of timers and retries, by seq. */
+  readonly timeouts = new Map<number, ReturnType<typeof setTimeout>>();
+  /** The run cannot go on until its definition is registered. */
+  blocked: Error | undefined;
+
+  /** @param record The record. @param input The input. */
+  constructor(record: WorkflowRecord, input: JsonValue) {
+    this.record = record;
+    this.input = input;
+  }
+
+  /** The run's id. */
+  get id(): string {
+    return this.record.id;
+  }
+}

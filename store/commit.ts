@@ -1,0 +1,240 @@
+/**
+ * Turns transitions into KV mutations and packs them into as few `kv.atomic()` operations as
+ * KV's limits allow (1,000 mutations, 800 KiB in all, 80 KiB of keys, 100 checks). Each
+ * transition lands whole in one atomic operation, together with the owner's fence check.
+ *
+ * @module
+ */
+
+import { encodeValue, INLINE_LIMIT, valueSize } from "./chunks.ts";
+import { type Key, keys, keySize } from "./keys.ts";
+import type { HistoryRecord, LogRecord, TaskRecord, WorkflowRecord } from "./records.ts";
+
+/** Everything one workflow transition writes. */
+export interface Transition {
+  /** The run. */
+  workflowId: string;
+  /** New value of the run's record; `pack` fills its `input`/`result` from the fields below. */
+  record: WorkflowRecord;
+  /** The run is new: write its indexes and input. */
+  created?: boolean;
+  /** The input of a new run. */
+  input?: unknown;
+  /** The final state of a run that ended. */
+  result?: unknown;
+  /** Status before this transition, when it changed. */
+  previousStatus?: string;
+  /** New history entries (numbered). */
+  history: HistoryRecord[];
+  /** Tasks created or updated. */
+  tasks: TaskRecord[];
+  /** Log entries. */
+  logs: LogRecord[];
+  /** Timer index keys to add (`[dueAt, seq]`). */
+  timersSet: [number, number][];
+  /** Timer index keys to remove. */
+  timersDelete: [number, number][];
+  /** Queue messages (the wake-up service's outbox). */
+  enqueue: { value: unknown; delay: number }[];
+}
+
+/** One KV write. */
+export type Mutation =
+  | { kind: "set"; key: Key; value: unknown; expireIn?: number }
+  | { kind: "delete"; key: Key }
+  | { kind: "enqueue"; value: unknown; delay: number };
+
+/** A transition's writes with their sizes. */
+export interface Packed {
+  /** Writes that must land in the same atomic operation. */
+  main: Mutation[];
+  /** Chunk writes that may land before, in their own operations. */
+  chunks: Mutation[];
+  /** Estimated bytes of `main`. */
+  bytes: number;
+  /** Estimated key bytes of `main`. */
+  keyBytes: number;
+}
+
+/** Budget of one atomic operation, kept below KV's limits to leave room for estimates. */
+export const ATOMIC_BUDGET = { mutations: 900, bytes: 700_000, keyBytes: 70_000 } as const;
+
+function sizeOf(m: Mutation): [bytes: number, keyBytes: number] {
+  if (m.kind === "enqueue") return [valueSize(m.value) + 32, 0];
+  const k = keySize(m.key);
+  if (m.kind === "delete") return [k, k];
+  const v = m.value instanceof Uint8Array ? m.value.length + 16 : valueSize(m.value);
+  return [k + v, k];
+}
+
+/**
+ * Lists the writes of a transition.
+ *
+ * @param t The transition.
+ * @returns Main writes, chunk writes and sizes.
+ */
+export function pack(t: Transition): Packed {
+  const main: Mutation[] = [];
+  const chunks: Mutation[] = [];
+  const record = t.record;
+  const id = t.workflowId;
+  const addChunks = (list: [Key, Uint8Array][]) => {
+    for (const [key, value] of list) chunks.push({ kind: "set", key, value });
+  };
+  if (t.created) {
+    const input = encodeValue(t.input ?? null, id, "input");
+    record.input = input.stored;
+    addChunks(input.chunks);
+    main.push(
+      { kind: "set", key: keys.byName(record.name, record.createdAt, id), value: null },
+      { kind: "set", key: keys.byTime(record.createdAt, id), value: null },
+    );
+  }
+  if (t.result !== undefined) {
+    const result = encodeValue(t.result ?? null, id, "result");
+    record.result = result.stored;
+    addChunks(result.chunks);
+  }
+  if (t.created || t.previousStatus !== undefined) {
+    if (t.previousStatus !== undefined) {
+      main.push({
+        kind: "delete",
+        key: keys.byStatus(t.previousStatus, record.createdAt, id),
+      });
+    }
+    main.push({
+      kind: "set",
+      key: keys.byStatus(record.status, record.createdAt, id),
+      value: null,
+    });
+  }
+  main.push({ kind: "set", key: keys.workflow(id), value: record });
+  for (const h of t.history) {
+    let value: unknown = h;
+    if (valueSize(h) > INLINE_LIMIT) {
+      const enc = encodeValue(h.events, id, `h${h.r}`);
+      addChunks(enc.chunks);
+      value = { ...h, events: [], blob: enc.stored };
+    }
+    main.push({ kind: "set", key: keys.history(id, h.r), value });
+    if (h.events.length > 0) {
+      main.push({
+        kind: "set",
+        key: keys.eventIndex(h.firstEventId),
+        value: { workflowId: id, r: h.r, count: h.events.length },
+      });
+    }
+  }
+  for (const task of t.tasks) main.push({ kind: "set", key: keys.task(task.id), value: task });
+  for (const log of t.logs) {
+    main.push(
+      { kind: "set", key: keys.log(log.id), value: log },
+      { kind: "set", key: keys.logOfWorkflow(id, log.id), value: log },
+    );
+  }
+  for (const [due, seq] of t.timersSet) {
+    main.push({ kind: "set", key: keys.timer(due, id, seq), value: null });
+  }
+  for (const [due, seq] of t.timersDelete) {
+    main.push({ kind: "delete", key: keys.timer(due, id, seq) });
+  }
+  for (const e of t.enqueue) main.push({ kind: "enqueue", value: e.value, delay: e.delay });
+  let bytes = 0;
+  let keyBytes = 0;
+  for (const m of main) {
+    const [b, k] = sizeOf(m);
+    bytes += b;
+    keyBytes += k;
+  }
+  return { main, chunks, bytes, keyBytes };
+}
+
+/** Mutations grouped into atomic operations. */
+export interface Plan {
+  /** Operations to commit first: chunks of large values (not referenced until `groups` land). */
+  chunkOps: Mutation[][];
+  /** Operations that carry the transitions; `members[i]` lists the transitions in `ops[i]`. */
+  ops: Mutation[][];
+  /** Indexes of the transitions in each operation. */
+  members: number[][];
+}
+
+function fill(list: Mutation[], into: Mutation[][]): void {
+  let op: Mutation[] = [];
+  let bytes = 0;
+  let keyBytes = 0;
+  for (const m of list) {
+    const [b, k] = sizeOf(m);
+    if (
+      op.length > 0 &&
+      (op.length + 1 > ATOMIC_BUDGET.mutations || bytes + b > ATOMIC_BUDGET.bytes ||
+        keyBytes + k > ATOMIC_BUDGET.keyBytes)
+    ) {
+      into.push(op);
+      op = [];
+      bytes = 0;
+      keyBytes = 0;
+    }
+    op.push(m);
+    bytes += b;
+    keyBytes += k;
+  }
+  if (op.length > 0) into.push(op);
+}
+
+/**
+ * Packs transitions into atomic operations, in order, within {@linkcode ATOMIC_BUDGET}.
+ *
+ * @param packed The transitions' writes, in commit order.
+ * @returns The plan.
+ */
+export function plan(packed: Packed[]): Plan {
+  const result: Plan = { chunkOps: [], ops: [], members: [] };
+  let op: Mutation[] = [];
+  let members: number[] = [];
+  let bytes = 0;
+  let keyBytes = 0;
+  const flush = () => {
+    if (op.length === 0) return;
+    result.ops.push(op);
+    result.members.push(members);
+    op = [];
+    members = [];
+    bytes = 0;
+    keyBytes = 0;
+  };
+  packed.forEach((p, i) => {
+    const chunkBytes = p.chunks.reduce((n, m) => n + sizeOf(m)[0], 0);
+    const inline = chunkBytes + p.bytes <= ATOMIC_BUDGET.bytes / 2;
+    const main = inline ? [...p.chunks, ...p.main] : p.main;
+    const b = p.bytes + (inline ? chunkBytes : 0);
+    if (!inline) fill(p.chunks, result.chunkOps);
+    if (
+      op.length + main.length > ATOMIC_BUDGET.mutations ||
+      bytes + b > ATOMIC_BUDGET.bytes || keyBytes + p.keyBytes > ATOMIC_BUDGET.keyBytes
+    ) {
+      flush();
+    }
+    op.push(...main);
+    members.push(i);
+    bytes += b;
+    keyBytes += p.keyBytes;
+  });
+  flush();
+  return result;
+}
+
+/**
+ * Adds mutations to an atomic operation.
+ *
+ * @param atomic The operation.
+ * @param mutations Writes.
+ */
+export function apply(atomic: Deno.AtomicOperation, mutations: Mutation[]): void {
+  for (const m of mutations) {
+    if (m.kind === "set") {
+      atomic.set(m.key, m.value, m.expireIn === undefined ? undefined : { expireIn: m.expireIn });
+    } else if (m.kind === "delete") atomic.delete(m.key);
+    else atomic.enqueue(m.value, { delay: m.delay });
+  }
+}

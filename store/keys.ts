@@ -1,0 +1,66 @@
+/**
+ * Every KV key Loom writes, built in one place.
+ *
+ * @module
+ */
+
+/** A KV key. */
+export type Key = Deno.KvKey;
+
+/** Key builders. */
+export const keys = {
+  schemaVersion: (): Key => ["meta", "schema_version"],
+  lease: (partition: number): Key => ["owner", partition],
+  epoch: (partition: number): Key => ["owner_epoch", partition],
+  workflow: (id: string): Key => ["wf", id],
+  history: (id: string, r: number): Key => ["h", id, r],
+  historyPrefix: (id: string): Key => ["h", id],
+  blob: (id: string, name: string, i: number): Key => ["blob", id, name, i],
+  blobPrefix: (id: string, name?: string): Key =>
+    name === undefined ? ["blob", id] : [
+      "blob",
+      id,
+      name,
+    ],
+  eventIndex: (firstEventId: number): Key => ["g", firstEventId],
+  eventIndexPrefix: (): Key => ["g"],
+  byStatus: (status: string, createdAt: number, id: string): Key => [
+    "i",
+    "status",
+    status,
+    createdAt,
+    id,
+  ],
+  byStatusPrefix: (status: string): Key => ["i", "status", status],
+  byName: (name: string, createdAt: number, id: string): Key => ["i", "name", name, createdAt, id],
+  byNamePrefix: (name: string): Key => ["i", "name", name],
+  byTime: (createdAt: number, id: string): Key => ["i", "time", createdAt, id],
+  byTimePrefix: (): Key => ["i", "time"],
+  task: (id: number): Key => ["task", id],
+  taskPrefix: (): Key => ["task"],
+  log: (id: number): Key => ["log", id],
+  logPrefix: (): Key => ["log"],
+  logOfWorkflow: (workflowId: string, id: number): Key => ["logw", workflowId, id],
+  logOfWorkflowPrefix: (workflowId: string): Key => ["logw", workflowId],
+  timer: (dueAt: number, workflowId: string, seq: number): Key => ["timer", dueAt, workflowId, seq],
+  timerPrefix: (): Key => ["timer"],
+  inbox: (createdAt: number, id: string): Key => ["inbox", createdAt, id],
+  inboxPrefix: (): Key => ["inbox"],
+  inboxReply: (id: string): Key => ["inbox_reply", id],
+};
+
+/**
+ * Estimates the encoded size of a key in bytes (an upper bound).
+ *
+ * @param key A key.
+ * @returns Bytes.
+ */
+export function keySize(key: Key): number {
+  let n = 0;
+  for (const part of key) {
+    if (typeof part === "string") n += part.length * 3 + 2;
+    else if (part instanceof Uint8Array) n += part.length * 2 + 2;
+    else n += 10;
+  }
+  return n;
+}

@@ -1,0 +1,35 @@
+/**
+ * Loom's store: its records in Deno KV, the owner lease, and the commit of transitions.
+ *
+ * @module
+ */
+
+export { CHUNK_BYTES, INLINE_LIMIT, valueSize } from "./chunks.ts";
+export { ATOMIC_BUDGET, pack, plan, type Transition } from "./commit.ts";
+export { type Key, keys } from "./keys.ts";
+export { FenceLost, KvStore, openKv, type Page, type WorkflowQuery } from "./kv_store.ts";
+export {
+  acquireLease,
+  type HeldLease,
+  type LeaseClaim,
+  LeaseHeld,
+  readLease,
+  releaseLease,
+  renewLease,
+} from "./lease.ts";
+export {
+  type EventLocation,
+  type HistoryRecord,
+  type InboxReply,
+  type InboxRequest,
+  type LeaseRecord,
+  type LogRecord,
+  type StoredError,
+  type StoredEvent,
+  type StoredValue,
+  TaskKind,
+  type TaskRecord,
+  TaskStatus,
+  type WorkflowRecord,
+} from "./records.ts";
+export { SCHEMA_VERSION, SchemaMismatch } from "./schema.ts";
