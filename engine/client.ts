@@ -122,15 +122,37 @@ export interface WorkflowHandle<S = Record<string, JsonValue>> {
   info(): Promise<WorkflowInfo>;
 }
 
+/** Phantom key carrying a workflow's input type. */
+export const INPUT_TYPE: unique symbol = Symbol("loom.inputType");
+/** Phantom key carrying a workflow's state (result) type. */
+export const STATE_TYPE: unique symbol = Symbol("loom.stateType");
+
+/** Something that carries a workflow's input and state types (a workflow instance or definition). */
+export interface Typed<I, S> {
+  /** Never set: it only carries the input type. */
+  readonly [INPUT_TYPE]?: I;
+  /** Never set: it only carries the state type. */
+  readonly [STATE_TYPE]?: S;
+}
+
+/** A workflow class or defined workflow whose input and state types `start()` can infer. */
+export type TypedWorkflowRef<I, S> = (abstract new () => Typed<I, S>) | Typed<I, S>;
+
 /** Anything that identifies a workflow definition for `start()`: a class, a definition or a name. */
 export type WorkflowRef = string | { readonly name: string } | (abstract new () => object);
 
 /** Starts runs and finds them: the engine, and remote clients. */
 export interface WorkflowClient {
-  /** Starts a run (or returns the existing one with the same id). */
+  /** Starts a run (or returns the existing one with the same id); types come from the workflow. */
+  start<I, S extends object>(
+    workflow: TypedWorkflowRef<I, S>,
+    input: I,
+    options?: StartOptions,
+  ): Promise<WorkflowHandle<S>>;
+  /** Starts a run by name or definition (or returns the existing one with the same id). */
   start<S = Record<string, JsonValue>>(
     workflow: WorkflowRef,
-    input: unknown,
+    input?: unknown,
     options?: StartOptions,
   ): Promise<WorkflowHandle<S>>;
   /** A handle on a run by id (not checked until used). */

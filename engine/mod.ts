@@ -22,16 +22,20 @@
  * @module
  */
 
-export type {
-  ListOptions,
-  ListPage,
-  ResultOptions,
-  StartOptions,
-  WorkflowClient,
-  WorkflowHandle,
-  WorkflowInfo,
-  WorkflowRef,
-  WorkflowSummary,
+export {
+  INPUT_TYPE,
+  type ListOptions,
+  type ListPage,
+  type ResultOptions,
+  type StartOptions,
+  STATE_TYPE,
+  type Typed,
+  type TypedWorkflowRef,
+  type WorkflowClient,
+  type WorkflowHandle,
+  type WorkflowInfo,
+  type WorkflowRef,
+  type WorkflowSummary,
 } from "./client.ts";
 export {
   LogLevel,
@@ -61,8 +65,8 @@ export {
   defineWorkflow,
   type DefineWorkflowOptions,
   step,
-  type StepFunction,
   type StepDecorator,
+  type StepFunction,
   type StepOptions,
   Workflow,
   workflow,
@@ -116,6 +120,7 @@ export type {
   Executor,
 } from "./runtime/executor.ts";
 export { InIsolateExecutor } from "./runtime/in_isolate_executor.ts";
+export { connectKv, KvClient, type KvClientOptions } from "./runtime/kv_client.ts";
 export type { OnDue, Wakeup } from "./runtime/wakeup.ts";
 export { KvQueueWakeup } from "./runtime/kv_queue_wakeup.ts";
 export { PollingWakeup } from "./runtime/polling_wakeup.ts";

@@ -29,8 +29,8 @@ export const EXAMPLES_MODULE: string = import.meta.url;
 export async function startExamples(
   client: WorkflowClient,
   suffix = "",
-): Promise<Record<string, WorkflowHandle>> {
-  const handles: Record<string, WorkflowHandle> = {
+): Promise<Record<string, WorkflowHandle<unknown>>> {
+  const handles: Record<string, WorkflowHandle<unknown>> = {
     order: await client.start(OrderWorkflow, {
       orderId: "ORD-12345",
       customerEmail: "customer@example.com",

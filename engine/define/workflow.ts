@@ -5,7 +5,13 @@
  * @module
  */
 
-import type { StartOptions, WorkflowHandle } from "../client.ts";
+import {
+  type INPUT_TYPE,
+  type StartOptions,
+  type STATE_TYPE,
+  type Typed,
+  type WorkflowHandle,
+} from "../client.ts";
 import type { WorkflowContext } from "../core/context.ts";
 import type { StepDefinition, WorkflowDefinition } from "../core/definitions.ts";
 import { InvalidDefinitionError } from "../errors.ts";
@@ -15,8 +21,6 @@ import { defaultRegistry, type Registry } from "./registry.ts";
 
 const DEFINITION = Symbol.for("loom.workflow.definition");
 const STEPS = Symbol.for("loom.workflow.steps");
-declare const inputType: unique symbol;
-declare const stateType: unique symbol;
 
 /** A class of workflow steps. */
 export type WorkflowClass<I = JsonValue, S extends object = Record<string, JsonValue>> = new () =>
@@ -26,9 +30,10 @@ Workflow<I, S>;
  * Base class of workflow classes: `I` is the input type, `S` the state (and result) type.
  * Decorate the class with `@workflow` and its step methods with `@step`.
  */
-export abstract class Workflow<I = JsonValue, S extends object = Record<string, JsonValue>> {
-  declare readonly [inputType]?: I;
-  declare readonly [stateType]?: S;
+export abstract class Workflow<I = JsonValue, S extends object = Record<string, JsonValue>>
+  implements Typed<I, S> {
+  declare readonly [INPUT_TYPE]?: I;
+  declare readonly [STATE_TYPE]?: S;
 
   /**
    * Starts a run of this workflow on the engine of this process.
@@ -38,12 +43,12 @@ export abstract class Workflow<I = JsonValue, S extends object = Record<string, 
    * @returns A handle on the run.
    * @throws {EngineNotFoundError} When there is no engine, or several.
    */
-  static start<I, S extends object>(
+  static async start<I, S extends object>(
     this: WorkflowClass<I, S>,
     input: I,
     options?: StartOptions,
   ): Promise<WorkflowHandle<S>> {
-    return defaultEngine().start<S>(this, input, options);
+    return await defaultEngine().start<I, S>(this, input, options);
   }
 }
 
@@ -95,7 +100,7 @@ export interface DefineWorkflowOptions<I, S extends object> extends WorkflowOpti
 }
 
 /** A workflow made by {@linkcode defineWorkflow}: its definition, plus `start()`. */
-export interface DefinedWorkflow<I, S extends object> extends WorkflowDefinition {
+export interface DefinedWorkflow<I, S extends object> extends WorkflowDefinition, Typed<I, S> {
   /** Starts a run on the engine of this process. */
   start(input: I, options?: StartOptions): Promise<WorkflowHandle<S>>;
 }
@@ -230,8 +235,8 @@ export function defineWorkflow<I = JsonValue, S extends object = Record<string, 
   const def = build(options.name, options, steps, () => ({}));
   return Object.freeze({
     ...def,
-    start: (input: I, startOptions?: StartOptions) =>
-      defaultEngine().start<S>(def, input, startOptions),
+    start: async (input: I, startOptions?: StartOptions) =>
+      await defaultEngine().start<S>(def, input, startOptions),
   });
 }
 

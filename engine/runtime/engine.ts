@@ -13,6 +13,7 @@ import type {
   ListPage,
   ResultOptions,
   StartOptions,
+  TypedWorkflowRef,
   WorkflowClient,
   WorkflowHandle,
   WorkflowInfo,
@@ -313,13 +314,23 @@ export class Engine implements WorkflowClient, AsyncDisposable {
    * @throws {InvalidPayloadError} When the input is not JSON.
    * @throws {WorkflowAlreadyExistsError} With `ifExists: "fail"` when the id exists.
    */
-  async start<S = Record<string, JsonValue>>(
+  start<I, S extends object>(
+    workflow: TypedWorkflowRef<I, S>,
+    input: I,
+    options?: StartOptions,
+  ): Promise<WorkflowHandle<S>>;
+  start<S = Record<string, JsonValue>>(
     workflow: WorkflowRef,
-    input: unknown,
+    input?: unknown,
+    options?: StartOptions,
+  ): Promise<WorkflowHandle<S>>;
+  async start(
+    workflow: WorkflowRef | TypedWorkflowRef<unknown, object>,
+    input?: unknown,
     options: StartOptions = {},
-  ): Promise<WorkflowHandle<S>> {
+  ): Promise<WorkflowHandle<unknown>> {
     this.#assertOpen();
-    const def = this.#definition(workflow, options.version);
+    const def = this.#definition(workflow as WorkflowRef, options.version);
     const payload = toJson(input === undefined ? null : input, "input");
     const given = options.workflowId;
     if (given !== undefined && (typeof given !== "string" || given === "" || given.length > 512)) {
@@ -333,7 +344,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       (given !== undefined && await this.#store.getWorkflow(id) !== undefined);
     if (exists) {
       if (options.ifExists === "fail") throw new WorkflowAlreadyExistsError(id);
-      return this.getHandle<S>(id);
+      return this.getHandle<unknown>(id);
     }
     const time = Date.now();
     const record: WorkflowRecord = {
@@ -368,7 +379,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     } finally {
       this.#starting.delete(id);
     }
-    return this.getHandle<S>(id);
+    return this.getHandle<unknown>(id);
   }
 
   /**
@@ -1273,7 +1284,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       let reply: InboxReply;
       try {
         if (request.kind === "start") {
-          const handle = await this.start(request.workflow, request.input, {
+          const handle = await this.start<unknown>(request.workflow, request.input, {
             workflowId: request.workflowId,
             ...(request.version === undefined ? {} : { version: request.version }),
             ...(request.ifExists === undefined ? {} : { ifExists: request.ifExists }),

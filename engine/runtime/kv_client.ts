@@ -1,0 +1,239 @@
+/**
+ * A client for processes that do not own the KV file: it reads runs straight from KV and hands
+ * starts, signals and cancels to the owner through the inbox, which the owner polls.
+ *
+ * @module
+ */
+
+import type {
+  ListOptions,
+  ListPage,
+  ResultOptions,
+  StartOptions,
+  TypedWorkflowRef,
+  WorkflowClient,
+  WorkflowHandle,
+  WorkflowInfo,
+  WorkflowRef,
+} from "../client.ts";
+import type { WorkflowStatus } from "../core/events.ts";
+import { workflowDefinitionOf } from "../define/workflow.ts";
+import {
+  deserializeError,
+  EngineClosedError,
+  InvalidArgumentError,
+  type SerializedError,
+  StorageError,
+  WorkflowNotFoundError,
+  WorkflowStillRunningError,
+} from "../errors.ts";
+import { type JsonValue, toJson } from "../json.ts";
+import { type InboxRequest, KvStore, openKv, readLease } from "../../store/mod.ts";
+import { Handle, type HandleBackend } from "./handle.ts";
+import { isTerminal, outcomeError } from "./outcome.ts";
+
+/** Options of {@linkcode connectKv}. */
+export interface KvClientOptions {
+  /** The owner's KV file. @default ".loom/loom.kv" */
+  kvPath?: string;
+  /** How often replies and results are polled, in ms. @default 50 */
+  pollIntervalMs?: number;
+  /** How long to wait for the owner to answer a request, in ms. @default 30000 */
+  replyTimeoutMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** See the module doc. */
+export class KvClient implements WorkflowClient, AsyncDisposable {
+  readonly #store: KvStore;
+  readonly #poll: number;
+  readonly #timeout: number;
+  #closed = false;
+
+  /** @param store The store. @param options Timings. */
+  constructor(store: KvStore, options: KvClientOptions) {
+    this.#store = store;
+    this.#poll = options.pollIntervalMs ?? 50;
+    this.#timeout = options.replyTimeoutMs ?? 30_000;
+  }
+
+  /** The store, for readers. */
+  get store(): KvStore {
+    return this.#store;
+  }
+
+  async #request(request: InboxRequest): Promise<{ workflowId?: string }> {
+    if (this.#closed) throw new EngineClosedError("The client is closed");
+    if (await readLease(this.#store.kv, 0) === undefined) {
+      throw new StorageError(
+        `No Loom engine owns ${this.#store.where}: start one (loom serve or loom worker) to carry out requests`,
+      );
+    }
+    await this.#store.putInbox(request);
+    const deadline = Date.now() + this.#timeout;
+    while (Date.now() < deadline) {
+      const reply = await this.#store.takeReply(request.id);
+      if (reply !== undefined) {
+        if (reply.ok) return reply.workflowId === undefined ? {} : { workflowId: reply.workflowId };
+        throw deserializeError(reply.error as unknown as SerializedError);
+      }
+      await sleep(this.#poll);
+    }
+    throw new StorageError(
+      `The owner of ${this.#store.where} did not answer within ${this.#timeout} ms`,
+    );
+  }
+
+  start<I, S extends object>(
+    workflow: TypedWorkflowRef<I, S>,
+    input: I,
+    options?: StartOptions,
+  ): Promise<WorkflowHandle<S>>;
+  start<S = Record<string, JsonValue>>(
+    workflow: WorkflowRef,
+    input?: unknown,
+    options?: StartOptions,
+  ): Promise<WorkflowHandle<S>>;
+  async start(
+    workflow: WorkflowRef | TypedWorkflowRef<unknown, object>,
+    input?: unknown,
+    options: StartOptions = {},
+  ): Promise<WorkflowHandle<unknown>> {
+    const name = typeof workflow === "string" ? workflow : workflowDefinitionOf(workflow)?.name;
+    if (name === undefined) {
+      throw new InvalidArgumentError("Cannot start it: it is not a workflow or a workflow name");
+    }
+    const workflowId = options.workflowId ?? crypto.randomUUID();
+    const request: InboxRequest = {
+      id: crypto.randomUUID(),
+      createdAt: Date.now(),
+      kind: "start",
+      workflow: name,
+      input: toJson(input === undefined ? null : input, "input"),
+      workflowId,
+    };
+    if (options.version !== undefined) request.version = options.version;
+    if (options.ifExists !== undefined) request.ifExists = options.ifExists;
+    await this.#request(request);
+    return this.getHandle(workflowId);
+  }
+
+  getHandle<S = Record<string, JsonValue>>(workflowId: string): WorkflowHandle<S> {
+    return new Handle<S>(this.#backend, workflowId);
+  }
+
+  async list(options: ListOptions = {}): Promise<ListPage> {
+    const page = await this.#store.listWorkflows({
+      ...(options.status === undefined ? {} : { status: options.status }),
+      ...(options.workflow === undefined ? {} : { name: options.workflow }),
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+      ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
+    });
+    const out: ListPage = {
+      items: page.items.map((r) => ({
+        workflowId: r.id,
+        name: r.name,
+        version: r.version,
+        status: r.status as WorkflowStatus,
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
+      })),
+    };
+    if (page.cursor !== undefined) out.cursor = page.cursor;
+    return out;
+  }
+
+  readonly #backend: HandleBackend = {
+    status: async (id) => (await this.#record(id)).status as WorkflowStatus,
+    result: (id, options) => this.#result(id, options),
+    signal: async (id, name, data) => {
+      await this.#request({
+        id: crypto.randomUUID(),
+        createdAt: Date.now(),
+        kind: "signal",
+        workflowId: id,
+        name,
+        data: toJson(data === undefined ? null : data, `signal "${name}" data`),
+      });
+    },
+    cancel: async (id, reason) => {
+      await this.#request({
+        id: crypto.randomUUID(),
+        createdAt: Date.now(),
+        kind: "cancel",
+        workflowId: id,
+        reason,
+      });
+    },
+    info: async (id) => {
+      const record = await this.#record(id);
+      const info: WorkflowInfo = {
+        workflowId: record.id,
+        name: record.name,
+        version: record.version,
+        description: record.description,
+        module: record.module,
+        status: record.status as WorkflowStatus,
+        input: await this.#store.readValue(id, record.input) as JsonValue,
+        createdAt: record.createdAt,
+        updatedAt: record.updatedAt,
+        eventCount: record.events,
+      };
+      if (record.completedAt !== undefined) info.completedAt = record.completedAt;
+      if (record.error !== undefined) info.error = record.error as unknown as SerializedError;
+      return info;
+    },
+  };
+
+  async #record(id: string) {
+    const record = await this.#store.getWorkflow(id);
+    if (record === undefined) throw new WorkflowNotFoundError(id);
+    return record;
+  }
+
+  async #result(id: string, options: ResultOptions): Promise<unknown> {
+    while (true) {
+      const record = await this.#record(id);
+      if (isTerminal(record.status)) {
+        if (record.status !== "COMPLETED") throw outcomeError(record);
+        return record.result === undefined ? {} : await this.#store.readValue(id, record.result);
+      }
+      if (options.wait === false) throw new WorkflowStillRunningError(id);
+      if (options.signal?.aborted) throw options.signal.reason;
+      if (this.#closed) throw new EngineClosedError("The client is closed");
+      await sleep(this.#poll);
+    }
+  }
+
+  /** Closes the KV handle. */
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#store.close();
+    }
+    return Promise.resolve();
+  }
+
+  /** Same as {@linkcode KvClient.close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Opens a client on a KV file that another process owns.
+ *
+ * @param options The file and timings.
+ * @returns The client; close it when done.
+ * @example
+ * ```ts ignore
+ * await using client = await connectKv({ kvPath: ".loom/loom.kv" });
+ * const handle = await client.start("OrderProcessing", { orderId: "A1", customerEmail: "a@b.c" });
+ * console.log(await handle.result());
+ * ```
+ */
+export async function connectKv(options: KvClientOptions = {}): Promise<KvClient> {
+  const where = options.kvPath ?? ".loom/loom.kv";
+  return new KvClient(new KvStore(await openKv(where), where), options);
+}

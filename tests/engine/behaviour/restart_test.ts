@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import {
+  activity,
+  createEngine,
+  defineWorkflow,
+  NonDeterministicWorkflowError,
+  OwnerLeaseError,
+  Registry,
+  SchemaVersionError,
+  WorkflowExecutionError,
+} from "../../../engine/mod.ts";
+import { tempDir, traceLines, until } from "../../_helpers.ts";
+import { RetryFlow, SignalFlow, SleepFlow } from "../../fixtures/flows.ts";
+
+Deno.test("a restarted engine resumes timers, signals and retries from the file", async () => {
+  await using dir = await tempDir();
+  const kvPath = `${dir.path}/loom.kv`;
+  const trace = `${dir.path}/retry.trace`;
+  const first = await createEngine({ kvPath, shutdownGraceMs: 2000 });
+  await first.start(SleepFlow, { ms: 150 }, { workflowId: "sleeper" });
+  const waiter = await first.start(SignalFlow, {}, { workflowId: "waiter" });
+  const retrier = await first.start(RetryFlow, { failTimes: 1, trace }, { workflowId: "retrier" });
+  await until(async () => (await traceLines(trace)).length >= 1, "the first attempt");
+  await first.close();
+
+  const second = await createEngine({ kvPath });
+  try {
+    await second.getHandle("waiter").signal("go", "after restart");
+    assert.deepEqual(await second.getHandle("waiter").result(), {
+      received: ["after restart"],
+      timedOut: false,
+    });
+    const slept = await second.getHandle<{ before: number; after: number }>("sleeper").result();
+    assert.ok(slept.after - slept.before >= 300);
+    assert.deepEqual(await second.getHandle("retrier").result(), { result: "ok after 2" });
+    assert.deepEqual(await traceLines(trace), ["attempt 1", "attempt 2"]);
+    assert.equal(waiter.workflowId, "waiter");
+    assert.equal(retrier.workflowId, "retrier");
+  } finally {
+    await second.close();
+  }
+});
+
+Deno.test("a second engine on the same file is refused, naming the owner", async () => {
+  await using dir = await tempDir();
+  const kvPath = `${dir.path}/loom.kv`;
+  const owner = await createEngine({ kvPath });
+  try {
+    const started = Date.now();
+    await assert.rejects(createEngine({ kvPath }), (e: unknown) => {
+      assert.ok(e instanceof OwnerLeaseError);
+      assert.match(e.message, new RegExp(`owned by another live Loom process \\(pid ${Deno.pid}`));
+      return true;
+    });
+    assert.ok(Date.now() - started < 3000);
+  } finally {
+    await owner.close();
+  }
+  const next = await createEngine({ kvPath });
+  await next.close();
+});
+
+Deno.test("an owner takes over a lease that its dead holder no longer renews", async () => {
+  await using dir = await tempDir();
+  const kvPath = `${dir.path}/loom.kv`;
+  const kv = await Deno.openKv(kvPath);
+  try {
+    await kv.set(["owner", 0], {
+      ownerId: "dead",
+      pid: 999999,
+      host: "elsewhere",
+      epoch: 7,
+      acquiredAt: Date.now() - 10_000,
+      expiresAt: Date.now() + 400,
+    });
+    await kv.set(["owner_epoch", 0], { epoch: 7, ownerId: "dead" });
+  } finally {
+    kv.close();
+  }
+  const started = Date.now();
+  const engine = await createEngine({ kvPath });
+  try {
+    assert.ok(Date.now() - started >= 300, "it waited for the lease to lapse");
+    const lease = await engine.store.kv.get<{ epoch: number }>(["owner", 0]);
+    assert.equal(lease.value?.epoch, 8);
+  } finally {
+    await engine.close();
+  }
+});
+
+Deno.test("a KV file of a newer schema is refused and left unchanged", async () => {
+  await using dir = await tempDir();
+  const kvPath = `${dir.path}/loom.kv`;
+  const kv = await Deno.openKv(kvPath);
+  await kv.set(["meta", "schema_version"], 99);
+  kv.close();
+  await assert.rejects(createEngine({ kvPath }), (e: unknown) => {
+    assert.ok(e instanceof SchemaVersionError);
+    assert.match(e.message, /schema version 99, newer than this Loom's 1/);
+    return true;
+  });
+  const check = await Deno.openKv(kvPath);
+  try {
+    assert.equal((await check.get(["meta", "schema_version"])).value, 99);
+    assert.equal((await check.get(["owner", 0])).value, null);
+  } finally {
+    check.close();
+  }
+});
+
+Deno.test("code that no longer matches history fails with NonDeterministicWorkflowError", async () => {
+  await using dir = await tempDir();
+  const kvPath = `${dir.path}/loom.kv`;
+  const before = new Registry();
+  const after = new Registry();
+  const one = activity({ name: "nd_one", registry: before }, () => 1);
+  const two = activity({ name: "nd_two", registry: after }, () => 2);
+  defineWorkflow({
+    name: "nd_flow",
+    registry: before,
+    steps: [async function decide(ctx) {
+      await ctx.activity(one);
+      await ctx.waitForSignal("go");
+    }],
+  });
+  defineWorkflow({
+    name: "nd_flow",
+    registry: after,
+    steps: [async function decide(ctx) {
+      await ctx.activity(two);
+      await ctx.waitForSignal("go");
+    }],
+  });
+  const first = await createEngine({ kvPath, registry: before });
+  const handle = await first.start("nd_flow", null, { workflowId: "nd" });
+  await until(
+    async () => (await first.store.listEventsOf("nd")).some((e) => e.type === "SIGNAL_WAITING"),
+    "the wait",
+  );
+  await first.close();
+  const second = await createEngine({ kvPath, registry: after });
+  try {
+    await second.getHandle("nd").signal("go", null);
+    await assert.rejects(second.getHandle("nd").result(), (e: unknown) => {
+      assert.ok(e instanceof WorkflowExecutionError);
+      assert.ok(e.cause instanceof NonDeterministicWorkflowError);
+      assert.match(
+        e.message,
+        /in step "decide": history has ACTIVITY_SCHEDULED "nd_one" \(seq 1\), but the code made ACTIVITY_SCHEDULED "nd_two" \(seq 1\)/,
+      );
+      return true;
+    });
+    assert.equal(handle.workflowId, "nd");
+  } finally {
+    await second.close();
+  }
+});
