@@ -5,12 +5,12 @@
  * @module
  */
 
-import {
-  type INPUT_TYPE,
-  type StartOptions,
-  type STATE_TYPE,
-  type Typed,
-  type WorkflowHandle,
+import type {
+  INPUT_TYPE,
+  StartOptions,
+  STATE_TYPE,
+  Typed,
+  WorkflowHandle,
 } from "../client.ts";
 import type { WorkflowContext } from "../core/context.ts";
 import type { StepDefinition, WorkflowDefinition } from "../core/definitions.ts";
