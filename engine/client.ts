@@ -95,7 +95,12 @@ export interface ListPage {
 export interface WorkflowHandle<S = Record<string, JsonValue>> {
   /** The run's id. */
   readonly workflowId: string;
-  /** @returns The run's status. @throws {WorkflowNotFoundError} */
+  /**
+   * Reads the run's status.
+   *
+   * @returns The run's status.
+   * @throws {WorkflowNotFoundError}
+   */
   status(): Promise<WorkflowStatus>;
   /**
    * Waits for the run to end and returns its final state.
@@ -118,7 +123,12 @@ export interface WorkflowHandle<S = Record<string, JsonValue>> {
    * @throws {WorkflowNotRunningError} When the run completed or failed.
    */
   cancel(reason?: string): Promise<void>;
-  /** @returns What is known of the run. @throws {WorkflowNotFoundError} */
+  /**
+   * Reads what is known of the run.
+   *
+   * @returns What is known of the run.
+   * @throws {WorkflowNotFoundError}
+   */
   info(): Promise<WorkflowInfo>;
 }
 

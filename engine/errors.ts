@@ -41,6 +41,8 @@ export class LoomError extends Error {
   readonly code: ErrorCode;
 
   /**
+   * Creates the error.
+   *
    * @param code The condition's code.
    * @param message A sentence naming the problem.
    * @param options Standard error options (`cause`).
@@ -56,7 +58,11 @@ export class LoomError extends Error {
 export class WorkflowNotFoundError extends LoomError {
   /** The id that was looked up. */
   readonly workflowId: string;
-  /** @param workflowId The id that was looked up. */
+  /**
+   * Creates the error.
+   *
+   * @param workflowId The id that was looked up.
+   */
   constructor(workflowId: string) {
     super(ErrorCode.WorkflowNotFound, `Workflow "${workflowId}" not found`);
     this.workflowId = workflowId;
@@ -65,7 +71,11 @@ export class WorkflowNotFoundError extends LoomError {
 
 /** A non-waiting read of a result found the workflow still running. */
 export class WorkflowStillRunningError extends LoomError {
-  /** @param workflowId The running workflow. */
+  /**
+   * Creates the error.
+   *
+   * @param workflowId The running workflow.
+   */
   constructor(workflowId: string) {
     super(ErrorCode.WorkflowStillRunning, `Workflow "${workflowId}" is still running`);
   }
@@ -73,7 +83,12 @@ export class WorkflowStillRunningError extends LoomError {
 
 /** The workflow failed with an error that was not an activity failure nor a cancellation. */
 export class WorkflowExecutionError extends LoomError {
-  /** @param message What failed. @param options `cause`: the error the workflow code threw. */
+  /**
+   * Creates the error.
+   *
+   * @param message What failed.
+   * @param options `cause`: the error the workflow code threw.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(ErrorCode.WorkflowExecution, message, options);
   }
@@ -84,6 +99,8 @@ export class WorkflowNotRunningError extends LoomError {
   /** The workflow's terminal status. */
   readonly status: string;
   /**
+   * Creates the error.
+   *
    * @param action What was attempted ("signal", "cancel").
    * @param workflowId The workflow.
    * @param status Its terminal status.
@@ -99,7 +116,11 @@ export class WorkflowNotRunningError extends LoomError {
 
 /** `start()` with `ifExists: "fail"` found a run with the same id. */
 export class WorkflowAlreadyExistsError extends LoomError {
-  /** @param workflowId The id that is taken. */
+  /**
+   * Creates the error.
+   *
+   * @param workflowId The id that is taken.
+   */
   constructor(workflowId: string) {
     super(ErrorCode.WorkflowAlreadyExists, `Workflow "${workflowId}" already exists`);
   }
@@ -109,7 +130,11 @@ export class WorkflowAlreadyExistsError extends LoomError {
 export class WorkflowCancelledError extends LoomError {
   /** The reason given to `cancel()`. */
   readonly reason: string;
-  /** @param reason The reason given to `cancel()`. */
+  /**
+   * Creates the error.
+   *
+   * @param reason The reason given to `cancel()`.
+   */
   constructor(reason: string) {
     super(ErrorCode.WorkflowCancelled, `Workflow cancelled: ${reason}`);
     this.reason = reason;
@@ -118,7 +143,11 @@ export class WorkflowCancelledError extends LoomError {
 
 /** The workflow awaited something that is not a durable operation and can never resume. */
 export class WorkflowStuckError extends LoomError {
-  /** @param message Names the workflow, the step and the cause. */
+  /**
+   * Creates the error.
+   *
+   * @param message Names the workflow, the step and the cause.
+   */
   constructor(message: string) {
     super(ErrorCode.WorkflowStuck, message);
   }
@@ -131,6 +160,8 @@ export class ActivityFailedError extends LoomError {
   /** The message of the activity's last error. */
   readonly errorMessage: string;
   /**
+   * Creates the error.
+   *
    * @param activityName The activity's registered name.
    * @param errorMessage The message of its last error.
    * @param options `cause`: the activity's last error.
@@ -144,7 +175,12 @@ export class ActivityFailedError extends LoomError {
 
 /** An activity attempt ran past its `timeoutSeconds`. */
 export class ActivityTimeoutError extends LoomError {
-  /** @param activityName The activity. @param timeoutSeconds Its limit. */
+  /**
+   * Creates the error.
+   *
+   * @param activityName The activity.
+   * @param timeoutSeconds Its limit.
+   */
   constructor(activityName: string, timeoutSeconds: number) {
     super(
       ErrorCode.ActivityTimeout,
@@ -157,7 +193,12 @@ export class ActivityTimeoutError extends LoomError {
 export class SignalTimeoutError extends LoomError {
   /** The signal that did not arrive. */
   readonly signalName: string;
-  /** @param signalName The signal. @param timeoutMs The timeout in milliseconds. */
+  /**
+   * Creates the error.
+   *
+   * @param signalName The signal.
+   * @param timeoutMs The timeout in milliseconds.
+   */
   constructor(signalName: string, timeoutMs: number) {
     super(
       ErrorCode.SignalTimeout,
@@ -169,7 +210,11 @@ export class SignalTimeoutError extends LoomError {
 
 /** Workflow code no longer matches its recorded history. */
 export class NonDeterministicWorkflowError extends LoomError {
-  /** @param message Names the step and the expected and actual call. */
+  /**
+   * Creates the error.
+   *
+   * @param message Names the step and the expected and actual call.
+   */
   constructor(message: string) {
     super(ErrorCode.NonDeterministic, message);
   }
@@ -177,7 +222,12 @@ export class NonDeterministicWorkflowError extends LoomError {
 
 /** No workflow definition is registered under a name (and version). */
 export class WorkflowDefinitionNotFoundError extends LoomError {
-  /** @param name The workflow name. @param version The version, if one was asked for. */
+  /**
+   * Creates the error.
+   *
+   * @param name The workflow name.
+   * @param version The version, if one was asked for.
+   */
   constructor(name: string, version?: string) {
     super(
       ErrorCode.DefinitionNotFound,
@@ -190,7 +240,11 @@ export class WorkflowDefinitionNotFoundError extends LoomError {
 
 /** A different definition was registered under a name (and version) that is taken. */
 export class DuplicateDefinitionError extends LoomError {
-  /** @param message Names the definition. */
+  /**
+   * Creates the error.
+   *
+   * @param message Names the definition.
+   */
   constructor(message: string) {
     super(ErrorCode.DuplicateDefinition, message);
   }
@@ -198,7 +252,11 @@ export class DuplicateDefinitionError extends LoomError {
 
 /** A workflow or activity definition is malformed. */
 export class InvalidDefinitionError extends LoomError {
-  /** @param message Names the definition and the problem. */
+  /**
+   * Creates the error.
+   *
+   * @param message Names the definition and the problem.
+   */
   constructor(message: string) {
     super(ErrorCode.InvalidDefinition, message);
   }
@@ -208,7 +266,12 @@ export class InvalidDefinitionError extends LoomError {
 export class InvalidPayloadError extends LoomError {
   /** Path of the offending field, e.g. `input.customer.birthday`. */
   readonly field: string;
-  /** @param field Path of the offending field. @param problem What is wrong with it. */
+  /**
+   * Creates the error.
+   *
+   * @param field Path of the offending field.
+   * @param problem What is wrong with it.
+   */
   constructor(field: string, problem: string) {
     super(ErrorCode.InvalidPayload, `Payload field "${field}" is not JSON: ${problem}`);
     this.field = field;
@@ -217,7 +280,11 @@ export class InvalidPayloadError extends LoomError {
 
 /** An option or argument has a value the engine cannot use. */
 export class InvalidArgumentError extends LoomError {
-  /** @param message Names the argument and the problem. */
+  /**
+   * Creates the error.
+   *
+   * @param message Names the argument and the problem.
+   */
   constructor(message: string) {
     super(ErrorCode.InvalidArgument, message);
   }
@@ -225,7 +292,11 @@ export class InvalidArgumentError extends LoomError {
 
 /** The KV file was written by a newer Loom (or is not a Loom file). */
 export class SchemaVersionError extends LoomError {
-  /** @param message Names the file and the versions. */
+  /**
+   * Creates the error.
+   *
+   * @param message Names the file and the versions.
+   */
   constructor(message: string) {
     super(ErrorCode.SchemaVersion, message);
   }
@@ -233,7 +304,11 @@ export class SchemaVersionError extends LoomError {
 
 /** Another live process owns the KV file. */
 export class OwnerLeaseError extends LoomError {
-  /** @param message Names the owner. */
+  /**
+   * Creates the error.
+   *
+   * @param message Names the owner.
+   */
   constructor(message: string) {
     super(ErrorCode.OwnerLease, message);
   }
@@ -241,7 +316,11 @@ export class OwnerLeaseError extends LoomError {
 
 /** This engine lost its owner lease to another process and stopped. */
 export class LeaseLostError extends LoomError {
-  /** @param message Names the partition. */
+  /**
+   * Creates the error.
+   *
+   * @param message Names the partition.
+   */
   constructor(message: string) {
     super(ErrorCode.LeaseLost, message);
   }
@@ -249,7 +328,11 @@ export class LeaseLostError extends LoomError {
 
 /** `Workflow.start()` found no engine, or several, in this process. */
 export class EngineNotFoundError extends LoomError {
-  /** @param message Explains how to pick one. */
+  /**
+   * Creates the error.
+   *
+   * @param message Explains how to pick one.
+   */
   constructor(message: string) {
     super(ErrorCode.EngineNotFound, message);
   }
@@ -257,7 +340,11 @@ export class EngineNotFoundError extends LoomError {
 
 /** The engine was closed. */
 export class EngineClosedError extends LoomError {
-  /** @param message What was attempted. */
+  /**
+   * Creates the error.
+   *
+   * @param message What was attempted.
+   */
   constructor(message = "The engine is closed") {
     super(ErrorCode.EngineClosed, message);
   }
@@ -265,7 +352,12 @@ export class EngineClosedError extends LoomError {
 
 /** The store refused or failed a write. */
 export class StorageError extends LoomError {
-  /** @param message What failed. @param options `cause`. */
+  /**
+   * Creates the error.
+   *
+   * @param message What failed.
+   * @param options `cause`.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(ErrorCode.Storage, message, options);
   }

@@ -44,12 +44,16 @@ export {
   type WorkflowLogger,
   type WorkflowState,
 } from "./core/context.ts";
-export type {
-  Activity,
-  ActivityDefinition,
-  RetryPolicy,
-  WorkflowDefinition,
+export {
+  ACTIVITY,
+  type Activity,
+  type ActivityDefinition,
+  type RetryPolicy,
+  type StepDefinition,
+  type WorkflowDefinition,
 } from "./core/definitions.ts";
+export type { HistoryEntry } from "./core/history.ts";
+export type { ActivationOutput, LogLine } from "./core/machine.ts";
 export {
   type EventPayloads,
   EventType,
@@ -122,5 +126,23 @@ export type {
 export { InIsolateExecutor } from "./runtime/in_isolate_executor.ts";
 export { connectKv, KvClient, type KvClientOptions } from "./runtime/kv_client.ts";
 export type { OnDue, Wakeup } from "./runtime/wakeup.ts";
+export {
+  type HistoryRecord,
+  type InboxReply,
+  type InboxRequest,
+  type Key,
+  KvStore,
+  type LogRecord,
+  type Page,
+  type StoredError,
+  type StoredEvent,
+  type StoredValue,
+  TaskKind,
+  type TaskRecord,
+  TaskStatus,
+  type Transition,
+  type WorkflowQuery,
+  type WorkflowRecord,
+} from "../store/mod.ts";
 export { KvQueueWakeup } from "./runtime/kv_queue_wakeup.ts";
 export { PollingWakeup } from "./runtime/polling_wakeup.ts";

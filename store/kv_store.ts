@@ -23,7 +23,11 @@ import { ensureSchema } from "./schema.ts";
 
 /** The owner lost its lease: another process owns the partition now. */
 export class FenceLost extends Error {
-  /** @param partition Partition. */
+  /**
+   * Creates the store.
+   *
+   * @param partition Partition.
+   */
   constructor(partition: number) {
     super(`The owner lease of partition ${partition} was taken over by another process`);
     this.name = "FenceLost";
@@ -79,7 +83,12 @@ export class KvStore {
   readonly where: string;
   #fence: { partition: number; versionstamp: string } | undefined;
 
-  /** @param kv An open handle. @param where Its path or name. */
+  /**
+   * Creates the store.
+   *
+   * @param kv An open handle.
+   * @param where Its path or name.
+   */
   constructor(kv: Deno.Kv, where: string) {
     this.kv = kv;
     this.where = where;

@@ -35,7 +35,12 @@ export interface HeldLease {
 export class LeaseHeld extends Error {
   /** The holder. */
   readonly holder: LeaseRecord;
-  /** @param holder The holder. @param where Name of the file. */
+  /**
+   * Creates the error.
+   *
+   * @param holder The holder.
+   * @param where Name of the file.
+   */
   constructor(holder: LeaseRecord, where: string) {
     super(
       `KV file ${where} is owned by another live Loom process (pid ${holder.pid} on ${holder.host}, owner since ${

@@ -11,7 +11,11 @@ export const SCHEMA_VERSION = 1;
 
 /** Why a file cannot be used. */
 export class SchemaMismatch extends Error {
-  /** @param message Names the file and versions. */
+  /**
+   * Creates the error.
+   *
+   * @param message Names the file and versions.
+   */
   constructor(message: string) {
     super(message);
     this.name = "SchemaMismatch";

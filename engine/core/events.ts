@@ -49,11 +49,17 @@ export type WorkflowStatus = typeof WorkflowStatus[keyof typeof WorkflowStatus];
 
 /** Payload of each event type. Timestamps are ISO 8601 UTC strings, as in the reference. */
 export interface EventPayloads {
+  /** A run started with this input (first event of every run). */
   WORKFLOW_STARTED: { input: JsonValue; workflow_name: string; version: string };
+  /** A step began. */
   STEP_START: { step_name: string; step_fn: string; started_at: string };
+  /** A step returned. */
   STEP_END: { step_name: string; completed_at: string };
+  /** `ctx.state.set(key, value)`. */
   STATE_SET: { key: string; value: JsonValue };
+  /** `ctx.state.update()` or `ctx.state.batch()`: the whole new state. */
   STATE_UPDATE: { state: JsonObject };
+  /** `ctx.activity(fn, ...args)` asked for an activity. */
   ACTIVITY_SCHEDULED: {
     seq: number;
     name: string;
@@ -64,7 +70,9 @@ export interface EventPayloads {
     module: string;
     args: JsonValue[];
   };
+  /** An activity returned (its result is what replay returns). */
   ACTIVITY_COMPLETED: { seq: number; name: string; result: JsonValue; attempt: number };
+  /** An activity failed after its last attempt. */
   ACTIVITY_FAILED: {
     seq: number;
     name: string;
@@ -72,6 +80,7 @@ export interface EventPayloads {
     error_detail: SerializedError;
     attempts: number;
   };
+  /** An attempt failed; the next one runs at `next_attempt_at` (not replayed). */
   ACTIVITY_RETRYING: {
     seq: number;
     name: string;
@@ -80,7 +89,9 @@ export interface EventPayloads {
     next_attempt_at: string;
     next_attempt_at_ms: number;
   };
+  /** An activity is no longer awaited (cancel, or the run ended). */
   ACTIVITY_CANCELLED: { seq: number; name: string; reason: string };
+  /** `ctx.sleep()`, or the timeout of `ctx.waitForSignal()`, armed a timer. */
   TIMER_SCHEDULED: {
     seq: number;
     timer_id: string;
@@ -89,18 +100,26 @@ export interface EventPayloads {
     purpose: "sleep" | "signal_timeout";
     signal?: string;
   };
+  /** A timer fell due. */
   TIMER_FIRED: { seq: number; timer_id: string };
+  /** A timer is no longer needed. */
   TIMER_CANCELLED: { seq: number; timer_id: string };
+  /** `ctx.waitForSignal(name)` started waiting. */
   SIGNAL_WAITING: { seq: number; name: string; timeout_ms?: number };
+  /** `handle.signal(name, data)`: `payload` is the data. */
   SIGNAL_RECEIVED: { name: string; payload: JsonValue; sent_at: string };
+  /** `handle.cancel(reason)`. */
   CANCEL_REQUESTED: { reason: string; requested_at: string };
+  /** The run completed; its final state is its result. */
   WORKFLOW_COMPLETED: { completed_at: string };
+  /** The run failed with `error`. */
   WORKFLOW_FAILED: {
     error: string;
     error_detail: SerializedError;
     failed_at: string;
     step?: string;
   };
+  /** The run ended cancelled. */
   WORKFLOW_CANCELLED: { reason: string; canceled_at: string };
 }
 

@@ -132,7 +132,11 @@ export class WorkflowMachine {
   /** The context handed to the steps. */
   readonly context: WorkflowContext<never, Record<string, never>>;
 
-  /** @param options The run's identity and definition. */
+  /**
+   * Creates the machine of one run.
+   *
+   * @param options The run's identity and definition.
+   */
   constructor(options: MachineOptions) {
     this.#id = options.workflowId;
     this.#def = options.definition;

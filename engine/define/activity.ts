@@ -45,7 +45,7 @@ function moduleOfCaller(): string {
   const lines = (new Error().stack ?? "").split("\n").slice(3);
   for (const line of lines) {
     const m = line.match(/\(?((?:file|https?|data):[^\s)]+?)(?::\d+){2}\)?$/);
-    if (m !== null && !m[1]?.includes("/engine/define/")) return m[1] as string;
+    if (m !== null && m[1] !== import.meta.url) return m[1] as string;
   }
   return "";
 }

@@ -5,13 +5,7 @@
  * @module
  */
 
-import type {
-  INPUT_TYPE,
-  StartOptions,
-  STATE_TYPE,
-  Typed,
-  WorkflowHandle,
-} from "../client.ts";
+import type { INPUT_TYPE, StartOptions, STATE_TYPE, Typed, WorkflowHandle } from "../client.ts";
 import type { WorkflowContext } from "../core/context.ts";
 import type { StepDefinition, WorkflowDefinition } from "../core/definitions.ts";
 import { InvalidDefinitionError } from "../errors.ts";
@@ -32,7 +26,9 @@ Workflow<I, S>;
  */
 export abstract class Workflow<I = JsonValue, S extends object = Record<string, JsonValue>>
   implements Typed<I, S> {
+  /** Never set: carries the input type for `start()`. */
   declare readonly [INPUT_TYPE]?: I;
+  /** Never set: carries the state type for `start()`. */
   declare readonly [STATE_TYPE]?: S;
 
   /**

@@ -22,6 +22,8 @@ export class Committer {
   #dead: Error | undefined;
 
   /**
+   * Creates the committer.
+   *
    * @param store Where to commit.
    * @param onFenceLost Called once when the owner lease turns out to be lost.
    */

@@ -27,7 +27,12 @@ export class Handle<S> implements WorkflowHandle<S> {
   readonly workflowId: string;
   readonly #backend: HandleBackend;
 
-  /** @param backend The engine or client. @param workflowId The run. */
+  /**
+   * Creates the handle.
+   *
+   * @param backend The engine or client.
+   * @param workflowId The run.
+   */
   constructor(backend: HandleBackend, workflowId: string) {
     this.#backend = backend;
     this.workflowId = workflowId;

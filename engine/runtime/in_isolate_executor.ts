@@ -93,7 +93,11 @@ export class InIsolateExecutor implements Executor {
   readonly #cacheSize: number;
   readonly #cache = new Map<string, WorkflowMachine>();
 
-  /** @param options Registry and cache size. */
+  /**
+   * Creates the executor.
+   *
+   * @param options Registry and cache size.
+   */
   constructor(options: InIsolateExecutorOptions) {
     this.#registry = options.registry;
     this.#cacheSize = options.cacheSize ?? 10_000;

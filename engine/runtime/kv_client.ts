@@ -51,7 +51,12 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
   readonly #timeout: number;
   #closed = false;
 
-  /** @param store The store. @param options Timings. */
+  /**
+   * Creates the client.
+   *
+   * @param store The store.
+   * @param options Timings.
+   */
   constructor(store: KvStore, options: KvClientOptions) {
     this.#store = store;
     this.#poll = options.pollIntervalMs ?? 50;

@@ -29,7 +29,11 @@ export class KvQueueWakeup implements Wakeup {
   #onDue: OnDue | undefined;
   #listening = false;
 
-  /** @param kv The owner's KV handle. */
+  /**
+   * Creates the wake-up service.
+   *
+   * @param kv The owner's KV handle.
+   */
   constructor(kv: Deno.Kv) {
     this.#kv = kv;
   }

@@ -15,7 +15,12 @@ export class PollingWakeup implements Wakeup {
   readonly #intervalMs: number;
   #timer: ReturnType<typeof setInterval> | undefined;
 
-  /** @param store The owner's store. @param intervalMs Poll interval. */
+  /**
+   * Creates the wake-up service.
+   *
+   * @param store The owner's store.
+   * @param intervalMs Poll interval.
+   */
   constructor(store: KvStore, intervalMs: number) {
     this.#store = store;
     this.#intervalMs = intervalMs;

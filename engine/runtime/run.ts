@@ -63,7 +63,12 @@ export class Run {
   /** The run cannot go on until its definition is registered. */
   blocked: Error | undefined;
 
-  /** @param record The record. @param input The input. */
+  /**
+   * Creates the state of a run.
+   *
+   * @param record The record.
+   * @param input The input.
+   */
   constructor(record: WorkflowRecord, input: JsonValue) {
     this.record = record;
     this.input = input;

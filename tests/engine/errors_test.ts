@@ -1,0 +1,47 @@
+import assert from "node:assert/strict";
+import {
+  ActivityFailedError,
+  deserializeError,
+  ensureError,
+  ErrorCode,
+  LoomError,
+  serializeError,
+  WorkflowCancelledError,
+  WorkflowNotRunningError,
+} from "../../engine/errors.ts";
+
+Deno.test("serializeError()/deserializeError() keep class, code, details and cause", () => {
+  const original = new ActivityFailedError("charge", "card declined", {
+    cause: new RangeError("limit"),
+  });
+  const copy = deserializeError(JSON.parse(JSON.stringify(serializeError(original))));
+  assert.ok(copy instanceof ActivityFailedError);
+  assert.ok(copy instanceof LoomError);
+  assert.equal(copy.activityName, "charge");
+  assert.equal(copy.errorMessage, "card declined");
+  assert.equal(copy.code, ErrorCode.ActivityFailed);
+  assert.equal(copy.message, 'Activity "charge" failed: card declined');
+  assert.equal((copy.cause as Error).name, "RangeError");
+  assert.equal((copy.cause as Error).message, "limit");
+});
+
+Deno.test("deserializeError() rebuilds each known code as its class", () => {
+  const cancelled = deserializeError(serializeError(new WorkflowCancelledError("bye")));
+  assert.ok(cancelled instanceof WorkflowCancelledError);
+  assert.equal(cancelled.reason, "bye");
+  const notRunning = deserializeError(
+    serializeError(new WorkflowNotRunningError("signal", "w", "COMPLETED")),
+  );
+  assert.ok(notRunning instanceof WorkflowNotRunningError);
+  assert.equal(notRunning.status, "COMPLETED");
+  const plain = deserializeError({ name: "TypeError", message: "x" });
+  assert.equal(plain.name, "TypeError");
+  assert.ok(!(plain instanceof LoomError));
+});
+
+Deno.test("ensureError() wraps values that are not errors", () => {
+  assert.equal(ensureError("text").message, "Non-error value thrown: text");
+  assert.equal(ensureError({ a: 1 }).message, 'Non-error value thrown: {"a":1}');
+  const e = new Error("same");
+  assert.equal(ensureError(e), e);
+});

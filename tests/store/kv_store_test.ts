@@ -1,0 +1,278 @@
+import assert from "node:assert/strict";
+import {
+  acquireLease,
+  FenceLost,
+  INLINE_LIMIT,
+  keys,
+  KvStore,
+  LeaseHeld,
+  pack,
+  plan,
+  releaseLease,
+  renewLease,
+  SchemaMismatch,
+  type TaskRecord,
+  type Transition,
+  type WorkflowRecord,
+} from "../../store/mod.ts";
+import { queuelessKv, tempDir } from "../_helpers.ts";
+
+type Mode = "memory" | "file" | "queueless";
+
+function storeTest(name: string, fn: (store: KvStore, path: string) => Promise<void>): void {
+  for (const mode of ["memory", "file", "queueless"] as Mode[]) {
+    Deno.test(`KvStore ${name} [${mode}]`, async () => {
+      await using dir = await tempDir();
+      const path = mode === "memory" ? ":memory:" : `${dir.path}/store.kv`;
+      const raw = await Deno.openKv(path);
+      const store = new KvStore(mode === "queueless" ? queuelessKv(raw) : raw, path);
+      try {
+        await store.ensureSchema();
+        await fn(store, path);
+      } finally {
+        raw.close();
+      }
+    });
+  }
+}
+
+function record(id: string, patch: Partial<WorkflowRecord> = {}): WorkflowRecord {
+  return {
+    id,
+    name: "flow",
+    version: "1",
+    description: "",
+    module: "",
+    status: "RUNNING",
+    createdAt: 1000,
+    updatedAt: 1000,
+    entries: 0,
+    events: 0,
+    input: { v: null },
+    partition: 0,
+    ...patch,
+  };
+}
+
+function transition(id: string, patch: Partial<Transition> = {}): Transition {
+  return {
+    workflowId: id,
+    record: record(id, { entries: 1, events: 1 }),
+    created: true,
+    input: { n: 1 },
+    history: [{
+      r: 0,
+      kind: "activation",
+      time: 1000,
+      firstEventId: 1,
+      events: [{ type: "WORKFLOW_STARTED", payload: {} }],
+    }],
+    tasks: [],
+    logs: [],
+    timersSet: [],
+    timersDelete: [],
+    enqueue: [],
+    ...patch,
+  };
+}
+
+storeTest("commits a new run with its indexes, history and input", async (store) => {
+  const results = await store.commit([transition("a")]);
+  assert.deepEqual(results, [undefined]);
+  const rec = await store.getWorkflow("a");
+  assert.equal(rec?.status, "RUNNING");
+  assert.deepEqual(await store.readValue("a", rec!.input), { n: 1 });
+  assert.deepEqual((await store.loadHistory("a")).map((h) => h.r), [0]);
+  assert.deepEqual(await store.idsWithStatus("RUNNING"), ["a"]);
+  assert.equal((await store.listWorkflows({ name: "flow" })).items.length, 1);
+  assert.deepEqual(await store.lastIds(), { event: 1, log: 0, task: 0 });
+  assert.equal((await store.getEvent(1))?.type, "WORKFLOW_STARTED");
+  assert.equal(await store.getEvent(2), undefined);
+});
+
+storeTest("moves the status index when the status changes", async (store) => {
+  await store.commit([transition("a")]);
+  const done = record("a", { status: "COMPLETED", entries: 2, events: 2 });
+  await store.commit([{
+    ...transition("a"),
+    created: false,
+    record: done,
+    previousStatus: "RUNNING",
+    result: { ok: true },
+    history: [{
+      r: 1,
+      kind: "activation",
+      time: 2000,
+      firstEventId: 2,
+      events: [{ type: "WORKFLOW_COMPLETED", payload: {} }],
+    }],
+  }]);
+  assert.deepEqual(await store.idsWithStatus("RUNNING"), []);
+  assert.deepEqual(await store.idsWithStatus("COMPLETED"), ["a"]);
+  const rec = await store.getWorkflow("a");
+  assert.deepEqual(await store.readValue("a", rec!.result!), { ok: true });
+  assert.deepEqual((await store.listEvents({ after: 1 })).map((e) => e.type), [
+    "WORKFLOW_COMPLETED",
+  ]);
+});
+
+storeTest("chunks values and histories larger than a KV value", async (store) => {
+  const big = "ü".repeat(200_000);
+  const t = transition("big", { input: { big } });
+  t.history[0]!.events = [{ type: "STATE_SET", payload: { key: "k", value: big } }];
+  assert.deepEqual(await store.commit([t]), [undefined]);
+  const rec = await store.getWorkflow("big");
+  assert.ok("blob" in rec!.input, "the input is chunked");
+  assert.deepEqual(await store.readValue("big", rec!.input), { big });
+  const [h] = await store.loadHistory("big");
+  assert.equal((h!.events[0] as { payload: { value: string } }).payload.value, big);
+  assert.equal((await store.getEvent(1))?.type, "STATE_SET");
+  assert.ok(INLINE_LIMIT < 65_536);
+});
+
+storeTest(
+  "packs many transitions into several atomic operations within the limits",
+  async (store) => {
+    const many = Array.from(
+      { length: 600 },
+      (_, i) =>
+        transition(`w${String(i).padStart(4, "0")}`, {
+          history: [{
+            r: 0,
+            kind: "activation",
+            time: 1000,
+            firstEventId: i + 1,
+            events: [{ type: "WORKFLOW_STARTED", payload: {} }],
+          }],
+        }),
+    );
+    const p = plan(many.map(pack));
+    assert.ok(p.ops.length > 1, "more than one atomic operation");
+    assert.deepEqual(
+      p.members.flat(),
+      many.map((_, i) => i),
+      "in order, each once",
+    );
+    const results = await store.commit(many);
+    assert.ok(results.every((r) => r === undefined));
+    assert.equal((await store.idsWithStatus("RUNNING")).length, 600);
+    const page = await store.listWorkflows({ limit: 250 });
+    assert.equal(page.items.length, 250);
+    const next = await store.listWorkflows({ limit: 500, cursor: page.cursor! });
+    assert.equal(next.items.length, 350);
+    assert.equal(next.cursor, undefined);
+  },
+);
+
+storeTest("refuses only the transition that KV cannot take", async (store) => {
+  const bad = transition("x".repeat(3000));
+  const results = await store.commit([transition("good-1"), bad, transition("good-2")]);
+  assert.equal(results[0], undefined);
+  assert.ok(results[1] instanceof Error);
+  assert.match(results[1].message, /Key too large/);
+  assert.equal(results[2], undefined);
+  assert.ok(await store.getWorkflow("good-2"));
+});
+
+storeTest("stops every commit once the owner's fence has moved", async (store) => {
+  const lease = await acquireLease(store.kv, {
+    ownerId: "me",
+    partition: 0,
+    ttlMs: 1000,
+    renewMs: 250,
+  }, "test");
+  store.setFence(0, lease.epochVersionstamp);
+  await store.commit([transition("before")]);
+  await store.kv.set(keys.epoch(0), { epoch: 99, ownerId: "someone else" });
+  await assert.rejects(store.commit([transition("after")]), FenceLost);
+  assert.equal(await store.getWorkflow("after"), undefined);
+});
+
+storeTest("lists, filters and prunes tasks; lists logs and due timers", async (store) => {
+  const task = (id: number, status: TaskRecord["status"]): TaskRecord => ({
+    id,
+    workflowId: id % 2 === 0 ? "even" : "odd",
+    workflowName: "flow",
+    kind: "ACTIVITY",
+    target: "act",
+    status,
+    attempts: 1,
+    maxAttempts: 1,
+    runAt: 0,
+    createdAt: 0,
+    updatedAt: 0,
+  });
+  await store.commit([transition("even", {
+    tasks: [task(1, "COMPLETED"), task(2, "COMPLETED"), task(3, "RUNNING"), task(4, "FAILED")],
+    logs: [{
+      id: 1,
+      workflowId: "even",
+      workflowName: "flow",
+      level: "INFO",
+      message: "hi",
+      createdAt: 0,
+    }],
+    timersSet: [[500, 7], [5000, 8]],
+  })]);
+  assert.deepEqual((await store.listTasks()).map((t) => t.id), [4, 3, 2, 1]);
+  assert.deepEqual((await store.listTasks({ status: "RUNNING" })).map((t) => t.id), [3]);
+  assert.deepEqual((await store.listTasks({ workflowId: "odd" })).map((t) => t.id), [3, 1]);
+  assert.equal(await store.pruneTasks(1), 2);
+  assert.deepEqual((await store.listTasks()).map((t) => t.id), [4, 3]);
+  assert.equal((await store.listLogs({ workflowId: "even" }))[0]?.message, "hi");
+  assert.deepEqual(await store.dueTimers(1000), [[500, "even", 7]]);
+  assert.equal((await store.lastIds()).task, 4);
+});
+
+storeTest("carries inbox requests and replies", async (store) => {
+  await store.putInbox({
+    id: "r1",
+    createdAt: 1,
+    kind: "cancel",
+    workflowId: "w",
+    reason: "why",
+  });
+  const [entry] = await store.readInbox();
+  assert.equal(entry?.request.id, "r1");
+  assert.equal(await store.takeReply("r1"), undefined);
+  await store.answerInbox(entry!.key, "r1", { ok: true });
+  assert.deepEqual(await store.readInbox(), []);
+  assert.equal((await store.takeReply("r1"))?.ok, true);
+  assert.equal(await store.takeReply("r1"), undefined);
+});
+
+storeTest("checks the schema version", async (store, path) => {
+  assert.equal((await store.kv.get(keys.schemaVersion())).value, 1);
+  await store.kv.set(keys.schemaVersion(), 2);
+  await assert.rejects(
+    store.ensureSchema(),
+    (e: unknown) =>
+      e instanceof SchemaMismatch && e.message.includes(`KV file ${path} has schema version 2`),
+  );
+});
+
+storeTest(
+  "the lease: taken when free, refused while renewed, taken over once lapsed",
+  async (store) => {
+    const claim = { ownerId: "a", partition: 0, ttlMs: 300, renewMs: 50 };
+    const a = await acquireLease(store.kv, claim, "test");
+    let held = a;
+    const renewer = setInterval(async () => {
+      held = (await renewLease(store.kv, held, 300, 0)) ?? held;
+    }, 50);
+    try {
+      await assert.rejects(
+        acquireLease(store.kv, { ...claim, ownerId: "b" }, "test"),
+        (e: unknown) => e instanceof LeaseHeld && e.holder.ownerId === "a",
+      );
+    } finally {
+      clearInterval(renewer);
+    }
+    const b = await acquireLease(store.kv, { ...claim, ownerId: "b" }, "test");
+    assert.equal(b.record.epoch, a.record.epoch + 1);
+    assert.equal(await renewLease(store.kv, held, 300, 0), undefined, "a lost it");
+    await releaseLease(store.kv, b, 0);
+    const c = await acquireLease(store.kv, { ...claim, ownerId: "c" }, "test");
+    assert.equal(c.record.ownerId, "c");
+  },
+);
