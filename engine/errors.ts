@@ -396,6 +396,13 @@ export function ensureError(value: unknown): Error {
   return new Error(`Non-error value thrown: ${text}`);
 }
 
+/** Longest message or stack kept when an error is stored (KV values are limited to 64 KiB). */
+export const MAX_ERROR_TEXT = 4096;
+
+function clip(text: string): string {
+  return text.length <= MAX_ERROR_TEXT ? text : `${text.slice(0, MAX_ERROR_TEXT)}… (truncated)`;
+}
+
 const DETAIL_FIELDS = [
   "activityName",
   "errorMessage",
@@ -414,14 +421,14 @@ const DETAIL_FIELDS = [
  */
 export function serializeError(value: unknown, depth = 0): SerializedError {
   const error = ensureError(value);
-  const out: SerializedError = { name: error.name, message: error.message };
+  const out: SerializedError = { name: error.name, message: clip(error.message) };
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string") out.code = code;
-  if (error.stack !== undefined) out.stack = error.stack;
+  if (error.stack !== undefined) out.stack = clip(error.stack);
   const details: Record<string, string> = {};
   for (const field of DETAIL_FIELDS) {
     const v = (error as unknown as Record<string, unknown>)[field];
-    if (typeof v === "string") details[field] = v;
+    if (typeof v === "string") details[field] = clip(v);
   }
   if (Object.keys(details).length > 0) out.details = details;
   if (error.cause !== undefined && depth < 4) out.cause = serializeError(error.cause, depth + 1);

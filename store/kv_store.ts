@@ -128,7 +128,8 @@ export class KvStore {
 
   /**
    * Commits transitions, as few atomic operations as the limits allow; each transition lands
-   * whole or not at all.
+   * whole or not at all, in order, and once a run's transition is refused its later ones are
+   * refused too.
    *
    * @param transitions In commit order.
    * @returns For each transition, `undefined` when it landed, or the error that refused it.
@@ -138,19 +139,37 @@ export class KvStore {
     const packed = transitions.map(pack);
     const p = plan(packed);
     const results: (Error | undefined)[] = transitions.map(() => undefined);
+    const refused = new Set<string>();
     for (const op of p.chunkOps) await this.#commitOp(op);
     for (let i = 0; i < p.ops.length; i++) {
       const members = p.members[i] as number[];
-      try {
-        await this.#commitOp(p.ops[i] as Mutation[]);
-      } catch (e) {
-        if (e instanceof FenceLost) throw e;
-        if (members.length === 1) {
-          results[members[0] as number] = e instanceof Error ? e : new Error(String(e));
+      const ids = members.map((m) => (transitions[m] as Transition).workflowId);
+      if (!ids.some((id) => refused.has(id))) {
+        try {
+          await this.#commitOp(p.ops[i] as Mutation[]);
+          continue;
+        } catch (e) {
+          if (e instanceof FenceLost) throw e;
+          if (members.length === 1) {
+            results[members[0] as number] = e instanceof Error ? e : new Error(String(e));
+            refused.add(ids[0] as string);
+            continue;
+          }
+        }
+      }
+      // One by one, in order; a run's later transitions fall with its refused one.
+      for (const m of members) {
+        const t = transitions[m] as Transition;
+        if (refused.has(t.workflowId)) {
+          results[m] = new Error(
+            `An earlier transition of workflow "${t.workflowId}" was refused`,
+          );
           continue;
         }
-        for (const m of members) {
-          results[m] = (await this.commit([transitions[m] as Transition]))[0];
+        const error = (await this.commit([t]))[0];
+        if (error !== undefined) {
+          results[m] = error;
+          refused.add(t.workflowId);
         }
       }
     }

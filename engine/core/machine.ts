@@ -100,6 +100,9 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Longest log message kept (longer ones are cut), so a log entry always fits a KV value. */
+export const MAX_LOG_MESSAGE = 16_384;
+
 const never = <T>(): Promise<T> => new Promise<T>(() => {});
 
 /** Runs one workflow's code; see the module doc. */
@@ -427,7 +430,14 @@ export class WorkflowMachine {
   #makeContext(): WorkflowContext<JsonValue, Record<string, JsonValue>> {
     const log = (level: LogLevel) => (message: string) => {
       if (this.#replaying || !this.#activating) return;
-      const line: LogLine = { level, message: String(message), time: this.#time };
+      const text = String(message);
+      const line: LogLine = {
+        level,
+        message: text.length <= MAX_LOG_MESSAGE
+          ? text
+          : `${text.slice(0, MAX_LOG_MESSAGE)}… (truncated)`,
+        time: this.#time,
+      };
       if (this.#step !== undefined) line.step = this.#step;
       this.#logs.push(line);
     };

@@ -62,6 +62,19 @@ export class Committer {
       const batch = this.#queue.splice(0, 2000);
       try {
         const results = await this.#store.commit(batch.map((e) => e.t));
+        const refused = new Set(
+          batch.filter((_, i) => results[i] !== undefined).map((e) => e.t.workflowId),
+        );
+        if (refused.size > 0) {
+          // Transitions queued behind a refused one of the same run must not land.
+          this.#queue = this.#queue.filter((e) => {
+            if (!refused.has(e.t.workflowId)) return true;
+            e.reject(
+              new Error(`An earlier transition of workflow "${e.t.workflowId}" was refused`),
+            );
+            return false;
+          });
+        }
         batch.forEach((e, i) => {
           const err = results[i];
           if (err === undefined) e.resolve();

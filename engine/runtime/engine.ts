@@ -475,7 +475,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   readonly #backend: HandleBackend = {
     status: async (id) => {
       const run = this.#runs.get(id);
-      if (run !== undefined && !run.created) return run.record.status as WorkflowStatus;
+      if (run?.committed !== undefined) return run.committed.status as WorkflowStatus;
       return (await this.#record(id)).status as WorkflowStatus;
     },
     result: (id, options) => this.#result(id, options),
@@ -626,7 +626,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   }
 
   #schedule(run: Run): void {
-    if (run.busy || (run.inbox.length === 0 && run.infos.length === 0)) return;
+    if (run.busy || run.ended || run.broken) return;
+    if (run.inbox.length === 0 && run.infos.length === 0) return;
     this.#ready.add(run);
     if (this.#flushQueued) return;
     this.#flushQueued = true;
@@ -791,23 +792,35 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       return;
     }
     record.updatedAt = time;
-    if (run.created) {
+    const created = run.created;
+    if (created) {
       t.created = true;
       t.input = run.input;
     }
-    try {
-      await this.#committer.submit(t);
-    } catch (e) {
-      await this.#refused(run, w, ensureError(e));
-      return;
-    }
-    const created = run.created;
+    // Pipelining: the run moves on in memory now; its next activation may start while this
+    // transition commits (the committer keeps each run's transitions in order, and refuses the
+    // later ones of a run whose transition was refused). Every effect outside the engine waits
+    // for the commit: an activity starts only once everything its arguments may derive from
+    // (earlier results, signals, ctx.now()) is durable, so a retry after a crash gets the same
+    // arguments (idempotency keys stay stable).
     run.created = false;
     run.record = record;
     run.stepTask = stepTask;
     for (const task of tasks.values()) {
       if (task.seq !== undefined) run.tasks.set(task.seq, task);
     }
+    const terminal = isTerminal(record.status);
+    if (terminal) run.ended = true;
+    const landed = this.#committer.submit(t);
+    this.#release(run);
+    try {
+      await landed;
+    } catch (e) {
+      await this.#refused(run, w, ensureError(e));
+      return;
+    }
+    if (run.broken) return;
+    run.committed = record;
     for (const item of w.items) item.done?.();
     this.#emit({
       workflowId: run.id,
@@ -820,7 +833,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     if (changed.some((e) => e.type === EventType.ActivityCompleted)) {
       await this.#crash(CrashPoint.ActivityCommitted, run.id);
     }
-    if (isTerminal(record.status)) {
+    if (terminal) {
       this.#finish(run, record, t.result);
       return;
     }
@@ -828,7 +841,6 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     if (changed.some((e) => e.type === EventType.TimerScheduled)) {
       await this.#crash(CrashPoint.TimerArmed, run.id);
     }
-    this.#release(run);
   }
 
   #release(run: Run): void {
@@ -853,27 +865,38 @@ export class Engine implements WorkflowClient, AsyncDisposable {
 
   /** A transition was refused by the store: the run fails (its code state is lost). */
   async #refused(run: Run, w: Work, error: Error): Promise<void> {
-    this.#executor.evict(run.id);
-    if (this.#lost !== undefined) {
+    if (run.broken || this.#lost !== undefined) {
       for (const item of w.items) item.done?.(error);
       return;
     }
+    run.broken = true;
+    this.#executor.evict(run.id);
+    for (const a of run.activities.values()) a.controller?.abort(error);
+    run.activities.clear();
+    for (const seq of [...run.timeouts.keys()]) this.#clearTimeout(run, seq);
     const storageError = new StorageError(
       `Could not store a transition of workflow "${run.id}": ${error.message}`,
       { cause: error },
     );
     this.#report(storageError);
-    if (run.created) {
+    for (const item of w.items) item.done?.(storageError);
+    if (run.committed === undefined) {
       this.#runs.delete(run.id);
-      for (const item of w.items) item.done?.(storageError);
+      this.#ready.delete(run);
+      for (const item of run.inbox.splice(0)) item.done?.(storageError);
       return;
     }
-    for (const item of w.items) item.done?.(storageError);
-    const time = Date.now();
+    // Fail the run from its last landed state; the refused transitions never happened.
+    run.record = run.committed;
+    run.broken = false;
+    run.ended = false;
+    run.infos = [];
+    const items = run.inbox.splice(0);
+    for (const item of items) item.done?.(storageError);
     await this.#land(
       { run, items: [], infos: [] },
       { kind: "error", error: serializeError(storageError) },
-      time,
+      Date.now(),
     );
   }
 
@@ -1013,6 +1036,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       case "abort": {
         const state = run.activities.get(effect.seq);
         run.activities.delete(effect.seq);
+        run.tasks.delete(effect.seq);
         state?.controller?.abort(new WorkflowCancelledError("activity no longer needed"));
         this.#clearTimeout(run, effect.seq);
         break;
@@ -1023,6 +1047,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
         break;
       case "clear":
         run.timers.delete(effect.seq);
+        run.tasks.delete(effect.seq);
         this.#clearTimeout(run, effect.seq);
         break;
       case "retry": {
@@ -1238,6 +1263,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
         const entries = history.map(toEntry);
         const work = pendingWork(entries);
         const run = new Run(record, input as JsonValue);
+        run.committed = record;
         run.history = entries;
         const taskIds = new Map<number, number>();
         let stepTaskId: number | undefined;

@@ -36,15 +36,21 @@ export interface ActivityState {
 
 /** See the module doc. */
 export class Run {
-  /** Last committed record (or the one the first transition will create). */
+  /** The record as of the last transition built (it may still be committing). */
   record: WorkflowRecord;
+  /** The record as of the last transition that landed; `undefined` before the first. */
+  committed: WorkflowRecord | undefined;
+  /** A terminal transition was built: no more activations. */
+  ended = false;
+  /** A transition was refused; the run is being failed. */
+  broken = false;
   /** The input. */
   readonly input: JsonValue;
   /** Resolutions waiting for the next activation. */
   inbox: Item[] = [];
   /** Informational events (retries) waiting to be appended. */
   infos: WorkflowEvent[] = [];
-  /** An activation or commit is in progress. */
+  /** An activation is in progress. */
   busy = false;
   /** The record does not exist in the store yet. */
   created = false;

@@ -45,3 +45,11 @@ Deno.test("ensureError() wraps values that are not errors", () => {
   const e = new Error("same");
   assert.equal(ensureError(e), e);
 });
+
+Deno.test("serializeError() cuts very long messages and stacks so they fit a KV value", () => {
+  const e = new Error("x".repeat(100_000));
+  const data = serializeError(e);
+  assert.ok(data.message.length < 5000);
+  assert.ok(data.message.endsWith("… (truncated)"));
+  assert.ok((data.stack ?? "").length < 5000);
+});

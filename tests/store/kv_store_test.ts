@@ -174,6 +174,33 @@ storeTest("refuses only the transition that KV cannot take", async (store) => {
   assert.ok(await store.getWorkflow("good-2"));
 });
 
+storeTest("refuses the later transitions of a run whose transition was refused", async (store) => {
+  const ok = transition("run");
+  const refused = transition("run", {
+    created: false,
+    record: record("run", { entries: 2, events: 2 }),
+    logs: [{
+      id: 1,
+      workflowId: "run",
+      workflowName: "flow",
+      level: "INFO",
+      message: "y".repeat(70_000),
+      createdAt: 0,
+    }],
+  });
+  const later = transition("run", {
+    created: false,
+    record: record("run", { entries: 3, events: 3 }),
+  });
+  const other = transition("other");
+  const results = await store.commit([ok, refused, later, other]);
+  assert.equal(results[0], undefined);
+  assert.match(String(results[1]), /too large/);
+  assert.match(String(results[2]), /An earlier transition of workflow "run" was refused/);
+  assert.equal(results[3], undefined);
+  assert.equal((await store.getWorkflow("run"))?.entries, 1);
+});
+
 storeTest("stops every commit once the owner's fence has moved", async (store) => {
   const lease = await acquireLease(store.kv, {
     ownerId: "me",
