@@ -11,20 +11,43 @@ import type { StoredValue } from "./records.ts";
 
 /** Estimated size above which a value is chunked (KV's limit is 65,536 serialized bytes). */
 export const INLINE_LIMIT = 48_000;
+/** Estimated size above which a run's input or result leaves its record (read on every list). */
+export const RECORD_INLINE_LIMIT = 1024;
 /** Bytes per chunk. */
 export const CHUNK_BYTES = 60_000;
 
 const WIDE = /[\u0100-\uffff]/;
 
 /**
- * Estimates the serialized size of a JSON-compatible value, erring high.
+ * Estimates the V8-serialized size of a JSON-compatible value, erring high: strings count one
+ * byte a character (two when they hold characters above U+00FF), numbers nine.
  *
  * @param value The value.
  * @returns Estimated bytes.
  */
 export function valueSize(value: unknown): number {
-  const json = JSON.stringify(value) ?? "";
-  return (WIDE.test(json) ? json.length * 2 : Math.ceil(json.length * 1.2)) + 64;
+  switch (typeof value) {
+    case "string":
+      return (value.length > 16 && !WIDE.test(value) ? value.length : value.length * 2) + 5;
+    case "number":
+    case "bigint":
+      return 10;
+    case "object": {
+      if (value === null) return 1;
+      if (value instanceof Uint8Array) return value.length + 10;
+      let n = 5;
+      if (Array.isArray(value)) {
+        for (const item of value) n += valueSize(item);
+        return n;
+      }
+      for (const key in value) {
+        n += key.length * 2 + 5 + valueSize((value as Record<string, unknown>)[key]);
+      }
+      return n;
+    }
+    default:
+      return 2;
+  }
 }
 
 /** A value ready to store: what goes in the record, and the chunk writes it needs. */
@@ -41,10 +64,16 @@ export interface Encoded {
  * @param value The value.
  * @param workflowId Run whose blob prefix holds the chunks.
  * @param name Name of the value within the run (`input`, `result`, `h12`, ...).
+ * @param inlineLimit Largest estimated size kept inline.
  * @returns What to store.
  */
-export function encodeValue(value: unknown, workflowId: string, name: string): Encoded {
-  if (valueSize(value) <= INLINE_LIMIT) return { stored: { v: value }, chunks: [] };
+export function encodeValue(
+  value: unknown,
+  workflowId: string,
+  name: string,
+  inlineLimit: number = INLINE_LIMIT,
+): Encoded {
+  if (valueSize(value) <= inlineLimit) return { stored: { v: value }, chunks: [] };
   const bytes = new TextEncoder().encode(JSON.stringify(value));
   const chunks: [Key, Uint8Array][] = [];
   for (let i = 0; i * CHUNK_BYTES < bytes.length; i++) {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { encodeValue, INLINE_LIMIT, valueSize } from "./chunks.ts";
+import { encodeValue, INLINE_LIMIT, RECORD_INLINE_LIMIT, valueSize } from "./chunks.ts";
 import { type Key, keys, keySize } from "./keys.ts";
 import type { HistoryRecord, LogRecord, TaskRecord, WorkflowRecord } from "./records.ts";
 
@@ -82,7 +82,7 @@ export function pack(t: Transition): Packed {
     for (const [key, value] of list) chunks.push({ kind: "set", key, value });
   };
   if (t.created) {
-    const input = encodeValue(t.input ?? null, id, "input");
+    const input = encodeValue(t.input ?? null, id, "input", RECORD_INLINE_LIMIT);
     record.input = input.stored;
     addChunks(input.chunks);
     main.push(
@@ -91,7 +91,7 @@ export function pack(t: Transition): Packed {
     );
   }
   if (t.result !== undefined) {
-    const result = encodeValue(t.result ?? null, id, "result");
+    const result = encodeValue(t.result ?? null, id, "result", RECORD_INLINE_LIMIT);
     record.result = result.stored;
     addChunks(result.chunks);
   }
@@ -111,7 +111,7 @@ export function pack(t: Transition): Packed {
   main.push({ kind: "set", key: keys.workflow(id), value: record });
   for (const h of t.history) {
     let value: unknown = h;
-    if (valueSize(h) > INLINE_LIMIT) {
+    if (valueSize(h.events) > INLINE_LIMIT) {
       const enc = encodeValue(h.events, id, `h${h.r}`);
       addChunks(enc.chunks);
       value = { ...h, events: [], blob: enc.stored };

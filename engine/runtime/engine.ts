@@ -968,8 +968,9 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       case EventType.ActivityFailed:
       case EventType.ActivityCancelled: {
         const seq = e.payload.seq;
-        const retryArmed = run.activities.get(seq)?.retryAt;
-        if (retryArmed !== undefined) this.#wakeup.disarm(t, run.id, seq, retryArmed);
+        for (const due of run.activities.get(seq)?.armed ?? []) {
+          this.#wakeup.disarm(t, run.id, seq, due);
+        }
         if (e.type === EventType.ActivityCompleted) {
           update(seq, { status: TaskStatus.Completed, attempts: e.payload.attempt });
         } else if (e.type === EventType.ActivityFailed) {
@@ -1052,7 +1053,10 @@ export class Engine implements WorkflowClient, AsyncDisposable {
         break;
       case "retry": {
         const state = run.activities.get(effect.seq);
-        if (state !== undefined) state.retryAt = effect.at;
+        if (state !== undefined) {
+          state.retryAt = effect.at;
+          (state.armed ??= []).push(effect.at);
+        }
         this.#armTimeout(run, effect.seq, effect.at);
         break;
       }
@@ -1133,6 +1137,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     if (state === undefined || this.#closed) return;
     const controller = new AbortController();
     state.controller = controller;
+    delete state.retryAt;
     const def = this.#registry.getActivity(state.name);
     const attempt = state.attempt;
     const go = async () => {
@@ -1288,7 +1293,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
           const state = { seq: a.seq, name: a.name, args: a.args, attempt: a.attempt };
           run.activities.set(a.seq, state);
           if (a.retryAt !== undefined && a.retryAt > now) {
-            Object.assign(state, { retryAt: a.retryAt });
+            Object.assign(state, { retryAt: a.retryAt, armed: [a.retryAt] });
             this.#armTimeout(run, a.seq, a.retryAt);
           } else {
             this.#dispatch(run, a.seq);

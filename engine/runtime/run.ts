@@ -28,8 +28,10 @@ export interface ActivityState {
   args: JsonValue[];
   /** Attempt running, or to run next. */
   attempt: number;
-  /** When the next attempt is due, while waiting for a retry. */
+  /** When the next attempt is due, while waiting for a retry (cleared when it starts). */
   retryAt?: number;
+  /** Due times of the retry wake-ups armed so far (removed when the activity ends). */
+  armed?: number[];
   /** Aborts the running attempt. */
   controller?: AbortController;
 }
