@@ -295,9 +295,11 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       reading = true;
       this.#pollInbox().catch((e) => this.#report(e)).finally(() => reading = false);
     }, poll));
-    this.#timers.push(setInterval(() => {
+    const prune = () => {
       this.#store.pruneTasks(this.#options.taskRetention ?? 10_000).catch((e) => this.#report(e));
-    }, 30_000));
+    };
+    prune();
+    this.#timers.push(setInterval(prune, 30_000));
     this.#untrack = trackEngine(this);
   }
 

@@ -155,3 +155,21 @@ Deno.test("code that no longer matches history fails with NonDeterministicWorkfl
     await second.close();
   }
 });
+
+Deno.test("finished tasks beyond the retention are deleted, unfinished ones kept", async () => {
+  await using dir = await tempDir();
+  const kvPath = `${dir.path}/loom.kv`;
+  const first = await createEngine({ kvPath });
+  for (let i = 0; i < 4; i++) await (await first.start(SleepFlow, { ms: 1 })).result();
+  await first.start(SignalFlow, {}, { workflowId: "open" });
+  assert.equal((await first.store.listTasks()).length, 4 * 3 + 1);
+  await first.close();
+  const second = await createEngine({ kvPath, taskRetention: 2 });
+  try {
+    await until(async () => (await second.store.listTasks()).length === 3, "the pruning");
+    const left = await second.store.listTasks();
+    assert.deepEqual(left.filter((t) => t.status === "RUNNING").map((t) => t.workflowId), ["open"]);
+  } finally {
+    await second.close();
+  }
+});
