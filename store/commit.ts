@@ -3,12 +3,23 @@
  * KV's limits allow (1,000 mutations, 800 KiB in all, 80 KiB of keys, 100 checks). Each
  * transition lands whole in one atomic operation, together with the owner's fence check.
  *
+ * Per transition: its history entries and the run's record (which also holds the run's open
+ * tasks). Per atomic operation, shared by all its transitions: one event-index key listing the
+ * history entries it carries, and one task-log key listing the tasks that finished in it. So a
+ * step of a workflow costs two writes, however many workflows share the operation.
+ *
  * @module
  */
 
 import { encodeValue, INLINE_LIMIT, RECORD_INLINE_LIMIT, valueSize } from "./chunks.ts";
 import { type Key, keys, keySize } from "./keys.ts";
-import type { HistoryRecord, LogRecord, TaskRecord, WorkflowRecord } from "./records.ts";
+import type {
+  EventIndexEntry,
+  HistoryRecord,
+  LogRecord,
+  TaskRecord,
+  WorkflowRecord,
+} from "./records.ts";
 
 /** Everything one workflow transition writes. */
 export interface Transition {
@@ -26,8 +37,8 @@ export interface Transition {
   previousStatus?: string;
   /** New history entries (numbered). */
   history: HistoryRecord[];
-  /** Tasks created or updated. */
-  tasks: TaskRecord[];
+  /** Tasks that finished (they leave the record's open tasks for the task log). */
+  finishedTasks: TaskRecord[];
   /** Log entries. */
   logs: LogRecord[];
   /** Timer index keys to add (`[dueAt, seq]`). */
@@ -54,10 +65,20 @@ export interface Packed {
   bytes: number;
   /** Estimated key bytes of `main`. */
   keyBytes: number;
+  /** Its history entries, for the operation's event index. */
+  entries: EventIndexEntry[];
+  /** Its finished tasks, for the operation's task log. */
+  finished: TaskRecord[];
 }
 
 /** Budget of one atomic operation, kept below KV's limits to leave room for estimates. */
 export const ATOMIC_BUDGET = { mutations: 900, bytes: 700_000, keyBytes: 70_000 } as const;
+
+/** Entries per event-index key, and tasks per task-log key (each key stays far below 64 KiB). */
+const INDEX_PER_KEY = 300;
+const TASKS_PER_KEY = 60;
+const ENTRY_BYTES = 120;
+const TASK_BYTES = 900;
 
 function sizeOf(m: Mutation): [bytes: number, keyBytes: number] {
   if (m.kind === "enqueue") return [valueSize(m.value) + 32, 0];
@@ -71,7 +92,7 @@ function sizeOf(m: Mutation): [bytes: number, keyBytes: number] {
  * Lists the writes of a transition.
  *
  * @param t The transition.
- * @returns Main writes, chunk writes and sizes.
+ * @returns Main writes, chunk writes, sizes, and what goes to the shared keys.
  */
 export function pack(t: Transition): Packed {
   const main: Mutation[] = [];
@@ -109,6 +130,7 @@ export function pack(t: Transition): Packed {
     });
   }
   main.push({ kind: "set", key: keys.workflow(id), value: record });
+  const entries: EventIndexEntry[] = [];
   for (const h of t.history) {
     let value: unknown = h;
     if (valueSize(h.events) > INLINE_LIMIT) {
@@ -117,15 +139,8 @@ export function pack(t: Transition): Packed {
       value = { ...h, events: [], blob: enc.stored };
     }
     main.push({ kind: "set", key: keys.history(id, h.r), value });
-    if (h.events.length > 0) {
-      main.push({
-        kind: "set",
-        key: keys.eventIndex(h.firstEventId),
-        value: { workflowId: id, r: h.r, count: h.events.length },
-      });
-    }
+    if (h.events.length > 0) entries.push([id, h.r, h.firstEventId, h.events.length]);
   }
-  for (const task of t.tasks) main.push({ kind: "set", key: keys.task(task.id), value: task });
   for (const log of t.logs) {
     main.push(
       { kind: "set", key: keys.log(log.id), value: log },
@@ -146,14 +161,14 @@ export function pack(t: Transition): Packed {
     bytes += b;
     keyBytes += k;
   }
-  return { main, chunks, bytes, keyBytes };
+  return { main, chunks, bytes, keyBytes, entries, finished: t.finishedTasks };
 }
 
 /** Mutations grouped into atomic operations. */
 export interface Plan {
-  /** Operations to commit first: chunks of large values (not referenced until `groups` land). */
+  /** Operations to commit first: chunks of large values (not referenced until `ops` land). */
   chunkOps: Mutation[][];
-  /** Operations that carry the transitions; `members[i]` lists the transitions in `ops[i]`. */
+  /** Operations that carry the transitions. */
   ops: Mutation[][];
   /** Indexes of the transitions in each operation. */
   members: number[][];
@@ -182,8 +197,30 @@ function fill(list: Mutation[], into: Mutation[][]): void {
   if (op.length > 0) into.push(op);
 }
 
+/** Writes of the keys an operation shares: its event index and its task log. */
+function shared(entries: EventIndexEntry[], finished: TaskRecord[]): Mutation[] {
+  const out: Mutation[] = [];
+  for (let i = 0; i < entries.length; i += INDEX_PER_KEY) {
+    const part = entries.slice(i, i + INDEX_PER_KEY);
+    out.push({ kind: "set", key: keys.eventIndex((part[0] as EventIndexEntry)[2]), value: part });
+  }
+  if (finished.length > 0) {
+    const first = (entries[0] as EventIndexEntry | undefined)?.[2];
+    if (first === undefined) throw new Error("Finished tasks must come with events");
+    for (let i = 0; i < finished.length; i += TASKS_PER_KEY) {
+      out.push({
+        kind: "set",
+        key: keys.taskLog(first, i / TASKS_PER_KEY),
+        value: finished.slice(i, i + TASKS_PER_KEY),
+      });
+    }
+  }
+  return out;
+}
+
 /**
- * Packs transitions into atomic operations, in order, within {@linkcode ATOMIC_BUDGET}.
+ * Packs transitions into atomic operations, in order, within {@linkcode ATOMIC_BUDGET}; each
+ * operation gets its shared event-index and task-log keys.
  *
  * @param packed The transitions' writes, in commit order.
  * @returns The plan.
@@ -192,31 +229,44 @@ export function plan(packed: Packed[]): Plan {
   const result: Plan = { chunkOps: [], ops: [], members: [] };
   let op: Mutation[] = [];
   let members: number[] = [];
+  let entries: EventIndexEntry[] = [];
+  let finished: TaskRecord[] = [];
   let bytes = 0;
   let keyBytes = 0;
   const flush = () => {
     if (op.length === 0) return;
+    op.push(...shared(entries, finished));
     result.ops.push(op);
     result.members.push(members);
     op = [];
     members = [];
+    entries = [];
+    finished = [];
     bytes = 0;
     keyBytes = 0;
   };
+  const extra = (e: number, f: number) =>
+    Math.ceil(e / INDEX_PER_KEY) + Math.ceil(f / TASKS_PER_KEY);
   packed.forEach((p, i) => {
     const chunkBytes = p.chunks.reduce((n, m) => n + sizeOf(m)[0], 0);
     const inline = chunkBytes + p.bytes <= ATOMIC_BUDGET.bytes / 2;
     const main = inline ? [...p.chunks, ...p.main] : p.main;
-    const b = p.bytes + (inline ? chunkBytes : 0);
+    const b = p.bytes + (inline ? chunkBytes : 0) + p.entries.length * ENTRY_BYTES +
+      p.finished.length * TASK_BYTES;
     if (!inline) fill(p.chunks, result.chunkOps);
+    const e = entries.length + p.entries.length;
+    const f = finished.length + p.finished.length;
     if (
-      op.length + main.length > ATOMIC_BUDGET.mutations ||
-      bytes + b > ATOMIC_BUDGET.bytes || keyBytes + p.keyBytes > ATOMIC_BUDGET.keyBytes
+      op.length + main.length + extra(e, f) > ATOMIC_BUDGET.mutations ||
+      bytes + b > ATOMIC_BUDGET.bytes || keyBytes + p.keyBytes + extra(e, f) * 40 >
+        ATOMIC_BUDGET.keyBytes
     ) {
       flush();
     }
     op.push(...main);
     members.push(i);
+    entries.push(...p.entries);
+    finished.push(...p.finished);
     bytes += b;
     keyBytes += p.keyBytes;
   });

@@ -9,7 +9,7 @@ import { decodeValue } from "./chunks.ts";
 import { apply, type Mutation, pack, plan, type Transition } from "./commit.ts";
 import { type Key, keys } from "./keys.ts";
 import type {
-  EventLocation,
+  EventIndexEntry,
   HistoryRecord,
   InboxReply,
   InboxRequest,
@@ -247,6 +247,23 @@ export class KvStore {
     return flatten(id, await this.loadHistory(id));
   }
 
+  async #entryEvents(entry: EventIndexEntry): Promise<StoredEvent[]> {
+    const [workflowId, r] = entry;
+    const h = await this.kv.get<HistoryRecord>(keys.history(workflowId, r));
+    if (h.value === null) return [];
+    return flatten(workflowId, [await this.#decodeHistory(workflowId, h.value)]);
+  }
+
+  /** The event-index key whose range holds `eventId` (or the last one before it). */
+  async #indexKeyAt(eventId: number): Promise<Key | undefined> {
+    const iter = this.kv.list<EventIndexEntry[]>({
+      start: keys.eventIndex(0),
+      end: keys.eventIndex(eventId + 1),
+    }, { reverse: true, limit: 1 });
+    for await (const e of iter) return e.key;
+    return undefined;
+  }
+
   /**
    * Finds one event by its global id.
    *
@@ -254,20 +271,12 @@ export class KvStore {
    * @returns The event, or `undefined`.
    */
   async getEvent(eventId: number): Promise<StoredEvent | undefined> {
-    const iter = this.kv.list<EventLocation>({
-      start: keys.eventIndex(0),
-      end: keys.eventIndex(eventId + 1),
-    }, { reverse: true, limit: 1 });
-    for await (const e of iter) {
-      const first = e.key[1] as number;
-      const loc = e.value;
-      if (eventId >= first + loc.count) return undefined;
-      const h = await this.kv.get<HistoryRecord>(keys.history(loc.workflowId, loc.r));
-      if (h.value === null) return undefined;
-      const record = await this.#decodeHistory(loc.workflowId, h.value);
-      return flatten(loc.workflowId, [record])[eventId - first];
-    }
-    return undefined;
+    const key = await this.#indexKeyAt(eventId);
+    if (key === undefined) return undefined;
+    const group = (await this.kv.get<EventIndexEntry[]>(key)).value ?? [];
+    const entry = group.find(([, , first, count]) => eventId >= first && eventId < first + count);
+    if (entry === undefined) return undefined;
+    return (await this.#entryEvents(entry))[eventId - entry[2]];
   }
 
   /**
@@ -280,26 +289,25 @@ export class KvStore {
     options: { after?: number; limit?: number; newestFirst?: boolean } = {},
   ): Promise<StoredEvent[]> {
     const limit = options.limit ?? 100;
+    const after = options.after;
     const out: StoredEvent[] = [];
-    const start = options.after === undefined ? undefined : keys.eventIndex(options.after + 1);
-    const selector = start === undefined
-      ? { prefix: keys.eventIndexPrefix() }
-      : { start, end: [...keys.eventIndexPrefix(), Number.MAX_SAFE_INTEGER] as Key };
-    for await (
-      const e of this.kv.list<EventLocation>(selector, {
-        reverse: options.newestFirst ?? false,
-      })
-    ) {
-      const h = await this.kv.get<HistoryRecord>(keys.history(e.value.workflowId, e.value.r));
-      if (h.value === null) continue;
-      let events = flatten(e.value.workflowId, [
-        await this.#decodeHistory(e.value.workflowId, h.value),
-      ]);
-      if (options.after !== undefined) events = events.filter((x) => x.id > (options.after ?? 0));
-      if (options.newestFirst) events.reverse();
-      for (const ev of events) {
-        out.push(ev);
-        if (out.length >= limit) return out;
+    let selector: Deno.KvListSelector = { prefix: keys.eventIndexPrefix() };
+    if (after !== undefined) {
+      const start = await this.#indexKeyAt(after + 1) ?? keys.eventIndex(0);
+      selector = { start, end: keys.eventIndex(Number.MAX_SAFE_INTEGER) };
+    }
+    const newest = options.newestFirst ?? false;
+    for await (const e of this.kv.list<EventIndexEntry[]>(selector, { reverse: newest })) {
+      const group = newest ? [...e.value].reverse() : e.value;
+      for (const entry of group) {
+        if (after !== undefined && entry[2] + entry[3] - 1 <= after) continue;
+        let events = await this.#entryEvents(entry);
+        if (after !== undefined) events = events.filter((x) => x.id > after);
+        if (newest) events.reverse();
+        for (const ev of events) {
+          out.push(ev);
+          if (out.length >= limit) return out;
+        }
       }
     }
     return out;
@@ -380,32 +388,64 @@ export class KvStore {
    *
    * @returns The last event, log and task ids (0 when none).
    */
-  async lastIds(): Promise<{ event: number; log: number; task: number }> {
+  async lastIds(): Promise<{ event: number; log: number }> {
     let event = 0;
-    const last = this.kv.list<EventLocation>({ prefix: keys.eventIndexPrefix() }, {
+    const last = this.kv.list<EventIndexEntry[]>({ prefix: keys.eventIndexPrefix() }, {
       reverse: true,
       limit: 1,
     });
-    for await (const e of last) event = (e.key[1] as number) + e.value.count - 1;
-    const [log, task] = await Promise.all([
-      this.#lastNumber(keys.logPrefix()),
-      this.#lastNumber(keys.taskPrefix()),
-    ]);
-    return { event, log, task };
+    for await (const e of last) {
+      for (const [, , first, count] of e.value) event = Math.max(event, first + count - 1);
+    }
+    return { event, log: await this.#lastNumber(keys.logPrefix()) };
+  }
+
+  async *#openTasks(workflowId?: string): AsyncGenerator<TaskRecord> {
+    if (workflowId !== undefined) {
+      const record = await this.getWorkflow(workflowId);
+      for (const t of [...record?.tasks ?? []].sort((a, b) => b.id - a.id)) yield t;
+      return;
+    }
+    const ids: string[] = [];
+    const iter = this.kv.list<null>({ prefix: keys.byStatusPrefix("RUNNING") }, {
+      reverse: true,
+    });
+    const drain = async function* (store: KvStore, batch: string[]) {
+      for (const r of await store.getWorkflows(batch)) {
+        for (const t of [...r?.tasks ?? []].sort((a, b) => b.id - a.id)) yield t;
+      }
+    };
+    for await (const e of iter) {
+      ids.push(e.key[e.key.length - 1] as string);
+      if (ids.length >= 50) yield* drain(this, ids.splice(0));
+    }
+    yield* drain(this, ids);
+  }
+
+  async *#finishedTasks(): AsyncGenerator<TaskRecord> {
+    for await (
+      const e of this.kv.list<TaskRecord[]>({ prefix: keys.taskLogPrefix() }, { reverse: true })
+    ) {
+      for (let i = e.value.length - 1; i >= 0; i--) yield e.value[i] as TaskRecord;
+    }
   }
 
   /**
-   * Reads a task.
+   * Reads a task: an open one from its run's record, a finished one from the task log.
    *
    * @param id Task id.
+   * @param workflowId Its run, when known (faster).
    * @returns The task, or `undefined`.
    */
-  async getTask(id: number): Promise<TaskRecord | undefined> {
-    return (await this.kv.get<TaskRecord>(keys.task(id))).value ?? undefined;
+  async getTask(id: number, workflowId?: string): Promise<TaskRecord | undefined> {
+    for await (const t of this.#openTasks(workflowId)) if (t.id === id) return t;
+    for await (const t of this.#finishedTasks()) if (t.id === id) return t;
+    return undefined;
   }
 
   /**
-   * Lists tasks, newest first.
+   * Lists tasks: open ones (PENDING, RUNNING; newest first) and then finished ones
+   * (COMPLETED, FAILED; most recently finished first).
    *
    * @param options Filters and page size.
    * @returns Tasks.
@@ -415,40 +455,56 @@ export class KvStore {
   ): Promise<TaskRecord[]> {
     const limit = options.limit ?? 100;
     const out: TaskRecord[] = [];
-    for await (
-      const e of this.kv.list<TaskRecord>({ prefix: keys.taskPrefix() }, { reverse: true })
-    ) {
-      const t = e.value;
-      if (options.status !== undefined && t.status !== options.status) continue;
-      if (options.workflowId !== undefined && t.workflowId !== options.workflowId) continue;
-      if (options.kind !== undefined && t.kind !== options.kind) continue;
-      out.push(t);
-      if (out.length >= limit) break;
+    const wanted = (t: TaskRecord) =>
+      (options.status === undefined || t.status === options.status) &&
+      (options.workflowId === undefined || t.workflowId === options.workflowId) &&
+      (options.kind === undefined || t.kind === options.kind);
+    const open = options.status === undefined || options.status === "PENDING" ||
+      options.status === "RUNNING";
+    const finished = options.status === undefined || options.status === "COMPLETED" ||
+      options.status === "FAILED";
+    if (open) {
+      for await (const t of this.#openTasks(options.workflowId)) {
+        if (!wanted(t)) continue;
+        out.push(t);
+        if (out.length >= limit) return out;
+      }
+    }
+    if (finished) {
+      for await (const t of this.#finishedTasks()) {
+        if (!wanted(t)) continue;
+        out.push(t);
+        if (out.length >= limit) return out;
+      }
     }
     return out;
   }
 
   /**
-   * Deletes the oldest finished tasks beyond a number kept.
+   * Deletes the task log beyond the most recent `keep` finished tasks (whole log keys).
    *
    * @param keep How many finished tasks to keep.
    * @returns How many were deleted.
    */
   async pruneTasks(keep: number): Promise<number> {
     let seen = 0;
+    let deleted = 0;
     const doomed: Key[] = [];
     for await (
-      const e of this.kv.list<TaskRecord>({ prefix: keys.taskPrefix() }, { reverse: true })
+      const e of this.kv.list<TaskRecord[]>({ prefix: keys.taskLogPrefix() }, { reverse: true })
     ) {
-      if (e.value.status !== "COMPLETED" && e.value.status !== "FAILED") continue;
-      if (++seen > keep) doomed.push(e.key);
-      if (doomed.length >= 500) break;
+      if (seen >= keep) {
+        doomed.push(e.key);
+        deleted += e.value.length;
+        if (doomed.length >= 500) break;
+      }
+      seen += e.value.length;
     }
     for (let i = 0; i < doomed.length; i += 200) {
       const op = doomed.slice(i, i + 200).map((key): Mutation => ({ kind: "delete", key }));
       await this.#commitOp(op);
     }
-    return doomed.length;
+    return deleted;
   }
 
   /**

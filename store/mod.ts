@@ -18,7 +18,7 @@ export {
   renewLease,
 } from "./lease.ts";
 export {
-  type EventLocation,
+  type EventIndexEntry,
   type HistoryRecord,
   type InboxReply,
   type InboxRequest,

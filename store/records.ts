@@ -52,6 +52,10 @@ export interface WorkflowRecord {
   error?: StoredError;
   /** Partition that owns the run. */
   partition: number;
+  /** The run's open (PENDING or RUNNING) tasks: its driver, activities and timers. */
+  tasks: TaskRecord[];
+  /** Open tasks left out of `tasks` to keep the record small. */
+  tasksOmitted?: number;
 }
 
 /** One committed transition of a run (the core's `HistoryEntry`, numbered). */
@@ -131,15 +135,8 @@ export interface LogRecord {
   step?: string;
 }
 
-/** Where a global event id lives. */
-export interface EventLocation {
-  /** Run. */
-  workflowId: string;
-  /** History entry number. */
-  r: number;
-  /** Number of events in the entry. */
-  count: number;
-}
+/** Where global event ids live: `[workflowId, history entry, first event id, count]`. */
+export type EventIndexEntry = [workflowId: string, r: number, firstEventId: number, count: number];
 
 /** An event with its global id, as read back. */
 export interface StoredEvent {

@@ -157,6 +157,8 @@ interface EndWaiter {
 }
 
 const DEFAULT_KV_PATH = ".loom/loom.kv";
+/** Open tasks listed in a run's record (more are counted, not listed, to keep it small). */
+const MAX_OPEN_TASKS = 200;
 const PARTITION = 0;
 
 function toEntry(h: HistoryRecord): HistoryEntry {
@@ -362,6 +364,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       events: 0,
       input: { v: null },
       partition: PARTITION,
+      tasks: [],
     };
     const run = new Run(record, payload);
     run.created = true;
@@ -720,7 +723,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       workflowId: run.id,
       record,
       history: [],
-      tasks: [],
+      finishedTasks: [],
       logs: [],
       timersSet: [],
       timersDelete: [],
@@ -786,8 +789,10 @@ export class Engine implements WorkflowClient, AsyncDisposable {
         }
       }
     }
-    if (stepTask !== undefined && stepTask !== run.stepTask) t.tasks.push(stepTask);
-    t.tasks.push(...tasks.values());
+    const done = (task: TaskRecord) =>
+      task.status === TaskStatus.Completed || task.status === TaskStatus.Failed;
+    for (const task of tasks.values()) if (done(task)) t.finishedTasks.push(task);
+    if (stepTask !== undefined && done(stepTask)) t.finishedTasks.push(stepTask);
     if (t.history.length === 0 && t.logs.length === 0) {
       for (const item of w.items) item.done?.();
       this.#release(run);
@@ -807,10 +812,20 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     // arguments (idempotency keys stay stable).
     run.created = false;
     run.record = record;
-    run.stepTask = stepTask;
-    for (const task of tasks.values()) {
-      if (task.seq !== undefined) run.tasks.set(task.seq, task);
+    run.stepTask = stepTask !== undefined && done(stepTask) ? undefined : stepTask;
+    for (const [seq, task] of tasks) {
+      if (done(task)) run.tasks.delete(seq);
+      else run.tasks.set(seq, task);
     }
+    const open = run.stepTask === undefined ? [] : [run.stepTask];
+    for (const task of run.tasks.values()) {
+      if (open.length >= MAX_OPEN_TASKS) break;
+      open.push(task);
+    }
+    record.tasks = open;
+    const omitted = run.tasks.size + (run.stepTask === undefined ? 0 : 1) - open.length;
+    if (omitted > 0) record.tasksOmitted = omitted;
+    else delete record.tasksOmitted;
     const terminal = isTerminal(record.status);
     if (terminal) run.ended = true;
     const landed = this.#committer.submit(t);
@@ -890,6 +905,12 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     }
     // Fail the run from its last landed state; the refused transitions never happened.
     run.record = run.committed;
+    run.tasks.clear();
+    run.stepTask = undefined;
+    for (const task of run.committed.tasks ?? []) {
+      if (task.kind === TaskKind.Step) run.stepTask = task;
+      else if (task.seq !== undefined) run.tasks.set(task.seq, task);
+    }
     run.broken = false;
     run.ended = false;
     run.infos = [];
@@ -915,9 +936,23 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   ): TaskRecord | undefined {
     const name = run.record.name;
     const task = (seq: number) => tasks.get(seq) ?? run.tasks.get(seq);
-    const update = (seq: number, patch: Partial<TaskRecord>) => {
-      const old = task(seq);
-      if (old !== undefined) tasks.set(seq, { ...old, ...patch, updatedAt: time });
+    const update = (seq: number, patch: Partial<TaskRecord>, kind: TaskKind, target: string) => {
+      // A task left out of a large record is rebuilt from what the event tells.
+      const old: TaskRecord = task(seq) ?? {
+        id,
+        workflowId: run.id,
+        workflowName: name,
+        kind,
+        target,
+        status: TaskStatus.Running,
+        attempts: 1,
+        maxAttempts: 1,
+        runAt: time,
+        createdAt: time,
+        updatedAt: time,
+        seq,
+      };
+      tasks.set(seq, { ...old, ...patch, updatedAt: time });
     };
     switch (e.type) {
       case EventType.WorkflowStarted:
@@ -962,7 +997,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
           attempts: e.payload.attempt,
           runAt: e.payload.next_attempt_at_ms,
           lastError: e.payload.error,
-        });
+        }, TaskKind.Activity, e.payload.name);
         this.#wakeup.arm(t, run.id, e.payload.seq, e.payload.next_attempt_at_ms);
         effects.push({ kind: "retry", seq: e.payload.seq, at: e.payload.next_attempt_at_ms });
         break;
@@ -973,16 +1008,27 @@ export class Engine implements WorkflowClient, AsyncDisposable {
         for (const due of run.activities.get(seq)?.armed ?? []) {
           this.#wakeup.disarm(t, run.id, seq, due);
         }
+        const activity = e.payload.name;
         if (e.type === EventType.ActivityCompleted) {
-          update(seq, { status: TaskStatus.Completed, attempts: e.payload.attempt });
+          update(
+            seq,
+            { status: TaskStatus.Completed, attempts: e.payload.attempt },
+            TaskKind.Activity,
+            activity,
+          );
         } else if (e.type === EventType.ActivityFailed) {
           update(seq, {
             status: TaskStatus.Failed,
             attempts: e.payload.attempts,
             lastError: e.payload.error,
-          });
+          }, TaskKind.Activity, activity);
         } else {
-          update(seq, { status: TaskStatus.Failed, lastError: `cancelled: ${e.payload.reason}` });
+          update(
+            seq,
+            { status: TaskStatus.Failed, lastError: `cancelled: ${e.payload.reason}` },
+            TaskKind.Activity,
+            activity,
+          );
         }
         effects.push({ kind: "abort", seq });
         break;
@@ -1015,6 +1061,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
           e.type === EventType.TimerFired
             ? { status: TaskStatus.Completed, attempts: 1 }
             : { status: TaskStatus.Failed, lastError: "cancelled" },
+          TaskKind.Timer,
+          "__timer__",
         );
         effects.push({ kind: "clear", seq });
         break;
@@ -1039,7 +1087,6 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       case "abort": {
         const state = run.activities.get(effect.seq);
         run.activities.delete(effect.seq);
-        run.tasks.delete(effect.seq);
         state?.controller?.abort(new WorkflowCancelledError("activity no longer needed"));
         this.#clearTimeout(run, effect.seq);
         break;
@@ -1050,7 +1097,6 @@ export class Engine implements WorkflowClient, AsyncDisposable {
         break;
       case "clear":
         run.timers.delete(effect.seq);
-        run.tasks.delete(effect.seq);
         this.#clearTimeout(run, effect.seq);
         break;
       case "retry": {
@@ -1272,24 +1318,10 @@ export class Engine implements WorkflowClient, AsyncDisposable {
         const run = new Run(record, input as JsonValue);
         run.committed = record;
         run.history = entries;
-        const taskIds = new Map<number, number>();
-        let stepTaskId: number | undefined;
-        for (const h of history) {
-          (h.events as WorkflowEvent[]).forEach((e, i) => {
-            if (e.type === EventType.WorkflowStarted) stepTaskId = h.firstEventId + i;
-            if (e.type === EventType.ActivityScheduled || e.type === EventType.TimerScheduled) {
-              taskIds.set(e.payload.seq, h.firstEventId + i);
-            }
-          });
+        for (const task of record.tasks ?? []) {
+          if (task.kind === TaskKind.Step) run.stepTask = task;
+          else if (task.seq !== undefined) run.tasks.set(task.seq, task);
         }
-        const wanted = [...work.activities.keys(), ...work.timers.keys()];
-        const tasks = await Promise.all(
-          wanted.map((seq) => this.#store.getTask(taskIds.get(seq) ?? -1)),
-        );
-        tasks.forEach((task, i) => {
-          if (task !== undefined) run.tasks.set(wanted[i] as number, task);
-        });
-        if (stepTaskId !== undefined) run.stepTask = await this.#store.getTask(stepTaskId);
         this.#runs.set(id, run);
         for (const a of work.activities.values()) {
           const state = { seq: a.seq, name: a.name, args: a.args, attempt: a.attempt };

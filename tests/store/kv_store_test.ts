@@ -50,6 +50,7 @@ function record(id: string, patch: Partial<WorkflowRecord> = {}): WorkflowRecord
     events: 0,
     input: { v: null },
     partition: 0,
+    tasks: [],
     ...patch,
   };
 }
@@ -67,7 +68,7 @@ function transition(id: string, patch: Partial<Transition> = {}): Transition {
       firstEventId: 1,
       events: [{ type: "WORKFLOW_STARTED", payload: {} }],
     }],
-    tasks: [],
+    finishedTasks: [],
     logs: [],
     timersSet: [],
     timersDelete: [],
@@ -85,7 +86,7 @@ storeTest("commits a new run with its indexes, history and input", async (store)
   assert.deepEqual((await store.loadHistory("a")).map((h) => h.r), [0]);
   assert.deepEqual(await store.idsWithStatus("RUNNING"), ["a"]);
   assert.equal((await store.listWorkflows({ name: "flow" })).items.length, 1);
-  assert.deepEqual(await store.lastIds(), { event: 1, log: 0, task: 0 });
+  assert.deepEqual(await store.lastIds(), { event: 1, log: 0 });
   assert.equal((await store.getEvent(1))?.type, "WORKFLOW_STARTED");
   assert.equal(await store.getEvent(2), undefined);
 });
@@ -215,10 +216,10 @@ storeTest("stops every commit once the owner's fence has moved", async (store) =
   assert.equal(await store.getWorkflow("after"), undefined);
 });
 
-storeTest("lists, filters and prunes tasks; lists logs and due timers", async (store) => {
-  const task = (id: number, status: TaskRecord["status"]): TaskRecord => ({
+storeTest("keeps open tasks in records and finished ones in the task log", async (store) => {
+  const task = (id: number, workflowId: string, status: TaskRecord["status"]): TaskRecord => ({
     id,
-    workflowId: id % 2 === 0 ? "even" : "odd",
+    workflowId,
     workflowName: "flow",
     kind: "ACTIVITY",
     target: "act",
@@ -228,9 +229,19 @@ storeTest("lists, filters and prunes tasks; lists logs and due timers", async (s
     runAt: 0,
     createdAt: 0,
     updatedAt: 0,
+    seq: id,
   });
+  const events = (first: number) => [{
+    r: 0,
+    kind: "activation" as const,
+    time: 0,
+    firstEventId: first,
+    events: [{ type: "X", payload: {} }],
+  }];
   await store.commit([transition("even", {
-    tasks: [task(1, "COMPLETED"), task(2, "COMPLETED"), task(3, "RUNNING"), task(4, "FAILED")],
+    record: record("even", { tasks: [task(3, "even", "RUNNING")] }),
+    history: events(1),
+    finishedTasks: [task(1, "even", "COMPLETED"), task(2, "even", "FAILED")],
     logs: [{
       id: 1,
       workflowId: "even",
@@ -241,14 +252,22 @@ storeTest("lists, filters and prunes tasks; lists logs and due timers", async (s
     }],
     timersSet: [[500, 7], [5000, 8]],
   })]);
-  assert.deepEqual((await store.listTasks()).map((t) => t.id), [4, 3, 2, 1]);
+  await store.commit([transition("odd", {
+    history: events(2),
+    finishedTasks: [task(4, "odd", "COMPLETED")],
+  })]);
+  assert.deepEqual((await store.listTasks()).map((t) => t.id), [3, 4, 2, 1]);
   assert.deepEqual((await store.listTasks({ status: "RUNNING" })).map((t) => t.id), [3]);
-  assert.deepEqual((await store.listTasks({ workflowId: "odd" })).map((t) => t.id), [3, 1]);
+  assert.deepEqual((await store.listTasks({ status: "FAILED" })).map((t) => t.id), [2]);
+  assert.deepEqual((await store.listTasks({ workflowId: "even" })).map((t) => t.id), [3, 2, 1]);
+  assert.equal((await store.getTask(2))?.status, "FAILED");
+  assert.equal((await store.getTask(3, "even"))?.status, "RUNNING");
+  assert.equal(await store.getTask(99), undefined);
   assert.equal(await store.pruneTasks(1), 2);
-  assert.deepEqual((await store.listTasks()).map((t) => t.id), [4, 3]);
+  assert.deepEqual((await store.listTasks()).map((t) => t.id), [3, 4]);
   assert.equal((await store.listLogs({ workflowId: "even" }))[0]?.message, "hi");
   assert.deepEqual(await store.dueTimers(1000), [[500, "even", 7]]);
-  assert.equal((await store.lastIds()).task, 4);
+  assert.deepEqual(await store.lastIds(), { event: 2, log: 1 });
 });
 
 storeTest("carries inbox requests and replies", async (store) => {

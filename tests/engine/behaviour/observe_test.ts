@@ -24,10 +24,10 @@ engineTest("logs are stored with their transition, tasks record the work", async
   assert.equal(byId?.type, stored[3]?.type);
   const tasks = await engine.store.listTasks({ workflowId: handle.workflowId });
   assert.deepEqual(tasks.map((t) => [t.kind, t.target, t.status]).reverse(), [
-    ["STEP", "t_class", "COMPLETED"],
     ["ACTIVITY", "t_double", "COMPLETED"],
     ["ACTIVITY", "t_add_one", "COMPLETED"],
-  ]);
+    ["STEP", "t_class", "COMPLETED"],
+  ], "finished tasks, in the order they finished");
   assert.equal(changes.at(-1)?.status, "COMPLETED");
 });
 

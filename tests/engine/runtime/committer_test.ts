@@ -18,10 +18,11 @@ function t(id: string, entries: number, message = "ok"): Transition {
       events: 0,
       input: { v: null },
       partition: 0,
+      tasks: [],
     },
     created: entries === 1,
     history: [],
-    tasks: [],
+    finishedTasks: [],
     logs: [{
       id: entries,
       workflowId: id,
