@@ -190,7 +190,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   readonly #starting = new Map<string, Promise<void>>();
   readonly #endWaiters = new Map<string, Set<EndWaiter>>();
   readonly #listeners = new Set<(change: EngineChange) => void>();
-  readonly #inFlight = new Set<Promise<void>>();
+  #inFlight = 0;
+  #drained: (() => void)[] = [];
   readonly #ownerId = crypto.randomUUID();
   #ids = { event: 0, log: 0 };
   #lease: HeldLease | undefined;
@@ -655,8 +656,16 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   }
 
   #track(p: Promise<void>): void {
-    const tracked = p.catch((e) => this.#report(e)).finally(() => this.#inFlight.delete(tracked));
-    this.#inFlight.add(tracked);
+    this.#inFlight++;
+    p.then(() => this.#settled(), (e) => {
+      this.#report(e);
+      this.#settled();
+    });
+  }
+
+  #settled(): void {
+    if (--this.#inFlight > 0) return;
+    for (const resolve of this.#drained.splice(0)) resolve();
   }
 
   async #process(work: Work[]): Promise<void> {
@@ -731,7 +740,6 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     };
     const tasks = new Map<number, TaskRecord>();
     const effects: Effect[] = [];
-    const changed: StoredEvent[] = [];
     let stepTask = run.stepTask;
     const append = (kind: "activation" | "info", events: WorkflowEvent[]) => {
       const firstEventId = this.#ids.event + 1;
@@ -741,7 +749,6 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       record.events += events.length;
       events.forEach((e, i) => {
         const id = firstEventId + i;
-        changed.push({ id, workflowId: run.id, type: e.type, payload: e.payload, createdAt: time });
         stepTask = this.#account(run, e, id, time, t, tasks, effects, stepTask);
       });
     };
@@ -839,15 +846,31 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     if (run.broken) return;
     run.committed = record;
     for (const item of w.items) item.done?.();
-    this.#emit({
-      workflowId: run.id,
-      name: record.name,
-      status: record.status as WorkflowStatus,
-      events: changed,
-      logs: t.logs,
-    });
+    if (this.#listeners.size > 0) {
+      const events: StoredEvent[] = [];
+      for (const h of t.history) {
+        (h.events as WorkflowEvent[]).forEach((e, i) =>
+          events.push({
+            id: h.firstEventId + i,
+            workflowId: run.id,
+            type: e.type,
+            payload: e.payload,
+            createdAt: h.time,
+          })
+        );
+      }
+      this.#emit({
+        workflowId: run.id,
+        name: record.name,
+        status: record.status as WorkflowStatus,
+        events,
+        logs: t.logs,
+      });
+    }
+    const made = (type: string) =>
+      t.history.some((h) => (h.events as WorkflowEvent[]).some((e) => e.type === type));
     if (created) await this.#crash(CrashPoint.StartCommitted, run.id);
-    if (changed.some((e) => e.type === EventType.ActivityCompleted)) {
+    if (this.#options.crashPoint !== undefined && made(EventType.ActivityCompleted)) {
       await this.#crash(CrashPoint.ActivityCommitted, run.id);
     }
     if (terminal) {
@@ -855,7 +878,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       return;
     }
     for (const effect of effects) this.#effect(run, effect);
-    if (changed.some((e) => e.type === EventType.TimerScheduled)) {
+    if (this.#options.crashPoint !== undefined && made(EventType.TimerScheduled)) {
       await this.#crash(CrashPoint.TimerArmed, run.id);
     }
   }
@@ -1430,7 +1453,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       for (const seq of [...run.timeouts.keys()]) this.#clearTimeout(run, seq);
       for (const a of run.activities.values()) a.controller?.abort(closed);
     }
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    while (this.#inFlight > 0) await new Promise<void>((r) => this.#drained.push(r));
     await this.#committer.drain();
     this.#stopTimers();
     for (const run of this.#runs.values()) {

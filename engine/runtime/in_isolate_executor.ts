@@ -134,15 +134,27 @@ export class InIsolateExecutor implements Executor {
   async activate(requests: ActivationRequest[]): Promise<ActivationResponse[]> {
     const out: ActivationResponse[] = new Array(requests.length);
     const live: [number, WorkflowMachine, string][] = [];
-    await Promise.all(requests.map(async (req, i) => {
-      const prepared = await this.#prepare(req);
-      if (!(prepared instanceof WorkflowMachine)) {
-        out[i] = prepared;
+    const misses: Promise<void>[] = [];
+    requests.forEach((req, i) => {
+      const hit = this.#cache.get(req.workflowId);
+      if (hit !== undefined) {
+        // Cache hit (the common case): deliver at once, no promise per run.
+        this.#cache.delete(req.workflowId);
+        this.#cache.set(req.workflowId, hit);
+        hit.deliver(req.activation);
+        live.push([i, hit, req.workflowId]);
         return;
       }
-      prepared.deliver(req.activation);
-      live.push([i, prepared, req.workflowId]);
-    }));
+      misses.push(this.#prepare(req).then((prepared) => {
+        if (!(prepared instanceof WorkflowMachine)) {
+          out[i] = prepared;
+          return;
+        }
+        prepared.deliver(req.activation);
+        live.push([i, prepared, req.workflowId]);
+      }));
+    });
+    if (misses.length > 0) await Promise.all(misses);
     if (live.length > 0) await settle();
     for (const [i, machine, id] of live) {
       const output = machine.collect();
