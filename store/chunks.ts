@@ -74,7 +74,29 @@ export function encodeValue(
   inlineLimit: number = INLINE_LIMIT,
 ): Encoded {
   if (valueSize(value) <= inlineLimit) return { stored: { v: value }, chunks: [] };
-  const bytes = new TextEncoder().encode(JSON.stringify(value));
+  return encodeText(JSON.stringify(value), workflowId, name);
+}
+
+/**
+ * The stored size of a string (one byte a character, two when it has characters above U+00FF).
+ *
+ * @param text A string.
+ * @returns Bytes.
+ */
+export function jsonSize(text: string): number {
+  return (WIDE.test(text) ? text.length * 2 : text.length) + 16;
+}
+
+/**
+ * Splits JSON text into chunks under the run's blob prefix.
+ *
+ * @param json JSON text.
+ * @param workflowId Run whose blob prefix holds the chunks.
+ * @param name Name of the value within the run.
+ * @returns The reference to store and the chunk writes.
+ */
+export function encodeText(json: string, workflowId: string, name: string): Encoded {
+  const bytes = new TextEncoder().encode(json);
   const chunks: [Key, Uint8Array][] = [];
   for (let i = 0; i * CHUNK_BYTES < bytes.length; i++) {
     chunks.push([

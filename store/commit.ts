@@ -11,7 +11,14 @@
  * @module
  */
 
-import { encodeValue, INLINE_LIMIT, RECORD_INLINE_LIMIT, valueSize } from "./chunks.ts";
+import {
+  encodeText,
+  encodeValue,
+  INLINE_LIMIT,
+  jsonSize,
+  RECORD_INLINE_LIMIT,
+  valueSize,
+} from "./chunks.ts";
 import { type Key, keys, keySize } from "./keys.ts";
 import type {
   EventIndexEntry,
@@ -132,11 +139,17 @@ export function pack(t: Transition): Packed {
   main.push({ kind: "set", key: keys.workflow(id), value: record });
   const entries: EventIndexEntry[] = [];
   for (const h of t.history) {
-    let value: unknown = h;
-    if (valueSize(h.events) > INLINE_LIMIT) {
-      const enc = encodeValue(h.events, id, `h${h.r}`);
+    // Events are stored as JSON text: cheaper to write than a structured value, and its size is
+    // known exactly.
+    const json = JSON.stringify(h.events);
+    const head = { r: h.r, kind: h.kind, time: h.time, firstEventId: h.firstEventId };
+    let value: unknown;
+    if (jsonSize(json) > INLINE_LIMIT) {
+      const enc = encodeText(json, id, `h${h.r}`);
       addChunks(enc.chunks);
-      value = { ...h, events: [], blob: enc.stored };
+      value = { ...head, blob: enc.stored };
+    } else {
+      value = { ...head, json };
     }
     main.push({ kind: "set", key: keys.history(id, h.r), value });
     if (h.events.length > 0) entries.push([id, h.r, h.firstEventId, h.events.length]);

@@ -21,6 +21,13 @@ import type {
 } from "./records.ts";
 import { ensureSchema } from "./schema.ts";
 
+/** A history entry as stored: events as JSON text, or chunked. */
+type StoredHistory = Omit<HistoryRecord, "events"> & {
+  json?: string;
+  blob?: StoredValue;
+  events?: unknown[];
+};
+
 /** The owner lost its lease: another process owns the partition now. */
 export class FenceLost extends Error {
   /**
@@ -214,13 +221,13 @@ export class KvStore {
     return decodeValue(this.kv, id, stored);
   }
 
-  async #decodeHistory(id: string, h: HistoryRecord & { blob?: StoredValue }): Promise<
-    HistoryRecord
-  > {
-    if (h.blob === undefined) return h;
-    const events = await decodeValue(this.kv, id, h.blob) as unknown[];
-    const { blob: _, ...rest } = h;
-    return { ...rest, events };
+  async #decodeHistory(id: string, h: StoredHistory): Promise<HistoryRecord> {
+    const head = { r: h.r, kind: h.kind, time: h.time, firstEventId: h.firstEventId };
+    if (h.json !== undefined) return { ...head, events: JSON.parse(h.json) };
+    if (h.blob !== undefined) {
+      return { ...head, events: await decodeValue(this.kv, id, h.blob) as unknown[] };
+    }
+    return { ...head, events: h.events ?? [] };
   }
 
   /**
@@ -231,7 +238,7 @@ export class KvStore {
    */
   async loadHistory(id: string): Promise<HistoryRecord[]> {
     const out: HistoryRecord[] = [];
-    for await (const e of this.kv.list<HistoryRecord>({ prefix: keys.historyPrefix(id) })) {
+    for await (const e of this.kv.list<StoredHistory>({ prefix: keys.historyPrefix(id) })) {
       out.push(await this.#decodeHistory(id, e.value));
     }
     return out;
@@ -249,7 +256,7 @@ export class KvStore {
 
   async #entryEvents(entry: EventIndexEntry): Promise<StoredEvent[]> {
     const [workflowId, r] = entry;
-    const h = await this.kv.get<HistoryRecord>(keys.history(workflowId, r));
+    const h = await this.kv.get<StoredHistory>(keys.history(workflowId, r));
     if (h.value === null) return [];
     return flatten(workflowId, [await this.#decodeHistory(workflowId, h.value)]);
   }

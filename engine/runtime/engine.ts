@@ -1015,12 +1015,17 @@ export class Engine implements WorkflowClient, AsyncDisposable {
         });
         break;
       case EventType.ActivityRetrying:
-        update(e.payload.seq, {
-          status: TaskStatus.Pending,
-          attempts: e.payload.attempt,
-          runAt: e.payload.next_attempt_at_ms,
-          lastError: e.payload.error,
-        }, TaskKind.Activity, e.payload.name);
+        update(
+          e.payload.seq,
+          {
+            status: TaskStatus.Pending,
+            attempts: e.payload.attempt,
+            runAt: e.payload.next_attempt_at_ms,
+            lastError: e.payload.error,
+          },
+          TaskKind.Activity,
+          e.payload.name,
+        );
         this.#wakeup.arm(t, run.id, e.payload.seq, e.payload.next_attempt_at_ms);
         effects.push({ kind: "retry", seq: e.payload.seq, at: e.payload.next_attempt_at_ms });
         break;
@@ -1040,11 +1045,16 @@ export class Engine implements WorkflowClient, AsyncDisposable {
             activity,
           );
         } else if (e.type === EventType.ActivityFailed) {
-          update(seq, {
-            status: TaskStatus.Failed,
-            attempts: e.payload.attempts,
-            lastError: e.payload.error,
-          }, TaskKind.Activity, activity);
+          update(
+            seq,
+            {
+              status: TaskStatus.Failed,
+              attempts: e.payload.attempts,
+              lastError: e.payload.error,
+            },
+            TaskKind.Activity,
+            activity,
+          );
         } else {
           update(
             seq,

@@ -145,14 +145,16 @@ export class InIsolateExecutor implements Executor {
         live.push([i, hit, req.workflowId]);
         return;
       }
-      misses.push(this.#prepare(req).then((prepared) => {
-        if (!(prepared instanceof WorkflowMachine)) {
-          out[i] = prepared;
-          return;
-        }
-        prepared.deliver(req.activation);
-        live.push([i, prepared, req.workflowId]);
-      }));
+      misses.push(
+        this.#prepare(req).then((prepared) => {
+          if (!(prepared instanceof WorkflowMachine)) {
+            out[i] = prepared;
+            return;
+          }
+          prepared.deliver(req.activation);
+          live.push([i, prepared, req.workflowId]);
+        }),
+      );
     });
     if (misses.length > 0) await Promise.all(misses);
     if (live.length > 0) await settle();
