@@ -290,7 +290,7 @@ export function parseJsonArgument(text: string, what: string, command?: string):
  * @param spec The command.
  * @param args The arguments after the command name.
  * @param env Reads environment variables.
- * @returns The parsed arguments, or `"help"` when `--help` was given.
+ * @returns The parsed arguments, or `"help"` when `--help` (or `-h`) was given, whatever else was.
  * @throws {UsageError} On an unknown option, a missing value, or a wrong number of positionals.
  */
 export function parseCommand(
@@ -309,6 +309,9 @@ export function parseCommand(
       ...(o.multiple ? { multiple: true } : {}),
     };
   }
+  const end = args.indexOf("--");
+  const flags = end < 0 ? args : args.slice(0, end);
+  if (flags.includes("--help") || flags.includes("-h")) return "help";
   let parsed;
   try {
     parsed = parseArgs({ args, options, strict: true, allowPositionals: true });

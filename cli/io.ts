@@ -32,7 +32,12 @@ const encoder = new TextEncoder();
 
 function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): void {
   let bytes = encoder.encode(text);
-  while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+  try {
+    while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
+  } catch (e) {
+    // The reader went away (`loom list | head -1`): the rest of the output is not wanted.
+    if (!(e instanceof Deno.errors.BrokenPipe)) throw e;
+  }
 }
 
 function envReader(name: string): string | undefined {

@@ -175,9 +175,9 @@ export async function runWorker(options: WorkerOptions, io: Io): Promise<number>
     events: 0,
   };
   const unsubscribe = engine.subscribe((change) => {
-    const { started, ended } = count(counts, change);
+    const { started: begun, ended } = count(counts, change);
     const at = s.dim(time());
-    for (const line of started) status.print(`${at} ${colorLine(io, line)}`);
+    for (const line of begun) status.print(`${at} ${colorLine(io, line)}`);
     for (const log of change.logs) {
       const id = s.dim(`[${change.workflowId.slice(0, 8)}]`);
       status.print(`${at} ${id} ${colorLevel(s, log.level)} ${log.message}`);
