@@ -7,7 +7,7 @@
 
 import { keys } from "./keys.ts";
 import type { KvStore } from "./kv_store.ts";
-import type { EventLocation, TaskRecord } from "./records.ts";
+import { type EventLocation, TaskKind, type TaskRecord, TaskStatus } from "./records.ts";
 
 /** What a KV file holds, counted. */
 export interface RecordCounts {
@@ -19,7 +19,7 @@ export interface RecordCounts {
   events: number;
   /** Log entries recorded (the highest log id). */
   logs: number;
-  /** Timers armed (sleeps, signal timeouts, retry waits). */
+  /** Timers armed: pending `TIMER` tasks (sleeps and signal timeouts). */
   timers: number;
   /** Requests waiting in the inbox for the owner. */
   inbox: number;
@@ -33,7 +33,8 @@ async function countKeys(kv: Deno.Kv, prefix: Deno.KvKey): Promise<number> {
 
 /**
  * Counts what a KV file holds. Runs are counted from the status index (one key each), tasks
- * from the kept task records; events and logs are numbered, so their last id is their count.
+ * and timers from the kept task records; events and logs are numbered, so their last id is
+ * their count.
  *
  * @param store The store.
  * @returns The counts.
@@ -50,9 +51,11 @@ export async function countRecords(store: KvStore): Promise<RecordCounts> {
     }
   })();
   const tasks: Record<string, number> = {};
+  let timers = 0;
   const countTasks = (async () => {
     for await (const e of kv.list<TaskRecord>({ prefix: keys.taskPrefix() }, { batchSize: 500 })) {
       tasks[e.value.status] = (tasks[e.value.status] ?? 0) + 1;
+      if (e.value.kind === TaskKind.Timer && e.value.status === TaskStatus.Pending) timers++;
     }
   })();
   const lastEvent = (async () => {
@@ -69,10 +72,9 @@ export async function countRecords(store: KvStore): Promise<RecordCounts> {
     }
     return 0;
   })();
-  const [events, logs, timers, inbox] = await Promise.all([
+  const [events, logs, inbox] = await Promise.all([
     lastEvent,
     lastLog,
-    countKeys(kv, keys.timerPrefix()),
     countKeys(kv, keys.inboxPrefix()),
     countWorkflows,
     countTasks,

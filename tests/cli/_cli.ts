@@ -88,3 +88,77 @@ export async function loom(args: string[], options: LoomOptions): Promise<CliRun
     stderr: decoder.decode(out.stderr),
   };
 }
+
+/** A CLI process left running (`loom worker`). */
+export interface RunningLoom extends AsyncDisposable {
+  /** The process. */
+  child: Deno.ChildProcess;
+  /** Standard output so far. */
+  stdout(): string;
+  /** Standard error so far. */
+  stderr(): string;
+  /**
+   * Waits until stdout contains `text`.
+   *
+   * @param text Expected text.
+   * @param timeoutMs Give up after.
+   */
+  waitFor(text: string, timeoutMs?: number): Promise<void>;
+  /** Sends a signal and waits for the exit. @returns The exit code. */
+  stop(signal?: Deno.Signal): Promise<number>;
+}
+
+/**
+ * Starts the CLI and leaves it running; disposing it kills it.
+ *
+ * @param args CLI arguments.
+ * @param options Folder and environment.
+ * @returns The running process.
+ */
+export function spawnLoom(args: string[], options: LoomOptions): RunningLoom {
+  const child = loomCommand(args, options).spawn();
+  let out = "";
+  let err = "";
+  const pump = async (stream: ReadableStream<Uint8Array>, add: (s: string) => void) => {
+    const decoder = new TextDecoder();
+    for await (const chunk of stream) add(decoder.decode(chunk, { stream: true }));
+  };
+  const pumped = Promise.all([
+    pump(child.stdout, (s) => out += s),
+    pump(child.stderr, (s) => err += s),
+  ]);
+  let exited: number | undefined;
+  const status = child.status.then((s) => exited = s.code);
+  const stop = async (signal: Deno.Signal = "SIGTERM") => {
+    if (exited === undefined) {
+      try {
+        child.kill(signal);
+      } catch {
+        // It has just exited.
+      }
+    }
+    const code = await status;
+    await pumped;
+    return code;
+  };
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    async waitFor(text, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!out.includes(text)) {
+        if (exited !== undefined || Date.now() > deadline) {
+          throw new Error(
+            `Expected "${text}" from loom ${args.join(" ")}; stdout:\n${out}\nstderr:\n${err}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    stop,
+    [Symbol.asyncDispose]: async () => {
+      await stop("SIGKILL");
+    },
+  };
+}
