@@ -10,6 +10,8 @@ export class UsageError extends Error {
   /** The command, so that the message can point to its help. */
   readonly command: string | undefined;
   /**
+   * Makes the error.
+   *
    * @param message Names the argument and the problem.
    * @param command The command.
    */
@@ -22,7 +24,11 @@ export class UsageError extends Error {
 
 /** A command that could not do its job: exit code 1. */
 export class CliError extends Error {
-  /** @param message What went wrong, and what to do. */
+  /**
+   * Makes the error.
+   *
+   * @param message What went wrong, and what to do.
+   */
   constructor(message: string) {
     super(message);
     this.name = "CliError";

@@ -20,9 +20,20 @@ import { CliError, UsageError } from "./errors.ts";
 import { type Io, systemIo } from "./io.ts";
 import type { Style } from "./style.ts";
 
+export type { CommandContext } from "./commands/command.ts";
 export { CliError, UsageError } from "./errors.ts";
 export { type Io, type MemoryIo, memoryIo, systemIo } from "./io.ts";
-export type * from "./json_shapes.ts";
+export type {
+  BackupJson,
+  EventJson,
+  InspectJson,
+  ListJson,
+  LogJson,
+  StartJson,
+  StatsJson,
+  WorkflowJson,
+} from "./json_shapes.ts";
+export type { Style } from "./style.ts";
 
 /** Loom's version, as `loom --version` prints it. */
 export const VERSION = "0.1.0";

@@ -38,6 +38,14 @@ Deno.test("loom --help lists every command; each command has --help", async () =
   assert.match(web.stdout, /deno run --watch/, "web --help says how to reload");
 });
 
+Deno.test("loom without a command shows the help on stderr and exits 2", async () => {
+  await using dir = await tempDir();
+  const run = await loom([], { cwd: dir.path });
+  assert.equal(run.code, 2);
+  assert.equal(run.stdout, "");
+  assert.match(run.stderr, /^Usage: loom <command> \[options\]/);
+});
+
 Deno.test("an unknown command exits 2, names it and suggests the closest one", async () => {
   await using dir = await tempDir();
   const run = await loom(["lsit"], { cwd: dir.path });

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { confirm } from "../../../cli/commands/mod.ts";
+import { memoryIo } from "../../../cli/io.ts";
 import { createEngine } from "../../../engine/mod.ts";
 import { tempDir } from "../../_helpers.ts";
 import { loom } from "../_cli.ts";
@@ -144,4 +146,18 @@ Deno.test("loom clean --no-backup makes no backup; a bad backup is refused witho
   assert.deepEqual(await ids(dir.path), []);
   const both = await loom(["clean", "--list-backups", "--restore", "x", ...KV], { cwd: dir.path });
   assert.equal(both.code, 2);
+});
+
+Deno.test("confirm() accepts yes and y in any case, and nothing else", async () => {
+  for (
+    const [answer, expected] of [["yes", true], ["Y", true], [" yes ", true], ["no", false], [
+      "",
+      false,
+    ], ["yess", false]] as const
+  ) {
+    const io = memoryIo({ input: [answer] });
+    assert.equal(await confirm(io, "Sure?"), expected, `answer ${JSON.stringify(answer)}`);
+    assert.equal(io.stderr[0], "Sure? (yes/no): ");
+  }
+  assert.equal(await confirm(memoryIo(), "Sure?"), false, "no answer at all");
 });
