@@ -32,4 +32,6 @@ export {
   TaskStatus,
   type WorkflowRecord,
 } from "./records.ts";
+export { countRecords, findWorkflowIds, type RecordCounts } from "./queries.ts";
 export { SCHEMA_VERSION, SchemaMismatch } from "./schema.ts";
+export { wipeRecords } from "./wipe.ts";

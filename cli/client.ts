@@ -1,0 +1,110 @@
+/**
+ * Opening a client for the commands that change runs (`start`, `signal`, `cancel`): the
+ * server's HTTP API when one is known (`--url`, `LOOM_URL`, or `.loom/server.json` when its
+ * server answers `/health`), otherwise the owner's inbox in the KV file.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { connectKv, type WorkflowClient } from "../engine/mod.ts";
+import { connectHttp } from "./remote.ts";
+import { exists, isLocalFile, noDatabase, type Target } from "./target.ts";
+
+/** What `loom serve` writes to `.loom/server.json`. */
+export interface ServerFile {
+  /** Base URL. */
+  url: string;
+  /** Process id of the server. */
+  pid?: number;
+  /** KV file it owns. */
+  kvPath?: string;
+  /** When it started (ISO 8601). */
+  startedAt?: string;
+}
+
+/** Path of the file where `loom serve` says where it listens, relative to the working folder. */
+export const SERVER_FILE = ".loom/server.json";
+
+/**
+ * Finds a running server from `.loom/server.json`: it must own the same KV file and answer
+ * `GET /health` within the timeout.
+ *
+ * @param kvPath The KV file the command works on.
+ * @param options Working folder and timeout.
+ * @returns The server's URL, or `undefined`.
+ */
+export async function discoverServer(
+  kvPath: string,
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<string | undefined> {
+  const cwd = options.cwd ?? Deno.cwd();
+  let info: ServerFile;
+  try {
+    info = JSON.parse(await Deno.readTextFile(resolve(cwd, SERVER_FILE))) as ServerFile;
+  } catch {
+    return undefined;
+  }
+  if (typeof info?.url !== "string" || !/^https?:\/\//.test(info.url)) return undefined;
+  if (typeof info.kvPath === "string" && resolve(cwd, info.kvPath) !== resolve(cwd, kvPath)) {
+    return undefined;
+  }
+  const url = info.url.replace(/\/+$/, "");
+  try {
+    const res = await fetch(`${url}/health`, {
+      signal: AbortSignal.timeout(options.timeoutMs ?? 1000),
+    });
+    await res.body?.cancel();
+    return res.ok ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A client and how it reaches Loom. */
+export interface OpenedClient extends AsyncDisposable {
+  /** The client. */
+  client: WorkflowClient;
+  /** `http://...` or `inbox of <file>`, for messages. */
+  via: string;
+  /** Releases the client. */
+  close(): Promise<void>;
+}
+
+async function dispose(client: unknown): Promise<void> {
+  const c = client as { close?: () => unknown; [Symbol.asyncDispose]?: () => unknown };
+  if (typeof c[Symbol.asyncDispose] === "function") await c[Symbol.asyncDispose]?.();
+  else if (typeof c.close === "function") await c.close();
+}
+
+/**
+ * Opens a client: over HTTP when a server is known, else through the owner's inbox.
+ *
+ * @param target KV file, URL and token.
+ * @param options Working folder (for `.loom/server.json`).
+ * @returns The client; close it when done.
+ * @throws {CliError} When there is no server and no KV file.
+ */
+export async function openClient(
+  target: Target,
+  options: { cwd?: string } = {},
+): Promise<OpenedClient> {
+  const url = target.url ?? await discoverServer(target.kvPath, options);
+  let client: WorkflowClient;
+  let via: string;
+  if (url !== undefined) {
+    client = await connectHttp({
+      url,
+      ...(target.token === undefined ? {} : { token: target.token }),
+    });
+    via = url;
+  } else {
+    if (isLocalFile(target.kvPath) && !(await exists(target.kvPath))) {
+      throw noDatabase(target.kvPath);
+    }
+    client = await connectKv({ kvPath: target.kvPath, pollIntervalMs: 50 });
+    via = `inbox of ${target.kvPath}`;
+  }
+  const close = () => dispose(client);
+  return { client, via, close, [Symbol.asyncDispose]: close };
+}

@@ -1,0 +1,49 @@
+/**
+ * `loom cancel <id>`: asks a run to stop.
+ *
+ * @module
+ */
+
+import { COMMON_OPTIONS, type ParsedArgs } from "../args.ts";
+import { openClient } from "../client.ts";
+import { colorStatus } from "../format.ts";
+import type { Io } from "../io.ts";
+import { targetOf } from "../target.ts";
+import type { Command } from "./command.ts";
+
+/** See the module doc. */
+export const cancelCommand: Command = {
+  spec: {
+    name: "cancel",
+    summary: "Cancel a run (through the server, or the owner's inbox)",
+    positionals: [{ name: "id", help: "The run's id" }],
+    description: [
+      "The durable call the run is waiting on throws WorkflowCancelledError; the run may clean up before it ends as CANCELLED. Fails when the run completed or failed.",
+    ],
+    options: {
+      reason: {
+        type: "string",
+        short: "r",
+        value: "TEXT",
+        defaultText: '"Cancelled from the command line"',
+        help: "Why, recorded in the run's history",
+      },
+      ...COMMON_OPTIONS,
+    },
+    examples: [`loom cancel refund-42 --reason "customer withdrew"`],
+  },
+  async run(args: ParsedArgs, io: Io): Promise<number> {
+    const id = args.positionals[0] as string;
+    const reason = args.string("reason", "Cancelled from the command line");
+    await using opened = await openClient(targetOf(args));
+    const handle = opened.client.getHandle(id);
+    await handle.cancel(reason);
+    const status = await handle.status();
+    io.out(
+      `Cancellation of workflow ${io.style.bold(id)} requested; it is ${
+        colorStatus(io.style, status)
+      }`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * `loom signal <id> <name>`: sends a signal to a run.
+ *
+ * @module
+ */
+
+import { COMMON_OPTIONS, type ParsedArgs } from "../args.ts";
+import { openClient } from "../client.ts";
+import type { Io } from "../io.ts";
+import { targetOf } from "../target.ts";
+import type { Command } from "./command.ts";
+
+/** See the module doc. */
+export const signalCommand: Command = {
+  spec: {
+    name: "signal",
+    summary: "Send a signal to a run (through the server, or the owner's inbox)",
+    positionals: [
+      { name: "id", help: "The run's id" },
+      { name: "name", help: "Signal name" },
+    ],
+    description: [
+      "A run that is not waiting for the signal yet keeps it until it does. Fails when the run has ended.",
+    ],
+    options: {
+      data: {
+        type: "string",
+        short: "d",
+        value: "JSON",
+        defaultText: "null",
+        help: "Data sent with the signal",
+      },
+      ...COMMON_OPTIONS,
+    },
+    examples: [`loom signal refund-42 approve --data '{"approved":true,"by":"ada"}'`],
+  },
+  async run(args: ParsedArgs, io: Io): Promise<number> {
+    const [id, name] = args.positionals as [string, string];
+    const data = args.json("data") ?? null;
+    await using opened = await openClient(targetOf(args));
+    await opened.client.getHandle(id).signal(name, data);
+    io.out(`Signal ${io.style.cyan(`"${name}"`)} sent to workflow ${io.style.bold(id)}`);
+    return 0;
+  },
+};

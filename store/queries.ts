@@ -1,0 +1,106 @@
+/**
+ * Aggregate reads for tools (`loom stats`, `loom inspect`): counts by status read from the
+ * index keys, and runs found by a prefix of their id.
+ *
+ * @module
+ */
+
+import { keys } from "./keys.ts";
+import type { KvStore } from "./kv_store.ts";
+import { type EventLocation, TaskKind, type TaskRecord, TaskStatus } from "./records.ts";
+
+/** What a KV file holds, counted. */
+export interface RecordCounts {
+  /** Runs by status (`RUNNING`, `COMPLETED`, ...), from the status index. */
+  workflows: Record<string, number>;
+  /** Tasks kept, by status (`PENDING`, `RUNNING`, `COMPLETED`, `FAILED`). */
+  tasks: Record<string, number>;
+  /** Events recorded (the highest global event id). */
+  events: number;
+  /** Log entries recorded (the highest log id). */
+  logs: number;
+  /** Timers armed: pending `TIMER` tasks (sleeps and signal timeouts). */
+  timers: number;
+  /** Requests waiting in the inbox for the owner. */
+  inbox: number;
+}
+
+async function countKeys(kv: Deno.Kv, prefix: Deno.KvKey): Promise<number> {
+  let n = 0;
+  for await (const _ of kv.list({ prefix }, { batchSize: 500 })) n++;
+  return n;
+}
+
+/**
+ * Counts what a KV file holds. Runs are counted from the status index (one key each), tasks
+ * and timers from the kept task records; events and logs are numbered, so their last id is
+ * their count.
+ *
+ * @param store The store.
+ * @returns The counts.
+ */
+export async function countRecords(store: KvStore): Promise<RecordCounts> {
+  const kv = store.kv;
+  const workflows: Record<string, number> = {};
+  // The status index without a status: every run, grouped by the status part of its key.
+  const byStatus = keys.byStatusPrefix("").slice(0, -1);
+  const countWorkflows = (async () => {
+    for await (const e of kv.list<null>({ prefix: byStatus }, { batchSize: 500 })) {
+      const status = String(e.key[byStatus.length]);
+      workflows[status] = (workflows[status] ?? 0) + 1;
+    }
+  })();
+  const tasks: Record<string, number> = {};
+  let timers = 0;
+  const countTasks = (async () => {
+    for await (const e of kv.list<TaskRecord>({ prefix: keys.taskPrefix() }, { batchSize: 500 })) {
+      tasks[e.value.status] = (tasks[e.value.status] ?? 0) + 1;
+      if (e.value.kind === TaskKind.Timer && e.value.status === TaskStatus.Pending) timers++;
+    }
+  })();
+  const lastEvent = (async () => {
+    const iter = kv.list<EventLocation>({ prefix: keys.eventIndexPrefix() }, {
+      reverse: true,
+      limit: 1,
+    });
+    for await (const e of iter) return (e.key[1] as number) + e.value.count - 1;
+    return 0;
+  })();
+  const lastLog = (async () => {
+    for await (const e of kv.list({ prefix: keys.logPrefix() }, { reverse: true, limit: 1 })) {
+      return e.key[1] as number;
+    }
+    return 0;
+  })();
+  const [events, logs, inbox] = await Promise.all([
+    lastEvent,
+    lastLog,
+    countKeys(kv, keys.inboxPrefix()),
+    countWorkflows,
+    countTasks,
+  ]);
+  return { workflows, tasks, events, logs, timers, inbox };
+}
+
+/**
+ * Finds runs whose id starts with a prefix.
+ *
+ * @param store The store.
+ * @param prefix Start of the id (not empty).
+ * @param limit At most this many.
+ * @returns Matching ids, in key order.
+ */
+export async function findWorkflowIds(
+  store: KvStore,
+  prefix: string,
+  limit = 10,
+): Promise<string[]> {
+  const start = keys.workflow(prefix);
+  const end = keys.workflow(`${prefix}\u{10FFFF}`);
+  const ids: string[] = [];
+  for await (const e of store.kv.list<unknown>({ start, end }, { limit })) {
+    const id = e.key[e.key.length - 1] as string;
+    if (id.startsWith(prefix)) ids.push(id);
+  }
+  return ids;
+}
