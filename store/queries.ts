@@ -7,7 +7,7 @@
 
 import { keys } from "./keys.ts";
 import type { KvStore } from "./kv_store.ts";
-import { type EventLocation, TaskKind, type TaskRecord, TaskStatus } from "./records.ts";
+import { TaskKind, type TaskRecord, TaskStatus } from "./records.ts";
 
 /** What a KV file holds, counted. */
 export interface RecordCounts {
@@ -52,20 +52,24 @@ export async function countRecords(store: KvStore): Promise<RecordCounts> {
   })();
   const tasks: Record<string, number> = {};
   let timers = 0;
+  const countTask = (t: TaskRecord) => {
+    tasks[t.status] = (tasks[t.status] ?? 0) + 1;
+    if (t.kind === TaskKind.Timer && t.status === TaskStatus.Pending) timers++;
+  };
   const countTasks = (async () => {
-    for await (const e of kv.list<TaskRecord>({ prefix: keys.taskPrefix() }, { batchSize: 500 })) {
-      tasks[e.value.status] = (tasks[e.value.status] ?? 0) + 1;
-      if (e.value.kind === TaskKind.Timer && e.value.status === TaskStatus.Pending) timers++;
+    // Open tasks live in the records of running runs; finished ones in the task log.
+    const ids: string[] = [];
+    for await (const e of kv.list<null>({ prefix: keys.byStatusPrefix("RUNNING") })) {
+      ids.push(e.key[e.key.length - 1] as string);
+    }
+    for (const r of await store.getWorkflows(ids)) for (const t of r?.tasks ?? []) countTask(t);
+    for await (
+      const e of kv.list<TaskRecord[]>({ prefix: keys.taskLogPrefix() }, { batchSize: 500 })
+    ) {
+      for (const t of e.value) countTask(t);
     }
   })();
-  const lastEvent = (async () => {
-    const iter = kv.list<EventLocation>({ prefix: keys.eventIndexPrefix() }, {
-      reverse: true,
-      limit: 1,
-    });
-    for await (const e of iter) return (e.key[1] as number) + e.value.count - 1;
-    return 0;
-  })();
+  const lastEvent = store.lastIds().then((ids) => ids.event);
   const lastLog = (async () => {
     for await (const e of kv.list({ prefix: keys.logPrefix() }, { reverse: true, limit: 1 })) {
       return e.key[1] as number;
