@@ -154,13 +154,15 @@ export function formatRatio(metric: Pick<MetricResult, "kind" | "vsFloor">): str
   return metric.kind === "rate" ? `${n}× K1` : `${n} commits`;
 }
 
+/** Aligns rows in columns; a row of one cell is a full line, outside the columns. */
 function table(rows: string[][], rightAligned: ReadonlySet<number>): string[] {
   const widths: number[] = [];
   for (const row of rows) {
+    if (row.length === 1) continue;
     row.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, [...cell].length));
   }
   return rows.map((row) =>
-    row.map((cell, i) => {
+    row.length === 1 ? row[0] as string : row.map((cell, i) => {
       const pad = " ".repeat((widths[i] ?? 0) - [...cell].length);
       return rightAligned.has(i) ? pad + cell : cell + pad;
     }).join("  ").trimEnd()
@@ -174,7 +176,7 @@ function section(results: readonly WorkloadResult[], withRatio: boolean): string
   const notes: string[] = [];
   for (const r of results) {
     if (r.skipped !== undefined) {
-      rows.push([r.id, `skipped: ${r.skipped}`]);
+      rows.push([`${r.id}  skipped: ${r.skipped}`]);
       continue;
     }
     for (const m of r.metrics) {
@@ -191,7 +193,7 @@ function section(results: readonly WorkloadResult[], withRatio: boolean): string
     }
     if (r.error !== undefined) {
       const after = r.rounds > 0 ? ` (after ${r.rounds} timed rounds)` : "";
-      rows.push([r.id, `FAILED${after}: ${r.error}`]);
+      rows.push([`${r.id}  FAILED${after}: ${r.error}`]);
     }
   }
   const lines = table(rows, new Set([2, 3, 4]));
