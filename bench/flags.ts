@@ -23,6 +23,8 @@ export interface BenchFlags {
   workers: number;
   /** KV in memory (`:memory:`) instead of a temp file, for the floor and every workload. */
   memory: boolean;
+  /** Measure the floor (K1, K2); `--no-floor` leaves it out (for profiling a workload). */
+  floor: boolean;
   /** Also run W1 through the HTTP API. */
   http: boolean;
   /** Folder for the temp KV files. @default the system temp folder */
@@ -45,6 +47,7 @@ Options:
   --workers N      passed to createEngine as workers (default 0)
   --memory         KV in memory (":memory:") instead of a fresh temp file
   --http           also run W1 through the HTTP API (needs web/)
+  --no-floor       leave out K1 and K2 (no floor ratios; for profiling a workload)
   --dir PATH       folder for the temp KV files (default: the system temp folder)
   -h, --help       show this text`;
 
@@ -96,6 +99,7 @@ export function parseBenchFlags(args: readonly string[]): BenchFlags {
         workers: { type: "string" },
         memory: { type: "boolean", default: false },
         http: { type: "boolean", default: false },
+        "no-floor": { type: "boolean", default: false },
         dir: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -111,6 +115,7 @@ export function parseBenchFlags(args: readonly string[]): BenchFlags {
     rounds: integer("rounds", v.rounds, 5, 1),
     workers: integer("workers", v.workers, 0, 0),
     memory: v.memory === true,
+    floor: v["no-floor"] !== true,
     http: v.http === true,
     help: v.help === true,
   };

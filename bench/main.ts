@@ -57,13 +57,14 @@ async function main(args: string[]): Promise<number> {
   };
   const dir = flags.dir ?? (Deno.env.get("TMPDIR") || "/tmp");
   console.error(
-    `Loom bench: floor, then ${flags.only.join(", ")}; ${flags.rounds} rounds ` +
+    `Loom bench: ${flags.floor ? "floor, then " : ""}${
+      flags.only.join(", ")
+    }; ${flags.rounds} rounds ` +
       `(W5, W6: at most ${HEAVY_ROUNDS}) after a warm-up; KV ${flags.memory ? ":memory:" : "file"}`,
   );
-  const floor = [
-    await runWorkload(k1, flags, flags.rounds),
-    await runWorkload(k2, flags, flags.rounds),
-  ];
+  const floor = flags.floor
+    ? [await runWorkload(k1, flags, flags.rounds), await runWorkload(k2, flags, flags.rounds)]
+    : [];
   const workloads = [];
   for (const id of flags.only) {
     workloads.push(await runWorkload(WORKLOADS[id], flags, roundsFor(id, flags.rounds)));
@@ -82,6 +83,7 @@ async function main(args: string[]): Promise<number> {
       kv: flags.memory ? "memory" : "file",
       dir,
       http: flags.http,
+      floor: flags.floor,
     },
     floor,
     workloads,

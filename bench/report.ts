@@ -70,6 +70,7 @@ export interface BenchReport {
     kv: "file" | "memory";
     dir: string;
     http: boolean;
+    floor: boolean;
   };
   /** K1 and K2. */
   floor: WorkloadResult[];
@@ -223,11 +224,13 @@ export function renderTable(report: BenchReport): string {
     `${kv}; workers ${o.workers}; ${o.rounds} timed rounds after 1 warm-up ` +
     `(W5, W6: at most ${o.heavyRounds}); medians with min and max`,
     "",
-    "Floor: raw Deno KV on the same file system, same run",
-    ...section(report.floor, false),
+    ...(report.floor.length === 0 ? ["Floor: left out (--no-floor)"] : [
+      "Floor: raw Deno KV on the same file system, same run",
+      ...section(report.floor, false),
+    ]),
     "",
     floor === undefined
-      ? "Workloads (no floor ratios: K1 failed)"
+      ? `Workloads (no floor ratios: ${report.floor.length === 0 ? "--no-floor" : "K1 failed"})`
       : `Workloads; vs floor: a rate ÷ K1 (${formatNumber(floor.commitsPerSec)} commits/s), ` +
         `a time ÷ K1's ${formatNumber(floor.msPerCommit)} ms per commit`,
     ...section(report.workloads, true),

@@ -8,6 +8,7 @@ Deno.test("parseBenchFlags() defaults to every workload, 5 rounds, no workers, a
     rounds: 5,
     workers: 0,
     memory: false,
+    floor: true,
     http: false,
     help: false,
   });
@@ -24,6 +25,7 @@ Deno.test("parseBenchFlags() reads every option", () => {
       "4",
       "--memory",
       "--http",
+      "--no-floor",
       "--dir",
       "/var/tmp",
     ]),
@@ -32,6 +34,7 @@ Deno.test("parseBenchFlags() reads every option", () => {
       rounds: 2,
       workers: 4,
       memory: true,
+      floor: false,
       http: true,
       help: false,
       dir: "/var/tmp",

@@ -138,6 +138,7 @@ Deno.test("renderTable() shows the floor, the figures with ratios, failures and 
       kv: "file",
       dir: "/tmp",
       http: true,
+      floor: true,
     },
     floor: [K1],
     workloads: [
