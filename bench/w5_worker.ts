@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     unsubscribe();
     const waitingMs = Math.max(...tracker.waitingAt.values()) - started.firstCall;
     await new Promise((r) => setTimeout(r, HOLD_MS));
+    const heldRss = Deno.memoryUsage().rss;
     sample();
     clearInterval(sampler);
     const waitPeakRss = peakRss;
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
       count,
       baselineRss,
       waitPeakRss,
+      heldRss,
       heapUsed,
       waitingMs,
       signalP50Ms: percentile(latencies, 50),

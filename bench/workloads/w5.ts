@@ -16,7 +16,9 @@ export const w5: Workload = {
   id: "W5",
   title: `${WORKFLOWS.toLocaleString("en")} workflows wait for a signal, then all are signalled`,
   metrics: [
-    { key: "peakRssMiB", label: "peak RSS while all wait", unit: "MiB", kind: "bytes" },
+    { key: "peakRssMiB", label: "peak RSS, starts and wait", unit: "MiB", kind: "bytes" },
+    { key: "heldRssMiB", label: "RSS with all waiting (after 0.5 s)", unit: "MiB", kind: "bytes" },
+    { key: "heapMiB", label: "JS heap used with all waiting", unit: "MiB", kind: "bytes" },
     {
       key: "baselineRssMiB",
       label: "RSS of the idle engine (before starts)",
@@ -40,8 +42,8 @@ export const w5: Workload = {
     },
   ],
   note: () =>
-    "W5 runs each round in a fresh subprocess; RSS is Deno.memoryUsage().rss sampled every 10 ms " +
-    "from the first start until 0.5 s after the last run was waiting.",
+    "W5 runs each round in a fresh subprocess; peak RSS is Deno.memoryUsage().rss sampled every " +
+    "10 ms from just before the first start until 0.5 s after the last run was waiting.",
   async run(env) {
     await using child = new Child(new URL("../w5_worker.ts", import.meta.url), [
       "--kv",
@@ -59,6 +61,8 @@ export const w5: Workload = {
     };
     return {
       peakRssMiB: n("waitPeakRss") / MIB,
+      heldRssMiB: n("heldRss") / MIB,
+      heapMiB: n("heapUsed") / MIB,
       baselineRssMiB: n("baselineRss") / MIB,
       perWorkflowKiB: (n("waitPeakRss") - n("baselineRss")) / WORKFLOWS / 1024,
       allWaitingMs: n("waitingMs"),
