@@ -43,6 +43,13 @@ export const k1: Workload = {
   },
 };
 
+/** K1 again, after the workloads (the ratios use the rounds of both). */
+export const k1End: Workload = {
+  ...k1,
+  id: "K1 end",
+  title: `${k1.title}, again after the workloads`,
+};
+
 /** K2: queue deliveries. */
 export const k2: Workload = {
   id: "K2",

@@ -7,7 +7,7 @@
 
 import { attachRatios, type BenchReport, floorOf, renderTable } from "./report.ts";
 import { type BenchFlags, HEAVY_ROUNDS, parseBenchFlags, roundsFor, USAGE } from "./flags.ts";
-import { k1, k2 } from "./floor.ts";
+import { k1, k1End, k2 } from "./floor.ts";
 import { runWorkload } from "./runner.ts";
 import { WORKLOADS } from "./workloads/mod.ts";
 
@@ -69,6 +69,7 @@ async function main(args: string[]): Promise<number> {
   for (const id of flags.only) {
     workloads.push(await runWorkload(WORKLOADS[id], flags, roundsFor(id, flags.rounds)));
   }
+  if (flags.floor) floor.push(await runWorkload(k1End, flags, flags.rounds));
   attachRatios(workloads, floorOf(floor));
   const report: BenchReport = {
     startedAt: startedAt.toISOString(),

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Summary } from "./stats.ts";
+import { median, type Summary } from "./stats.ts";
 import type { MetricKind, MetricSpec } from "./workload.ts";
 
 /** One figure over the timed rounds, with its ratio to the floor. */
@@ -81,17 +81,20 @@ export interface BenchReport {
 }
 
 /**
- * K1's medians, when K1 ran.
+ * K1's medians over every K1 round of the run (K1 runs before and again after the workloads, so
+ * that load drifting during the run weighs on both sides of the ratios).
  *
  * @param floor The floor's results.
- * @returns The floor, or `undefined` when K1 failed.
+ * @returns The floor, or `undefined` when K1 has no completed round.
  */
 export function floorOf(floor: readonly WorkloadResult[]): Floor | undefined {
-  const k1 = floor.find((r) => r.id === "K1");
-  const rate = k1?.metrics.find((m) => m.key === "commitsPerSec")?.median;
-  const ms = k1?.metrics.find((m) => m.key === "msPerCommit")?.median;
-  if (rate === undefined || ms === undefined) return undefined;
-  return { commitsPerSec: rate, msPerCommit: ms };
+  const pooled = (key: string) =>
+    floor.filter((r) => r.id === "K1" || r.id.startsWith("K1 "))
+      .flatMap((r) => r.metrics.find((m) => m.key === key)?.values ?? []);
+  const rates = pooled("commitsPerSec");
+  const ms = pooled("msPerCommit");
+  if (rates.length === 0 || ms.length === 0) return undefined;
+  return { commitsPerSec: median(rates), msPerCommit: median(ms) };
 }
 
 /**
@@ -232,7 +235,8 @@ export function renderTable(report: BenchReport): string {
     floor === undefined
       ? `Workloads (no floor ratios: ${report.floor.length === 0 ? "--no-floor" : "K1 failed"})`
       : `Workloads; vs floor: a rate ÷ K1 (${formatNumber(floor.commitsPerSec)} commits/s), ` +
-        `a time ÷ K1's ${formatNumber(floor.msPerCommit)} ms per commit`,
+        `a time ÷ K1's ${formatNumber(floor.msPerCommit)} ms per commit ` +
+        `(medians of all K1 rounds, before and after the workloads)`,
     ...section(report.workloads, true),
   ];
   if (report.http !== undefined) out.push("", `--http: ${report.http}`);

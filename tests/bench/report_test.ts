@@ -96,6 +96,21 @@ Deno.test("attachRatios() uses K1's medians, and adds nothing without K1", () =>
   assert.deepEqual(without[0]?.metrics.map((m) => m.vsFloor), [undefined, undefined, undefined]);
 });
 
+Deno.test("floorOf() pools the K1 rounds from before and after the workloads", () => {
+  const end: WorkloadResult = {
+    ...K1,
+    id: "K1 end",
+    metrics: K1.metrics.map((m) => ({
+      ...m,
+      values: m.key === "commitsPerSec" ? [1000, 1000] : [1, 1],
+    })),
+  };
+  // rates 1900, 2000, 2100, 1000, 1000 → 1900; ms 0.5, 0.48, 0.53, 1, 1 → 0.53
+  assert.deepEqual(floorOf([K1, end]), { commitsPerSec: 1900, msPerCommit: 0.53 });
+  assert.deepEqual(floorOf([K1]), { commitsPerSec: 2000, msPerCommit: 0.5 });
+  assert.equal(floorOf([]), undefined);
+});
+
 Deno.test("formatNumber() keeps about three significant digits", () => {
   assert.equal(formatNumber(12345.6), "12,346");
   assert.equal(formatNumber(123.4), "123");
