@@ -195,6 +195,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   readonly #ownerId = crypto.randomUUID();
   #ids = { event: 0, log: 0 };
   #lease: HeldLease | undefined;
+  #renewing = false;
   #flushQueued = false;
   #timers: ReturnType<typeof setInterval>[] = [];
   #closed = false;
@@ -1403,7 +1404,10 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   }
 
   async #renewLease(ttl: number): Promise<void> {
-    if (this.#lease === undefined || this.#lost !== undefined) return;
+    // One renewal at a time: under load a commit can outlast the renewal interval, and a second
+    // renewal checking the same versionstamp would fail and look like a takeover.
+    if (this.#lease === undefined || this.#lost !== undefined || this.#renewing) return;
+    this.#renewing = true;
     try {
       const renewed = await renewLease(this.#store.kv, this.#lease, ttl, PARTITION);
       if (renewed === undefined) {
@@ -1413,6 +1417,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       }
     } catch (e) {
       this.#report(e);
+    } finally {
+      this.#renewing = false;
     }
   }
 
