@@ -186,6 +186,17 @@ export class KvStore {
     return decodeValue(this.kv, id, stored);
   }
 
+  /**
+   * Reads a history entry's events back when they were stored as chunks.
+   *
+   * @param id Run id.
+   * @param h The entry as stored.
+   * @returns The entry with its events.
+   */
+  decodeHistory(id: string, h: HistoryRecord): Promise<HistoryRecord> {
+    return this.#decodeHistory(id, h);
+  }
+
   async #decodeHistory(id: string, h: HistoryRecord & { blob?: StoredValue }): Promise<
     HistoryRecord
   > {
@@ -253,7 +264,17 @@ export class KvStore {
   ): Promise<StoredEvent[]> {
     const limit = options.limit ?? 100;
     const out: StoredEvent[] = [];
-    const start = options.after === undefined ? undefined : keys.eventIndex(options.after + 1);
+    let start = options.after === undefined ? undefined : keys.eventIndex(options.after + 1);
+    if (options.after !== undefined) {
+      // Start at the entry that holds the next id, which may begin before it.
+      const holder = this.kv.list<EventLocation>({
+        prefix: keys.eventIndexPrefix(),
+        end: keys.eventIndex(options.after + 1),
+      }, { reverse: true, limit: 1 });
+      for await (const e of holder) {
+        if ((e.key[1] as number) + e.value.count > options.after + 1) start = e.key;
+      }
+    }
     const selector = start === undefined
       ? { prefix: keys.eventIndexPrefix() }
       : { start, end: [...keys.eventIndexPrefix(), Number.MAX_SAFE_INTEGER] as Key };
