@@ -91,10 +91,11 @@ function compare(a: RunPosition, b: RunPosition): number {
 export async function runNames(kv: Deno.Kv): Promise<string[]> {
   const prefix = keys.byNamePrefix("").slice(0, 2);
   const names: string[] = [];
-  let start: Key = prefix;
+  let start: Key | undefined;
   while (true) {
     let found: string | undefined;
-    for await (const e of kv.list<null>({ prefix, start }, { limit: 1 })) {
+    const selector = start === undefined ? { prefix } : { prefix, start };
+    for await (const e of kv.list<null>(selector, { limit: 1 })) {
       found = e.key[2] as string;
     }
     if (found === undefined) return names;
