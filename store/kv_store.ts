@@ -315,7 +315,7 @@ export class KvStore {
     const iter = this.kv.list<null>({ prefix }, {
       reverse: !query.oldestFirst,
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
-      batchSize: filterStatus === undefined ? limit + 1 : 200,
+      batchSize: filterStatus === undefined ? Math.min(limit + 1, 1000) : 200,
     });
     const items: WorkflowRecord[] = [];
     let cursor: string | undefined;

@@ -158,3 +158,9 @@ Deno.test("countRuns, countByStatus and runNames read the indexes", () =>
     });
     assert.deepEqual(await runNames(store.kv), ["Cleanup", "billing", "billing-v2", "order"]);
   }));
+
+Deno.test("KvStore.listWorkflows accepts the largest page size, 1000", () =>
+  withRuns(async (store) => {
+    const page = await store.listWorkflows({ limit: 1000 });
+    assert.equal(page.items.length, 6);
+  }));
