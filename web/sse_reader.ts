@@ -19,10 +19,17 @@ export interface SseMessage {
  * Parses an SSE byte stream into messages.
  *
  * @param body The response body.
+ * @param signal Stops reading (the stream is cancelled and the messages end).
  * @returns The messages, in order, until the stream ends.
  */
-export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+export async function* readSse(
+  body: ReadableStream<Uint8Array>,
+  signal?: AbortSignal,
+): AsyncGenerator<SseMessage> {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const cancel = () => reader.cancel(signal?.reason).catch(() => {});
+  if (signal?.aborted) await cancel();
+  signal?.addEventListener("abort", cancel, { once: true });
   let buffer = "";
   let event = "";
   let data: string[] = [];
@@ -58,6 +65,7 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
       }
     }
   } finally {
+    signal?.removeEventListener("abort", cancel);
     await reader.cancel().catch(() => {});
   }
 }

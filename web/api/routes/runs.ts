@@ -163,7 +163,8 @@ function resultRoute(app: App, { backend, options }: RouteDeps): void {
     let record = await recordOf(backend.store, id);
     if (record.status === "RUNNING" && (q.wait === "true" || q.wait === "1")) {
       const ms = Math.min(q.timeout_ms ?? options.maxResultWaitMs, options.maxResultWaitMs);
-      await waitForEnd(backend.feed, backend.store, id, ms, [c.req.raw.signal, options.signal]);
+      // Not the request's signal: reading it makes Deno 2.9 warn about its legacy abort.
+      await waitForEnd(backend.feed, backend.store, id, ms, [options.signal]);
       record = await recordOf(backend.store, id);
     }
     const status = record.status as "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED";
