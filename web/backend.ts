@@ -56,7 +56,11 @@ export interface ApiBackend {
   readonly registry: Registry;
   /** Changes as they land. */
   readonly feed: ChangeFeed;
-  /** @returns What is in flight now. */
+  /**
+   * Counts what is in flight.
+   *
+   * @returns Activities running and timers scheduled.
+   */
   live(): Promise<LiveCounts>;
   /** Stops what the backend started (a polling feed); not the engine or client it wraps. */
   close(): Promise<void>;

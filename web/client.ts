@@ -48,6 +48,8 @@ export class HttpError extends Error {
   readonly code: string;
 
   /**
+   * Makes the error.
+   *
    * @param status HTTP status.
    * @param code Error code.
    * @param message What went wrong.
@@ -100,7 +102,11 @@ export class HttpClient implements WorkflowClient {
   readonly #token: string | undefined;
   readonly #longPollMs: number;
 
-  /** @param options Server URL and token. */
+  /**
+   * Makes a client (see {@linkcode connect}).
+   *
+   * @param options Server URL and token.
+   */
   constructor(options: ConnectOptions) {
     this.#base = new URL(options.url.endsWith("/") ? options.url : `${options.url}/`);
     this.#token = options.token;

@@ -22,7 +22,16 @@ export { API_VERSION, createApp, DEFAULT_MAX_BODY } from "./api/app.ts";
 export { isLoopback, TOKEN_COOKIE } from "./api/auth.ts";
 export type { App, AppOptions } from "./api/context.ts";
 export { ApiError, type ErrorBody, HttpErrorCode, statusOf } from "./api/errors.ts";
-export { buildGraph, type GraphFormat, renderGraph, type WorkflowGraph } from "./api/graph.ts";
+export {
+  buildGraph,
+  type EdgeType,
+  type GraphEdge,
+  type GraphFormat,
+  type GraphNode,
+  type NodeType,
+  renderGraph,
+  type WorkflowGraph,
+} from "./api/graph.ts";
 export type { ApiBackend, ChangeFeed, FeedChange, LiveCounts } from "./backend.ts";
 export { connect, type ConnectOptions, HttpClient, HttpError } from "./client.ts";
 export { engineBackend } from "./engine_backend.ts";

@@ -24,6 +24,8 @@ export class PollingFeed implements ChangeFeed {
   #closed = false;
 
   /**
+   * Makes the feed; it polls only while someone listens.
+   *
    * @param store The store to read.
    * @param intervalMs Time between reads, in ms.
    * @param onError Receives read errors (the feed goes on).

@@ -69,7 +69,12 @@ export class ApiError extends Error {
   /** The condition's code. */
   readonly code: HttpErrorCode;
 
-  /** @param code The condition. @param message A sentence naming the problem. */
+  /**
+   * Makes the error.
+   *
+   * @param code The condition.
+   * @param message A sentence naming the problem.
+   */
   constructor(code: HttpErrorCode, message: string) {
     super(message);
     this.code = code;
