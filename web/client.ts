@@ -96,30 +96,24 @@ interface Call {
   headers?: Record<string, string>;
 }
 
-/** See the module doc. */
-export class HttpClient implements WorkflowClient {
-  readonly #base: URL;
+/** Requests to the server, with the token, and errors rebuilt from their code. */
+class Transport {
+  readonly base: URL;
   readonly #token: string | undefined;
-  readonly #longPollMs: number;
+  readonly longPollMs: number;
 
-  /**
-   * Makes a client (see {@linkcode connect}).
-   *
-   * @param options Server URL and token.
-   */
   constructor(options: ConnectOptions) {
-    this.#base = new URL(options.url.endsWith("/") ? options.url : `${options.url}/`);
+    this.base = new URL(options.url.endsWith("/") ? options.url : `${options.url}/`);
     this.#token = options.token;
-    this.#longPollMs = options.longPollMs ?? 30_000;
+    this.longPollMs = options.longPollMs ?? 30_000;
   }
 
-  /** Base URL of the server. */
   get url(): string {
-    return this.#base.href.replace(/\/$/, "");
+    return this.base.href.replace(/\/$/, "");
   }
 
-  async #fetch(method: string, path: string, call: Call = {}): Promise<Response> {
-    const url = new URL(path.replace(/^\//, ""), this.#base);
+  async fetch(method: string, path: string, call: Call = {}): Promise<Response> {
+    const url = new URL(path.replace(/^\//, ""), this.base);
     for (const [k, v] of Object.entries(call.query ?? {})) {
       if (v !== undefined) url.searchParams.set(k, String(v));
     }
@@ -142,40 +136,74 @@ export class HttpClient implements WorkflowClient {
         `Cannot reach Loom at ${this.url}: ${(e as Error).message}`,
       );
     }
-    if (!res.ok) throw await this.#error(res);
+    if (!res.ok) throw await errorOf(res);
     return res;
   }
 
-  async #call<T>(method: string, path: string, call: Call = {}): Promise<T> {
-    const res = await this.#fetch(method, path, call);
+  async call<T>(method: string, path: string, call: Call = {}): Promise<T> {
+    const res = await this.fetch(method, path, call);
     return await res.json() as T;
   }
 
-  async #error(res: Response): Promise<Error> {
-    const text = await res.text();
-    let body: { code?: unknown; message?: unknown; name?: unknown; details?: unknown } = {};
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON: reported with the text below.
-    }
-    if (typeof body.code !== "string" || typeof body.message !== "string") {
-      return new HttpError(
-        res.status,
-        `HTTP_${res.status}`,
-        `HTTP ${res.status}: ${text.slice(0, 200)}`,
-      );
-    }
-    if (!ENGINE_CODES.has(body.code)) return new HttpError(res.status, body.code, body.message);
-    const data: SerializedError = {
-      code: body.code,
-      name: typeof body.name === "string" ? body.name : "LoomError",
-      message: body.message,
-    };
-    if (typeof body.details === "object" && body.details !== null) {
-      data.details = body.details as Record<string, string>;
-    }
-    return deserializeError(data);
+  detail(id: string): Promise<Detail> {
+    return this.call<Detail>("GET", `/api/workflows/${encodeURIComponent(id)}`);
+  }
+
+  outcome(id: string, waitMs: number, signal?: AbortSignal): Promise<Outcome> {
+    return this.call<Outcome>("GET", `/api/workflows/${encodeURIComponent(id)}/result`, {
+      query: waitMs > 0 ? { wait: "true", timeout_ms: waitMs } : { wait: "false" },
+      signal,
+    });
+  }
+
+  async act(id: string, action: "signal" | "cancel", body: unknown): Promise<void> {
+    await this.call("POST", `/api/workflows/${encodeURIComponent(id)}/${action}`, { body });
+  }
+}
+
+async function errorOf(res: Response): Promise<Error> {
+  const text = await res.text();
+  let body: { code?: unknown; message?: unknown; name?: unknown; details?: unknown } = {};
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: reported with the text below.
+  }
+  if (typeof body.code !== "string" || typeof body.message !== "string") {
+    return new HttpError(
+      res.status,
+      `HTTP_${res.status}`,
+      `HTTP ${res.status}: ${text.slice(0, 200)}`,
+    );
+  }
+  if (!ENGINE_CODES.has(body.code)) return new HttpError(res.status, body.code, body.message);
+  const data: SerializedError = {
+    code: body.code,
+    name: typeof body.name === "string" ? body.name : "LoomError",
+    message: body.message,
+  };
+  if (typeof body.details === "object" && body.details !== null) {
+    data.details = body.details as Record<string, string>;
+  }
+  return deserializeError(data);
+}
+
+/** See the module doc. */
+export class HttpClient implements WorkflowClient {
+  readonly #t: Transport;
+
+  /**
+   * Makes a client (see {@linkcode connect}).
+   *
+   * @param options Server URL and token.
+   */
+  constructor(options: ConnectOptions) {
+    this.#t = new Transport(options);
+  }
+
+  /** Base URL of the server. */
+  get url(): string {
+    return this.#t.url;
   }
 
   start<I, S extends object>(
@@ -218,7 +246,7 @@ export class HttpClient implements WorkflowClient {
     if (options.workflowId !== undefined) body.workflow_id = options.workflowId;
     if (options.version !== undefined) body.version = options.version;
     if (options.ifExists !== undefined) body.if_exists = options.ifExists;
-    const started = await this.#call<{ workflow: Summary }>("POST", "/api/workflows", { body });
+    const started = await this.#t.call<{ workflow: Summary }>("POST", "/api/workflows", { body });
     return this.getHandle(started.workflow.id);
   }
 
@@ -229,7 +257,7 @@ export class HttpClient implements WorkflowClient {
    * @returns The handle.
    */
   getHandle<S = Record<string, JsonValue>>(workflowId: string): WorkflowHandle<S> {
-    return new HttpHandle<S>(this, workflowId);
+    return new HttpHandle<S>(this.#t, workflowId);
   }
 
   /**
@@ -239,7 +267,7 @@ export class HttpClient implements WorkflowClient {
    * @returns A page of runs and the cursor of the next one.
    */
   async list(options: ListOptions = {}): Promise<ListPage> {
-    const page = await this.#call<{ data: Summary[]; meta: { next_cursor: string | null } }>(
+    const page = await this.#t.call<{ data: Summary[]; meta: { next_cursor: string | null } }>(
       "GET",
       "/api/workflows",
       {
@@ -278,7 +306,7 @@ export class HttpClient implements WorkflowClient {
     const path = options.workflowId === undefined
       ? "/api/events/stream"
       : `/api/workflows/${encodeURIComponent(options.workflowId)}/events/stream`;
-    const res = await this.#fetch("GET", path, {
+    const res = await this.#t.fetch("GET", path, {
       query: { after: options.after },
       signal: options.signal,
       headers: { accept: "text/event-stream" },
@@ -286,36 +314,13 @@ export class HttpClient implements WorkflowClient {
     if (res.body === null) return;
     yield* readSse(res.body);
   }
-
-  /** @internal Reads a run's detail. */
-  detail(id: string): Promise<Detail> {
-    return this.#call<Detail>("GET", `/api/workflows/${encodeURIComponent(id)}`);
-  }
-
-  /** @internal Reads a run's outcome, waiting up to `waitMs`. */
-  outcome(id: string, waitMs: number, signal?: AbortSignal): Promise<Outcome> {
-    return this.#call<Outcome>("GET", `/api/workflows/${encodeURIComponent(id)}/result`, {
-      query: waitMs > 0 ? { wait: "true", timeout_ms: waitMs } : { wait: "false" },
-      signal,
-    });
-  }
-
-  /** @internal Posts an action on a run. */
-  async act(id: string, action: "signal" | "cancel", body: unknown): Promise<void> {
-    await this.#call("POST", `/api/workflows/${encodeURIComponent(id)}/${action}`, { body });
-  }
-
-  /** @internal The long-poll wait. */
-  get longPollMs(): number {
-    return this.#longPollMs;
-  }
 }
 
 class HttpHandle<S> implements WorkflowHandle<S> {
   readonly workflowId: string;
-  readonly #client: HttpClient;
+  readonly #client: Transport;
 
-  constructor(client: HttpClient, workflowId: string) {
+  constructor(client: Transport, workflowId: string) {
     this.#client = client;
     this.workflowId = workflowId;
   }

@@ -56,6 +56,8 @@ Deno.test("connect() starts, signals, waits for results, and reads runs like the
     assert.equal(next.cursor, undefined);
     assert.equal((await loom.list({ workflow: "t_class" })).items.length, 1);
     assert.equal((await loom.list({ status: "RUNNING" })).items.length, 0);
+    const odd = await loom.start(ClassFlow, { x: 1 }, { workflowId: "a/b c?d#e" });
+    assert.deepEqual(await odd.result(), { doubled: 2, plusOne: 3 }, "ids are escaped in paths");
   }, "tk"));
 
 Deno.test("connect() rebuilds errors by code, so instanceof works", () =>

@@ -129,10 +129,10 @@ export function eventSummary(e: StoredEvent) {
  * An event with its run's name and status.
  *
  * @param e The event.
- * @param r Its run (absent when the run was removed).
+ * @param r Its run's name and status (absent when the run was removed).
  * @returns The detail.
  */
-export function eventDetail(e: StoredEvent, r: WorkflowRecord | undefined) {
+export function eventDetail(e: StoredEvent, r: { name: string; status: string } | undefined) {
   return {
     ...eventSummary(e),
     workflow_name: r?.name ?? "",

@@ -104,3 +104,16 @@ Deno.test("the server refuses a non-loopback address without a token, and an emp
   assert.equal(res.status, 200);
   await res.body?.cancel();
 });
+
+Deno.test("CORS is off by default, and on for the origins given", async () => {
+  {
+    await using api = await apiFixture();
+    const res = await api.call("/api/workflows", { headers: { origin: "http://elsewhere.test" } });
+    assert.equal(res.headers.get("access-control-allow-origin"), null);
+    await res.body?.cancel();
+  }
+  await using api = await apiFixture({ cors: ["http://dash.test"] });
+  const res = await api.call("/api/workflows", { headers: { origin: "http://dash.test" } });
+  assert.equal(res.headers.get("access-control-allow-origin"), "http://dash.test");
+  await res.body?.cancel();
+});

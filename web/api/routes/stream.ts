@@ -154,9 +154,7 @@ class Sender {
         this.#replayMax = Math.max(this.#replayMax, e.id);
       }
       const name = await this.#name(e.workflowId);
-      const data = EventDetail.parse(
-        eventDetail(e, { name, status } as Parameters<typeof eventDetail>[1]),
-      );
+      const data = EventDetail.parse(eventDetail(e, { name, status }));
       await this.#s.writeSSE({ id: String(e.id), data: JSON.stringify(data) });
       sent++;
     }
