@@ -23,8 +23,11 @@
  */
 
 export * from "./engine/mod.ts";
-import { runCli } from "./cli/mod.ts";
+export { connect, type ConnectOptions, HttpClient } from "./web/client.ts";
+export type { SseMessage } from "./web/sse_reader.ts";
 
 if (import.meta.main) {
+  // The CLI (and with it the HTTP server) loads only when this module runs as a program.
+  const { runCli } = await import("./cli/mod.ts");
   Deno.exit(await runCli(Deno.args));
 }

@@ -1,11 +1,12 @@
 /**
- * The HTTP side of {@linkcode openClient}: a client of a Loom server. This is the one place
- * that knows the HTTP client; it is `connect()` of `web/client.ts` where that module exists.
+ * The HTTP side of {@linkcode openClient}: a client of a Loom server, through `connect()` of
+ * `web/client.ts`.
  *
  * @module
  */
 
 import type { WorkflowClient } from "../engine/mod.ts";
+import { connect } from "../web/client.ts";
 import { CliError } from "./errors.ts";
 
 /** Where the server is, and how to authenticate. */
@@ -17,16 +18,24 @@ export interface RemoteOptions {
 }
 
 /**
- * Connects to a Loom server over HTTP.
+ * Connects to a Loom server over HTTP, after checking that it answers `/health`.
  *
  * @param options URL and token.
- * @returns A client (close it, when it can be closed, once done).
- * @throws {CliError} In a build without the HTTP client (`web/client.ts`).
+ * @returns A client.
+ * @throws {CliError} When the server does not answer.
  */
-export function connectHttp(options: RemoteOptions): Promise<WorkflowClient> {
-  return Promise.reject(
-    new CliError(
-      `Cannot reach the Loom server at "${options.url}": this build has no HTTP client (web/client.ts); unset --url and LOOM_URL to go through the owner's inbox`,
-    ),
+export async function connectHttp(options: RemoteOptions): Promise<WorkflowClient> {
+  const base = options.url.replace(/\/+$/, "");
+  try {
+    const res = await fetch(`${base}/health`, { signal: AbortSignal.timeout(5000) });
+    await res.body?.cancel();
+    if (!res.ok) throw new Error(`/health answered ${res.status}`);
+  } catch (e) {
+    throw new CliError(
+      `Cannot reach the Loom server at "${options.url}": ${(e as Error).message}`,
+    );
+  }
+  return connect(
+    options.token === undefined ? { url: base } : { url: base, token: options.token },
   );
 }

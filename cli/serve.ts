@@ -1,23 +1,47 @@
 /**
- * `loom serve`: the owner process. Runs the engine on a KV file with the given modules (the
- * bundled examples when none are given) and prints what happens.
+ * `loom serve`: the owner process with the HTTP API. Runs the engine on a KV file with the given
+ * modules (the bundled examples when none are given), serves the API and `/docs`, writes
+ * `.loom/server.json` so that other commands find it, and prints what happens.
  *
  * @module
  */
 
-import { createEngine, type EngineChange } from "../engine/mod.ts";
+import { resolve } from "node:path";
+import {
+  createEngine,
+  type Engine,
+  type EngineChange,
+  InvalidArgumentError,
+} from "../engine/mod.ts";
 import { startExamples } from "../examples/mod.ts";
+import { engineBackend, type LoomServer, startServer } from "../web/mod.ts";
+import { untilStopped } from "./_stop.ts";
+import { removeServerInfo, serverInfoPath, writeServerInfo } from "./server_info.ts";
 
-/** Options of {@linkcode serve}. */
-export interface ServeOptions {
-  /** KV file. */
+/** Options of {@linkcode runServe}. */
+export interface ServeCommandOptions {
+  /** KV file to own. */
   kvPath: string;
-  /** Workflow modules; the examples when empty. */
+  /** Workflow modules; the bundled examples when empty. */
   modules: string[];
-  /** Stop after the examples finish (for scripts). */
-  once?: boolean;
-  /** Where to print. */
+  /** Address to listen on. */
+  host: string;
+  /** Port; `0` picks a free one. */
+  port: number;
+  /** Token the API requires (all routes but `/health`). */
+  token?: string;
+  /** Web Workers that run code (`0`: this isolate). */
+  workers: number;
+  /** Activity attempts running at once. */
+  concurrency?: number;
+  /** How often the inbox (and the timer index, when polling) is read, in ms. */
+  pollIntervalMs: number;
+  /** Largest request body, in bytes. */
+  maxBody: number;
+  /** Where to print. @default console.log */
   print?: (line: string) => void;
+  /** Stops the server (like SIGINT). */
+  signal?: AbortSignal;
 }
 
 function describe(change: EngineChange): string {
@@ -25,54 +49,91 @@ function describe(change: EngineChange): string {
   return `${change.name} ${change.workflowId} ${change.status}: ${types}`;
 }
 
+function runExamples(engine: Engine, print: (line: string) => void): () => void {
+  let approve: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const suffix = `-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  startExamples(engine, suffix).then((handles) => {
+    if (stopped) return;
+    approve = setTimeout(() => {
+      handles.approval?.signal("approve", { approved: true, by: "admin" }).catch(() => {});
+    }, 1000);
+    for (const [name, handle] of Object.entries(handles)) {
+      handle.result().then(
+        (value) => print(`result of ${name}: ${JSON.stringify(value)}`),
+        (e: Error) => {
+          if (!stopped) print(`${name} failed: ${e.message}`);
+        },
+      );
+    }
+  }).catch((e: Error) => print(`error: could not start the examples: ${e.message}`));
+  return () => {
+    stopped = true;
+    clearTimeout(approve);
+  };
+}
+
 /**
- * Runs the owner until SIGINT/SIGTERM (or, with `once`, until the examples end).
+ * Runs the owner with the HTTP API until SIGINT/SIGTERM or `signal`.
  *
- * @param options File, modules, output.
- * @returns Exit code.
+ * @param options File, modules, address, token, limits, output.
+ * @returns Exit code: 0 after a clean stop, 1 when the engine or server could not start, 2 for a
+ * refused option (a non-loopback address without a token).
  */
-export async function serve(options: ServeOptions): Promise<number> {
+export async function runServe(options: ServeCommandOptions): Promise<number> {
   const print = options.print ?? ((line: string) => console.log(line));
-  const engine = await createEngine({
-    kvPath: options.kvPath,
-    modules: options.modules,
-    onError: (e) => print(`error: ${e.message}`),
-  });
-  engine.subscribe((change) => {
+  let engine: Engine;
+  try {
+    engine = await createEngine({
+      kvPath: options.kvPath,
+      modules: options.modules,
+      workers: options.workers,
+      pollIntervalMs: options.pollIntervalMs,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      onError: (e) => print(`error: ${e.message}`),
+    });
+  } catch (e) {
+    print(`error: ${(e as Error).message}`);
+    return e instanceof InvalidArgumentError ? 2 : 1;
+  }
+  let server: LoomServer;
+  try {
+    server = await startServer(engineBackend(engine), {
+      host: options.host,
+      port: options.port,
+      maxBody: options.maxBody,
+      ...(options.token === undefined ? {} : { token: options.token }),
+    });
+  } catch (e) {
+    print(`error: ${(e as Error).message}`);
+    await engine.close();
+    return e instanceof InvalidArgumentError ? 2 : 1;
+  }
+  const unsubscribe = engine.subscribe((change) => {
     print(describe(change));
     for (const log of change.logs) print(`  [${log.level}] ${log.message}`);
   });
-  print(`Loom engine owns ${options.kvPath}`);
-  const stopped = new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    Deno.addSignalListener("SIGINT", stop);
-    Deno.addSignalListener("SIGTERM", stop);
-  });
-  if (options.modules.length === 0) {
-    const suffix = `-${new Date().toISOString().replace(/[:.]/g, "-")}`;
-    const handles = await startExamples(engine, suffix);
-    const approve = setTimeout(() => {
-      handles.approval?.signal("approve", { approved: true, by: "admin" }).catch(() => {});
-    }, 1000);
-    const results = Promise.allSettled(
-      Object.entries(handles).map(async ([name, handle]) => {
-        try {
-          print(`result of ${name}: ${JSON.stringify(await handle.result())}`);
-        } catch (e) {
-          print(`${name} failed: ${(e as Error).message}`);
-        }
-      }),
-    );
-    if (options.once) {
-      await results;
-      clearTimeout(approve);
-      await engine.close();
-      return 0;
-    }
+  const infoPath = serverInfoPath(options.kvPath);
+  if (infoPath !== undefined) {
+    await writeServerInfo(infoPath, {
+      url: server.url,
+      pid: Deno.pid,
+      kvPath: resolve(options.kvPath),
+      startedAt: new Date().toISOString(),
+    });
   }
-  await stopped;
+  print(`Loom engine owns ${options.kvPath}`);
+  print(
+    `API: ${server.url}/api  docs: ${server.url}/docs${options.token ? "  (token required)" : ""}`,
+  );
+  const stopExamples = options.modules.length === 0 ? runExamples(engine, print) : () => {};
+  await untilStopped(options.signal);
   print("Shutting down...");
+  stopExamples();
+  unsubscribe();
+  await server.close();
   await engine.close();
+  if (infoPath !== undefined) await removeServerInfo(infoPath, Deno.pid);
   return 0;
 }
 
@@ -100,19 +161,4 @@ export interface ServeCommandOptions {
   print?: (line: string) => void;
   /** Stops the server. */
   signal?: AbortSignal;
-}
-
-/**
- * Runs `loom serve` with its parsed flags. This build has no HTTP API yet, so it runs the owner
- * ({@linkcode serve}) and does not use the HTTP options (`host`, `port`, `token`, `maxBody`).
- *
- * @param options The flags.
- * @returns Exit code.
- */
-export function runServe(options: ServeCommandOptions): Promise<number> {
-  return serve({
-    kvPath: options.kvPath,
-    modules: options.modules,
-    ...(options.print === undefined ? {} : { print: options.print }),
-  });
 }

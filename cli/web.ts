@@ -1,42 +1,107 @@
 /**
- * `loom web`: the HTTP API (and later the dashboard) served from a process that does not own
- * the KV file. This build has no HTTP API (`web/`), so {@linkcode runWeb} says so and fails.
+ * `loom web`: the HTTP API from a process that does not own the KV file. Reads go to KV
+ * directly; starts, signals and cancels go through the owner's inbox; the live feed polls KV
+ * every `--poll-interval`. Definitions (and graphs) come from the `--module` files it imports.
  *
  * @module
  */
 
-/** Options of {@linkcode runWeb}: the flags of `loom web`. */
+import { resolve as resolvePath } from "node:path";
+import { pathToFileURL } from "node:url";
+import { connectKv, defaultRegistry, InvalidArgumentError, type KvClient } from "../engine/mod.ts";
+import { kvBackend, type LoomServer, startServer } from "../web/mod.ts";
+import { untilStopped } from "./_stop.ts";
+
+/** Options of {@linkcode runWeb}. */
 export interface WebCommandOptions {
-  /** KV file to read (its owner carries out changes). */
+  /** The owner's KV file. */
   kvPath: string;
-  /** Workflow modules (for definitions and graphs). */
+  /** Modules whose workflow definitions the API shows (definitions, graphs). */
   modules: string[];
-  /** Address to bind. */
+  /** Address to listen on. */
   host: string;
-  /** Port to bind (`0`: any free port). */
+  /** Port; `0` picks a free one. */
   port: number;
-  /** Bearer token that requests must carry. */
+  /** Token the API requires (all routes but `/health`). */
   token?: string;
-  /** How often the live feed polls the KV file, in ms. */
+  /** How often the live feed reads KV, in ms. */
   pollIntervalMs: number;
   /** Largest request body, in bytes. */
   maxBody: number;
-  /** Where to print. */
+  /** Where to print. @default console.log */
   print?: (line: string) => void;
-  /** Stops the server. */
+  /** Stops the server (like SIGINT). */
   signal?: AbortSignal;
 }
 
 /**
- * Serves the HTTP API next to the owner of the KV file.
+ * Imports workflow modules, so that their definitions register.
  *
- * @param options The flags.
- * @returns Exit code: 1, since this build has no HTTP API.
+ * @param modules Paths or URLs.
  */
-export function runWeb(options: WebCommandOptions): Promise<number> {
-  const print = options.print ?? ((line: string) => console.error(line));
+export async function importModules(modules: string[]): Promise<void> {
+  for (const m of modules) {
+    await import(/^[a-z]+:/i.test(m) ? m : pathToFileURL(resolvePath(m)).href);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Serves the API of a KV file that another process owns, until SIGINT/SIGTERM or `signal`.
+ *
+ * @param options File, modules, address, token, poll interval, output.
+ * @returns Exit code: 0 after a clean stop, 1 when it could not start, 2 for a refused option.
+ */
+export async function runWeb(options: WebCommandOptions): Promise<number> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const file = options.kvPath !== ":memory:" && !/^[a-z]+:\/\//i.test(options.kvPath);
+  if (file && !(await exists(options.kvPath))) {
+    print(`error: no Loom data at ${options.kvPath}: start "loom serve" or "loom worker" first`);
+    return 1;
+  }
+  let client: KvClient;
+  try {
+    await importModules(options.modules);
+    client = await connectKv({ kvPath: options.kvPath });
+  } catch (e) {
+    print(`error: ${(e as Error).message}`);
+    return 1;
+  }
+  const backend = kvBackend(client, {
+    registry: defaultRegistry,
+    pollIntervalMs: options.pollIntervalMs,
+    onError: (e) => print(`error: live feed: ${e.message}`),
+  });
+  let server: LoomServer;
+  try {
+    server = await startServer(backend, {
+      host: options.host,
+      port: options.port,
+      maxBody: options.maxBody,
+      ...(options.token === undefined ? {} : { token: options.token }),
+    });
+  } catch (e) {
+    print(`error: ${(e as Error).message}`);
+    await backend.close();
+    await client.close();
+    return e instanceof InvalidArgumentError ? 2 : 1;
+  }
+  print(`Loom web reads ${options.kvPath} (the owner carries out starts, signals and cancels)`);
   print(
-    `Error: Cannot serve http://${options.host}:${options.port}: this build has no HTTP API (web/)`,
+    `API: ${server.url}/api  docs: ${server.url}/docs${options.token ? "  (token required)" : ""}`,
   );
-  return Promise.resolve(1);
+  await untilStopped(options.signal);
+  print("Web server stopped");
+  await server.close();
+  await backend.close();
+  await client.close();
+  return 0;
 }

@@ -221,6 +221,17 @@ export class KvStore {
     return decodeValue(this.kv, id, stored);
   }
 
+  /**
+   * Reads a history entry back as it was written (events stored as JSON text or as chunks).
+   *
+   * @param id Run id.
+   * @param h The entry as stored.
+   * @returns The entry with its events.
+   */
+  decodeHistory(id: string, h: HistoryRecord): Promise<HistoryRecord> {
+    return this.#decodeHistory(id, h as StoredHistory);
+  }
+
   async #decodeHistory(id: string, h: StoredHistory): Promise<HistoryRecord> {
     const head = { r: h.r, kind: h.kind, time: h.time, firstEventId: h.firstEventId };
     if (h.json !== undefined) return { ...head, events: JSON.parse(h.json) };
@@ -337,7 +348,7 @@ export class KvStore {
     const iter = this.kv.list<null>({ prefix }, {
       reverse: !query.oldestFirst,
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
-      batchSize: filterStatus === undefined ? limit + 1 : 200,
+      batchSize: filterStatus === undefined ? Math.min(limit + 1, 1000) : 200,
     });
     const items: WorkflowRecord[] = [];
     let cursor: string | undefined;

@@ -1,0 +1,199 @@
+/**
+ * Queries over events: of one run (its history), or of all runs through the global event index
+ * (`["g", firstEventId]`, one key per history entry), with filters on type, time and id.
+ *
+ * @module
+ */
+
+import type { KvStore } from "./kv_store.ts";
+import { type Key, keys } from "./keys.ts";
+import type { EventIndexEntry, HistoryRecord, StoredEvent } from "./records.ts";
+
+/** Where a history entry's events are. */
+interface EventLocation {
+  workflowId: string;
+  r: number;
+  count: number;
+}
+
+/** Filters of {@linkcode queryEvents}; every given filter must match. */
+export interface EventFilter {
+  /** Events of this run only. */
+  workflowId?: string;
+  /** Any of these types. */
+  types?: string[];
+  /** Recorded at or after this time (ms). */
+  since?: number;
+  /** Ids above this one. */
+  afterId?: number;
+}
+
+/** Order and paging of {@linkcode queryEvents}. */
+export interface EventPaging {
+  /** Newest first instead of oldest first. @default false */
+  newestFirst?: boolean;
+  /** Events to skip first. @default 0 */
+  offset?: number;
+  /** Events to return. */
+  limit: number;
+}
+
+/** A page of events. */
+export interface EventPage {
+  /** The events, in order. */
+  items: StoredEvent[];
+  /** Whether more events follow. */
+  more: boolean;
+}
+
+/**
+ * How far event times may run backwards against ids: a transition's time is taken when it is
+ * built, and ids follow commit order, so a later id never carries a time much earlier than this.
+ */
+export const TIME_SKEW_MS = 60_000;
+
+function flatten(workflowId: string, h: HistoryRecord): StoredEvent[] {
+  return h.events.map((e, i) => {
+    const { type, payload } = e as { type: string; payload: unknown };
+    return { id: h.firstEventId + i, workflowId, type, payload, createdAt: h.time };
+  });
+}
+
+function matches(e: StoredEvent, f: EventFilter): boolean {
+  if (f.types !== undefined && !f.types.includes(e.type)) return false;
+  if (f.since !== undefined && e.createdAt < f.since) return false;
+  if (f.afterId !== undefined && e.id <= f.afterId) return false;
+  return true;
+}
+
+/** The index entries in order, starting with the one that holds the id after `afterId`. */
+async function* entries(
+  store: KvStore,
+  afterId: number | undefined,
+  newestFirst: boolean,
+): AsyncGenerator<[first: number, loc: EventLocation]> {
+  const prefix = keys.eventIndexPrefix();
+  let start: Key | undefined;
+  if (afterId !== undefined) {
+    // Start at the index key whose entries may hold the next id (it may begin before it).
+    start = keys.eventIndex(afterId + 1);
+    const holder = store.kv.list<EventIndexEntry[]>({ prefix, end: keys.eventIndex(afterId + 2) }, {
+      reverse: true,
+      limit: 1,
+    });
+    for await (const e of holder) start = e.key;
+  }
+  const selector: Deno.KvListSelector = start === undefined ? { prefix } : { prefix, start };
+  for await (
+    const e of store.kv.list<EventIndexEntry[]>(selector, {
+      reverse: newestFirst,
+      batchSize: 500,
+    })
+  ) {
+    const group = newestFirst ? [...e.value].reverse() : e.value;
+    for (const [workflowId, r, first, count] of group) {
+      if (afterId !== undefined && first + count - 1 <= afterId) continue;
+      yield [first, { workflowId, r, count }];
+    }
+  }
+}
+
+/** Events of all runs, entry by entry, with histories read ten at a time. */
+async function* allEvents(
+  store: KvStore,
+  f: EventFilter,
+  newestFirst: boolean,
+): AsyncGenerator<StoredEvent> {
+  let batch: EventLocation[] = [];
+  const read = async function* (): AsyncGenerator<StoredEvent, boolean> {
+    const got = await store.kv.getMany<HistoryRecord[]>(
+      batch.map((l) => keys.history(l.workflowId, l.r)),
+    );
+    const locs = batch;
+    batch = [];
+    let old = false;
+    for (let i = 0; i < got.length; i++) {
+      const h = got[i]?.value;
+      const loc = locs[i] as EventLocation;
+      if (h === null || h === undefined) continue;
+      const events = flatten(loc.workflowId, await store.decodeHistory(loc.workflowId, h));
+      if (newestFirst) events.reverse();
+      for (const e of events) if (matches(e, f)) yield e;
+      if (f.since !== undefined && h.time < f.since - TIME_SKEW_MS) old = true;
+    }
+    return old;
+  };
+  for await (const [, loc] of entries(store, f.afterId, newestFirst)) {
+    batch.push(loc);
+    if (batch.length >= 10) {
+      const old = yield* read();
+      if (old && newestFirst) return;
+    }
+  }
+  if (batch.length > 0) yield* read();
+}
+
+async function* eventsOf(
+  store: KvStore,
+  f: EventFilter & { workflowId: string },
+  newestFirst: boolean,
+): AsyncGenerator<StoredEvent> {
+  const events = (await store.listEventsOf(f.workflowId)).filter((e) => matches(e, f));
+  if (newestFirst) events.reverse();
+  yield* events;
+}
+
+/**
+ * Lists events that match a filter, oldest (or newest) first by global id.
+ *
+ * @param store The store.
+ * @param filter What to match.
+ * @param paging Order, offset and page size.
+ * @returns The page, and whether more events follow.
+ */
+export async function queryEvents(
+  store: KvStore,
+  filter: EventFilter,
+  paging: EventPaging,
+): Promise<EventPage> {
+  const newest = paging.newestFirst ?? false;
+  let skip = Math.max(0, paging.offset ?? 0);
+  const items: StoredEvent[] = [];
+  const source = filter.workflowId === undefined
+    ? allEvents(store, filter, newest)
+    : eventsOf(store, { ...filter, workflowId: filter.workflowId }, newest);
+  for await (const e of source) {
+    if (skip > 0) {
+      skip--;
+      continue;
+    }
+    if (items.length >= paging.limit) return { items, more: true };
+    items.push(e);
+  }
+  return { items, more: false };
+}
+
+/**
+ * Counts the events that match a filter. Without a type or time filter it reads only the index.
+ *
+ * @param store The store.
+ * @param filter What to match.
+ * @returns The number of events.
+ */
+export async function countEvents(store: KvStore, filter: EventFilter): Promise<number> {
+  if (filter.workflowId !== undefined) {
+    const events = await store.listEventsOf(filter.workflowId);
+    return events.filter((e) => matches(e, filter)).length;
+  }
+  if (filter.types === undefined && filter.since === undefined) {
+    let n = 0;
+    const after = filter.afterId ?? 0;
+    for await (const [first, loc] of entries(store, filter.afterId, false)) {
+      n += loc.count - Math.max(0, after + 1 - first);
+    }
+    return n;
+  }
+  let n = 0;
+  for await (const _ of allEvents(store, filter, false)) n++;
+  return n;
+}

@@ -1,0 +1,111 @@
+/**
+ * The HTTP API as a Hono app: routes, validation, errors, auth, body limit, CORS, the OpenAPI
+ * document at `/openapi.json` and the docs at `/docs`.
+ *
+ * @module
+ */
+
+import { bodyLimit, cors } from "../_deps.ts";
+import type { ApiBackend } from "../backend.ts";
+import { tokenAuth } from "./auth.ts";
+import { type App, type AppOptions, newApp, type RouteDeps } from "./context.ts";
+import { docsRoutes } from "./docs.ts";
+import { HttpErrorCode, notFound, onError } from "./errors.ts";
+import { definitionRoutes } from "./routes/definitions.ts";
+import { eventRoutes } from "./routes/events.ts";
+import { runRoutes } from "./routes/runs.ts";
+import { statsRoutes } from "./routes/stats.ts";
+import { streamRoutes } from "./routes/stream.ts";
+import { taskRoutes } from "./routes/tasks.ts";
+import { workflowRoutes } from "./routes/workflows.ts";
+
+/** Version of the API (the package version). */
+export const API_VERSION = "0.1.0";
+
+/** Default largest request body: 10 MiB. */
+export const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
+
+/**
+ * Creates the HTTP API over a backend (the owner's engine, or a reader's KV client).
+ *
+ * @param backend What the API reads and acts on.
+ * @param options Token, body limit, CORS, live feed timings.
+ * @returns The app; serve it with `Deno.serve(app.fetch)` or `startServer`, or call
+ * `app.request()` in tests.
+ * @example
+ * ```ts ignore
+ * const app = createApp(engineBackend(engine), { token: "secret" });
+ * const res = await app.request("/api/workflows", { headers: { authorization: "Bearer secret" } });
+ * ```
+ */
+export function createApp(backend: ApiBackend, options: AppOptions = {}): App {
+  const deps: RouteDeps = {
+    backend,
+    options: {
+      ...options,
+      maxBody: options.maxBody ?? DEFAULT_MAX_BODY,
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      maxResultWaitMs: options.maxResultWaitMs ?? 60_000,
+    },
+  };
+  const app = newApp();
+  app.onError(onError);
+  app.notFound(notFound);
+  if (options.cors !== undefined) {
+    app.use("*", cors({ origin: options.cors, credentials: options.cors !== "*" }));
+  }
+  if (options.token !== undefined) app.use("*", tokenAuth(options.token));
+  const max = deps.options.maxBody;
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: max,
+      onError: (c) =>
+        c.json({
+          code: HttpErrorCode.BodyTooLarge,
+          message: `Request body is larger than the limit of ${max} bytes`,
+        }, 413),
+    }),
+  );
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    description: "Needed when the server was started with a token",
+  });
+  app.get("/", (c) =>
+    c.json({
+      message: "Loom API",
+      docs: "/docs",
+      openapi: "/openapi.json",
+      note: "No dashboard yet: see /docs",
+    }));
+  statsRoutes(app, deps);
+  streamRoutes(app, deps);
+  runRoutes(app, deps);
+  workflowRoutes(app, deps);
+  definitionRoutes(app, deps);
+  taskRoutes(app, deps);
+  eventRoutes(app, deps);
+  docsRoutes(app);
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Loom API",
+      version: API_VERSION,
+      description: "Durable workflows: runs, their events, tasks and logs, definitions, " +
+        "live feeds (SSE). Errors are `{ code, message }`.",
+    },
+    security: [{ bearer: [] }],
+    tags: [
+      { name: "Workflows" },
+      { name: "Definitions" },
+      { name: "Tasks" },
+      { name: "Events" },
+      { name: "Logs" },
+      { name: "Statistics" },
+      { name: "Health" },
+      { name: "Graphs" },
+    ],
+  });
+  return app;
+}

@@ -1,0 +1,66 @@
+/**
+ * What every route module receives: the backend, the app's options, and the helpers that
+ * validate an answer against its schema before it is sent.
+ *
+ * @module
+ */
+
+import { type Context, type Env, OpenAPIHono, type z } from "../_deps.ts";
+import type { ApiBackend } from "../backend.ts";
+import { validationHook } from "./errors.ts";
+
+/** Options of `createApp`. */
+export interface AppOptions {
+  /** Bearer token every route but `/health` needs; no auth when absent. */
+  token?: string;
+  /** Largest request body, in bytes. @default 10485760 (10 MiB) */
+  maxBody?: number;
+  /** Origins allowed by CORS (`"*"` for any); CORS is off when absent. */
+  cors?: string | string[];
+  /** Time between heartbeats on live feeds, in ms. @default 15000 */
+  heartbeatMs?: number;
+  /** Longest wait of `GET /api/workflows/{id}/result?wait=true`, in ms. @default 60000 */
+  maxResultWaitMs?: number;
+  /** Ends live feeds and waits (server shutdown). */
+  signal?: AbortSignal;
+}
+
+/** The app type: an `OpenAPIHono` without custom variables. */
+export type App = OpenAPIHono<Env>;
+
+/** What a route module needs. */
+export interface RouteDeps {
+  /** The process the API runs in. */
+  backend: ApiBackend;
+  /** The app's options, with defaults applied. */
+  options: Required<Pick<AppOptions, "maxBody" | "heartbeatMs" | "maxResultWaitMs">> & AppOptions;
+}
+
+/**
+ * Makes an `OpenAPIHono` app whose validation failures answer `INVALID_REQUEST`, and that treats
+ * paths with and without a trailing slash alike.
+ *
+ * @returns The app.
+ */
+export function newApp(): App {
+  return new OpenAPIHono<Env>({ strict: false, defaultHook: validationHook });
+}
+
+/**
+ * Answers JSON after checking it against its schema (an answer that does not match is a bug:
+ * it becomes a 500 `INTERNAL`, never a malformed answer).
+ *
+ * @param c The request context.
+ * @param schema The answer's schema.
+ * @param value The answer.
+ * @param status The status.
+ * @returns The response.
+ */
+export function reply<S extends z.ZodType, C extends 200 | 201 | 202>(
+  c: Context,
+  schema: S,
+  value: z.input<S>,
+  status: C,
+) {
+  return c.json(schema.parse(value) as z.output<S>, status);
+}

@@ -1,0 +1,71 @@
+/**
+ * Pieces shared by the route modules: error responses for the OpenAPI document, and lookups
+ * that answer 404 for unknown ids.
+ *
+ * @module
+ */
+
+import { WorkflowNotFoundError } from "../../../engine/mod.ts";
+import type { KvStore, WorkflowRecord } from "../../../store/mod.ts";
+import { z } from "../../_deps.ts";
+import { ErrorBody } from "../schemas.ts";
+
+const TEXT: Record<number, string> = {
+  400: "Invalid request (names the parameter or field)",
+  401: "Missing or wrong token",
+  404: "Unknown id or name",
+  409: "The run's state does not allow it",
+  413: "Body larger than the limit",
+  415: "Body is not JSON",
+  503: "No engine to carry it out",
+};
+
+/**
+ * Error responses of a route, for the OpenAPI document.
+ *
+ * @param statuses The statuses the route may answer besides success.
+ * @returns Response objects with the error body schema.
+ */
+export function errorResponses(...statuses: number[]) {
+  const out: Record<
+    number,
+    { description: string; content: { "application/json": { schema: typeof ErrorBody } } }
+  > = {};
+  for (const s of [401, ...statuses]) {
+    out[s] = {
+      description: TEXT[s] ?? "Error",
+      content: { "application/json": { schema: ErrorBody } },
+    };
+  }
+  return out;
+}
+
+/**
+ * A JSON response object for the OpenAPI document.
+ *
+ * @param schema The body's schema.
+ * @param description What it is.
+ * @returns The response object.
+ */
+export function jsonResponse<S extends z.ZodType>(schema: S, description: string) {
+  return { description, content: { "application/json": { schema } } };
+}
+
+/** Path parameter `id`: a run id. */
+export const IdParams = z.object({
+  id: z.string().min(1).openapi({ param: { name: "id", in: "path" }, example: "order-1" }),
+});
+
+/**
+ * Reads a run's record.
+ *
+ * @param store The store.
+ * @param id Run id.
+ * @returns The record.
+ * @throws {WorkflowNotFoundError} When there is no such run.
+ */
+export async function recordOf(store: KvStore, id: string): Promise<WorkflowRecord> {
+  const record = await store.getWorkflow(id);
+  if (record === undefined) throw new WorkflowNotFoundError(id);
+  return record;
+}

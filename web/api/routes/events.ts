@@ -1,0 +1,207 @@
+/**
+ * Events and logs of all runs: `GET /api/events`, `GET /api/events/{event_id}`, `GET
+ * /api/logs`, `/api/logs/errors`, `/api/logs/recent`. (`/api/events/stream` is registered
+ * before `/api/events/{event_id}` by the stream module, so the id route cannot shadow it.)
+ *
+ * @module
+ */
+
+import { EventType } from "../../../engine/mod.ts";
+import {
+  countEvents,
+  countLogs,
+  type KvStore,
+  type LogFilter,
+  queryEvents,
+  queryLogs,
+  type StoredEvent,
+} from "../../../store/mod.ts";
+import { createRoute, z } from "../../_deps.ts";
+import { type App, reply, type RouteDeps } from "../context.ts";
+import { ApiError, HttpErrorCode } from "../errors.ts";
+import { offsetMeta, pagingFields, parseTime, TimeParam } from "../params.ts";
+import { EventDetail, EventDetailPage, LogPage } from "../schemas.ts";
+import { eventDetail, logEntry } from "../shapes.ts";
+import { errorResponses, jsonResponse } from "./_common.ts";
+
+const EventTypeParam = z.enum(Object.values(EventType) as [string, ...string[]]);
+const LevelParam = z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]);
+
+const list = createRoute({
+  method: "get",
+  path: "/api/events",
+  tags: ["Events"],
+  summary: "Events of all runs",
+  request: {
+    query: z.object({
+      ...pagingFields(100),
+      sort_by: z.enum(["id", "created_at"]).default("id"),
+      workflow_id: z.string().optional(),
+      type: EventTypeParam.optional(),
+      since: TimeParam.optional(),
+    }),
+  },
+  responses: { 200: jsonResponse(EventDetailPage, "A page of events"), ...errorResponses(400) },
+});
+
+const one = createRoute({
+  method: "get",
+  path: "/api/events/{event_id}",
+  tags: ["Events"],
+  summary: "One event by its global id",
+  request: {
+    params: z.object({
+      event_id: z.string().openapi({ param: { name: "event_id", in: "path" }, example: "42" }),
+    }),
+  },
+  responses: { 200: jsonResponse(EventDetail, "The event"), ...errorResponses(404) },
+});
+
+const logs = createRoute({
+  method: "get",
+  path: "/api/logs",
+  tags: ["Logs"],
+  summary: "Log entries of all runs",
+  request: {
+    query: z.object({
+      ...pagingFields(100),
+      sort_by: z.enum(["created_at", "id"]).default("created_at"),
+      workflow_id: z.string().optional(),
+      level: LevelParam.optional(),
+      since: TimeParam.optional(),
+    }),
+  },
+  responses: { 200: jsonResponse(LogPage, "A page of log entries"), ...errorResponses(400) },
+});
+
+const errorsRoute = createRoute({
+  method: "get",
+  path: "/api/logs/errors",
+  tags: ["Logs"],
+  summary: "ERROR log entries, newest first",
+  request: {
+    query: z.object({
+      page: z.coerce.number().int().min(1).default(1),
+      per_page: z.coerce.number().int().min(1).max(1000).default(100),
+      workflow_id: z.string().optional(),
+      since: TimeParam.optional(),
+    }),
+  },
+  responses: { 200: jsonResponse(LogPage, "A page of log entries"), ...errorResponses(400) },
+});
+
+const recent = createRoute({
+  method: "get",
+  path: "/api/logs/recent",
+  tags: ["Logs"],
+  summary: "Log entries, newest first",
+  request: {
+    query: z.object({
+      page: z.coerce.number().int().min(1).default(1),
+      per_page: z.coerce.number().int().min(1).max(1000).default(50),
+    }),
+  },
+  responses: { 200: jsonResponse(LogPage, "A page of log entries"), ...errorResponses(400) },
+});
+
+async function details(store: KvStore, events: StoredEvent[]) {
+  const ids = [...new Set(events.map((e) => e.workflowId))];
+  const records = await store.getWorkflows(ids);
+  const byId = new Map(ids.map((id, i) => [id, records[i]]));
+  return events.map((e) => eventDetail(e, byId.get(e.workflowId)));
+}
+
+function listRoute(app: App, store: KvStore): void {
+  app.openapi(list, async (c) => {
+    const q = c.req.valid("query");
+    const since = parseTime(q.since, "since");
+    const filter = {
+      ...(q.workflow_id === undefined ? {} : { workflowId: q.workflow_id }),
+      ...(q.type === undefined ? {} : { types: [q.type] }),
+      ...(since === undefined ? {} : { since }),
+    };
+    const page = q.page ?? 1;
+    const [result, total] = await Promise.all([
+      queryEvents(store, filter, {
+        newestFirst: q.sort_order === "desc",
+        offset: (page - 1) * q.per_page,
+        limit: q.per_page,
+      }),
+      countEvents(store, filter),
+    ]);
+    return reply(c, EventDetailPage, {
+      data: await details(store, result.items),
+      meta: offsetMeta(page, q.per_page, total),
+    }, 200);
+  });
+}
+
+function oneRoute(app: App, store: KvStore): void {
+  app.openapi(one, async (c) => {
+    const { event_id } = c.req.valid("param");
+    const found = /^\d{1,15}$/.test(event_id) ? await store.getEvent(Number(event_id)) : undefined;
+    if (found === undefined) {
+      throw new ApiError(HttpErrorCode.EventNotFound, `Event "${event_id}" not found`);
+    }
+    const [answer] = await details(store, [found]);
+    return reply(c, EventDetail, answer as NonNullable<typeof answer>, 200);
+  });
+}
+
+async function logPage(
+  store: KvStore,
+  filter: LogFilter,
+  page: number,
+  perPage: number,
+  oldestFirst: boolean,
+) {
+  const [result, total] = await Promise.all([
+    queryLogs(store, filter, { oldestFirst, offset: (page - 1) * perPage, limit: perPage }),
+    countLogs(store, filter),
+  ]);
+  return { data: result.items.map(logEntry), meta: offsetMeta(page, perPage, total) };
+}
+
+function logRoutes(app: App, store: KvStore): void {
+  app.openapi(logs, async (c) => {
+    const q = c.req.valid("query");
+    const since = parseTime(q.since, "since");
+    const filter: LogFilter = {
+      ...(q.workflow_id === undefined ? {} : { workflowId: q.workflow_id }),
+      ...(q.level === undefined ? {} : { levels: [q.level] }),
+      ...(since === undefined ? {} : { since }),
+    };
+    const body = await logPage(store, filter, q.page ?? 1, q.per_page, q.sort_order === "asc");
+    return reply(c, LogPage, body, 200);
+  });
+}
+
+function errorLogRoutes(app: App, store: KvStore): void {
+  app.openapi(errorsRoute, async (c) => {
+    const q = c.req.valid("query");
+    const since = parseTime(q.since, "since");
+    const filter: LogFilter = {
+      levels: ["ERROR"],
+      ...(q.workflow_id === undefined ? {} : { workflowId: q.workflow_id }),
+      ...(since === undefined ? {} : { since }),
+    };
+    return reply(c, LogPage, await logPage(store, filter, q.page, q.per_page, false), 200);
+  });
+  app.openapi(recent, async (c) => {
+    const q = c.req.valid("query");
+    return reply(c, LogPage, await logPage(store, {}, q.page, q.per_page, false), 200);
+  });
+}
+
+/**
+ * Registers the event and log routes.
+ *
+ * @param app The app.
+ * @param deps Backend and options.
+ */
+export function eventRoutes(app: App, { backend }: RouteDeps): void {
+  listRoute(app, backend.store);
+  oneRoute(app, backend.store);
+  logRoutes(app, backend.store);
+  errorLogRoutes(app, backend.store);
+}

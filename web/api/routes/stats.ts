@@ -1,0 +1,172 @@
+/**
+ * Statistics and health: `/api/stats` (and its halves), `/api/stats/throughput`,
+ * `/api/stats/health`, `/health` (the only route open without a token) and `/health/detailed`.
+ *
+ * @module
+ */
+
+import type { KvStore } from "../../../store/mod.ts";
+import { createRoute, z } from "../../_deps.ts";
+import type { ApiBackend } from "../../backend.ts";
+import { type App, reply, type RouteDeps } from "../context.ts";
+import {
+  DetailedHealth,
+  Health,
+  HealthStats,
+  SystemStats,
+  TaskStats,
+  Throughput,
+  WorkflowStats,
+} from "../schemas.ts";
+import { iso } from "../shapes.ts";
+import { healthStats, liveStats, taskStats, throughput, workflowStats } from "../stats.ts";
+import { errorResponses, jsonResponse } from "./_common.ts";
+
+const Window = z.object({
+  minutes: z.coerce.number().int().min(1).max(60).default(10).openapi({
+    description: "Whole minutes before the current one",
+  }),
+});
+
+const all = createRoute({
+  method: "get",
+  path: "/api/stats",
+  tags: ["Statistics"],
+  summary: "Counts, what is in flight, and throughput",
+  request: { query: Window },
+  responses: { 200: jsonResponse(SystemStats, "Statistics"), ...errorResponses(400) },
+});
+
+const workflows = createRoute({
+  method: "get",
+  path: "/api/stats/workflows",
+  tags: ["Statistics"],
+  summary: "Runs by status",
+  responses: { 200: jsonResponse(WorkflowStats, "Counts"), ...errorResponses() },
+});
+
+const tasks = createRoute({
+  method: "get",
+  path: "/api/stats/tasks",
+  tags: ["Statistics"],
+  summary: "Tasks by status",
+  responses: { 200: jsonResponse(TaskStats, "Counts"), ...errorResponses() },
+});
+
+const rate = createRoute({
+  method: "get",
+  path: "/api/stats/throughput",
+  tags: ["Statistics"],
+  summary: "Runs started and ended per minute",
+  request: { query: Window },
+  responses: { 200: jsonResponse(Throughput, "Per minute"), ...errorResponses(400) },
+});
+
+const health = createRoute({
+  method: "get",
+  path: "/api/stats/health",
+  tags: ["Statistics"],
+  summary: "Failure rate, active runs, due tasks, recent errors",
+  responses: { 200: jsonResponse(HealthStats, "Health"), ...errorResponses() },
+});
+
+const ping = createRoute({
+  method: "get",
+  path: "/health",
+  tags: ["Health"],
+  summary: "Liveness (no token needed)",
+  security: [],
+  responses: { 200: jsonResponse(Health, "Alive") },
+});
+
+const detailed = createRoute({
+  method: "get",
+  path: "/health/detailed",
+  tags: ["Health"],
+  summary: "Store round trip and counts",
+  responses: {
+    200: jsonResponse(DetailedHealth, "Healthy"),
+    503: jsonResponse(DetailedHealth, "Unhealthy"),
+    ...errorResponses(),
+  },
+});
+
+function allRoute(app: App, backend: ApiBackend): void {
+  app.openapi(all, async (c) => {
+    const { minutes } = c.req.valid("query");
+    const store = backend.store;
+    const [w, t, ids, live, tp] = await Promise.all([
+      workflowStats(store),
+      taskStats(store),
+      store.lastIds(),
+      liveStats(backend),
+      throughput(store, minutes),
+    ]);
+    return reply(c, SystemStats, {
+      workflows: w,
+      tasks: t,
+      events: ids.event,
+      logs: ids.log,
+      live,
+      throughput: tp,
+    }, 200);
+  });
+}
+
+function halfRoutes(app: App, store: KvStore): void {
+  app.openapi(workflows, async (c) => reply(c, WorkflowStats, await workflowStats(store), 200));
+  app.openapi(tasks, async (c) => reply(c, TaskStats, await taskStats(store), 200));
+  app.openapi(rate, async (c) => {
+    const { minutes } = c.req.valid("query");
+    return reply(c, Throughput, await throughput(store, minutes), 200);
+  });
+  app.openapi(health, async (c) => reply(c, HealthStats, await healthStats(store), 200));
+}
+
+function healthRoutes(app: App, store: KvStore): void {
+  app.openapi(
+    ping,
+    (c) => reply(c, Health, { status: "healthy", timestamp: iso(Date.now()) }, 200),
+  );
+  app.openapi(detailed, async (c) => {
+    const started = performance.now();
+    const errors: string[] = [];
+    let body;
+    try {
+      const [w, t] = await Promise.all([workflowStats(store), taskStats(store)]);
+      body = {
+        database: { status: "connected", response_time_ms: performance.now() - started },
+        workflows: { total: w.total, active: w.running },
+        tasks: { pending: t.pending, running: t.running },
+      };
+    } catch (e) {
+      errors.push(`Store: ${(e as Error).message}`);
+      body = {
+        database: { status: "error", response_time_ms: performance.now() - started },
+        workflows: { total: 0, active: 0 },
+        tasks: { pending: 0, running: 0 },
+      };
+    }
+    const answer = {
+      status: errors.length === 0 ? "healthy" as const : "unhealthy" as const,
+      timestamp: iso(Date.now()),
+      errors,
+      ...body,
+    };
+    return errors.length === 0
+      ? reply(c, DetailedHealth, answer, 200)
+      : c.json(DetailedHealth.parse(answer), 503);
+  });
+}
+
+/**
+ * Registers the statistics and health routes.
+ *
+ * @param app The app.
+ * @param deps Backend and options.
+ */
+export function statsRoutes(app: App, { backend }: RouteDeps): void {
+  allRoute(app, backend);
+  halfRoutes(app, backend.store);
+  healthRoutes(app, backend.store);
+}

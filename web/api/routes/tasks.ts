@@ -1,0 +1,128 @@
+/**
+ * Tasks: `GET /api/tasks`, `GET /api/tasks/pending` (registered before `/{task_id}`, which
+ * shadowed it in the reference), `GET /api/tasks/{task_id}`.
+ *
+ * @module
+ */
+
+import { type KvStore, listAllTasks, type TaskRecord } from "../../../store/mod.ts";
+import { createRoute, z } from "../../_deps.ts";
+import { type App, reply, type RouteDeps } from "../context.ts";
+import { ApiError, HttpErrorCode } from "../errors.ts";
+import { offsetMeta, pagingFields } from "../params.ts";
+import { Task, TaskPage } from "../schemas.ts";
+import { task } from "../shapes.ts";
+import { errorResponses, jsonResponse } from "./_common.ts";
+
+const SORTABLE = {
+  created_at: (t: TaskRecord) => t.createdAt,
+  updated_at: (t: TaskRecord) => t.updatedAt,
+  run_at: (t: TaskRecord) => t.runAt,
+  id: (t: TaskRecord) => t.id,
+  status: (t: TaskRecord) => t.status,
+  kind: (t: TaskRecord) => t.kind,
+  target: (t: TaskRecord) => t.target,
+  attempts: (t: TaskRecord) => t.attempts,
+} as const;
+
+const list = createRoute({
+  method: "get",
+  path: "/api/tasks",
+  tags: ["Tasks"],
+  summary: "List tasks",
+  request: {
+    query: z.object({
+      ...pagingFields(50),
+      sort_by: z.enum(Object.keys(SORTABLE) as [keyof typeof SORTABLE]).default("created_at"),
+      workflow_id: z.string().optional(),
+      status: z.enum(["PENDING", "RUNNING", "COMPLETED", "FAILED"]).optional(),
+      kind: z.enum(["STEP", "ACTIVITY", "TIMER"]).optional(),
+    }),
+  },
+  responses: { 200: jsonResponse(TaskPage, "A page of tasks"), ...errorResponses(400) },
+});
+
+const pending = createRoute({
+  method: "get",
+  path: "/api/tasks/pending",
+  tags: ["Tasks"],
+  summary: "Pending tasks that are due, oldest first",
+  request: {
+    query: z.object({
+      page: z.coerce.number().int().min(1).default(1),
+      per_page: z.coerce.number().int().min(1).max(1000).default(50),
+    }),
+  },
+  responses: { 200: jsonResponse(TaskPage, "A page of tasks"), ...errorResponses(400) },
+});
+
+const one = createRoute({
+  method: "get",
+  path: "/api/tasks/{task_id}",
+  tags: ["Tasks"],
+  summary: "One task",
+  request: {
+    params: z.object({
+      task_id: z.string().openapi({ param: { name: "task_id", in: "path" }, example: "12" }),
+    }),
+  },
+  responses: { 200: jsonResponse(Task, "The task"), ...errorResponses(404) },
+});
+
+function listRoute(app: App, store: KvStore): void {
+  app.openapi(list, async (c) => {
+    const q = c.req.valid("query");
+    const tasks = await listAllTasks(store, {
+      ...(q.workflow_id === undefined ? {} : { workflowId: q.workflow_id }),
+      ...(q.status === undefined ? {} : { statuses: [q.status] }),
+      ...(q.kind === undefined ? {} : { kinds: [q.kind] }),
+    });
+    const key = SORTABLE[q.sort_by];
+    const sign = q.sort_order === "asc" ? 1 : -1;
+    tasks.sort((a, b) => {
+      const x = key(a);
+      const y = key(b);
+      return sign * (x < y ? -1 : x > y ? 1 : a.id - b.id);
+    });
+    const page = q.page ?? 1;
+    return reply(c, TaskPage, {
+      data: tasks.slice((page - 1) * q.per_page, page * q.per_page).map(task),
+      meta: offsetMeta(page, q.per_page, tasks.length),
+    }, 200);
+  });
+}
+
+function pendingRoute(app: App, store: KvStore): void {
+  app.openapi(pending, async (c) => {
+    const q = c.req.valid("query");
+    const due = await listAllTasks(store, { statuses: ["PENDING"], dueBy: Date.now() });
+    due.sort((a, b) => a.runAt - b.runAt || a.id - b.id);
+    return reply(c, TaskPage, {
+      data: due.slice((q.page - 1) * q.per_page, q.page * q.per_page).map(task),
+      meta: offsetMeta(q.page, q.per_page, due.length),
+    }, 200);
+  });
+}
+
+function oneRoute(app: App, store: KvStore): void {
+  app.openapi(one, async (c) => {
+    const { task_id } = c.req.valid("param");
+    const found = /^\d{1,15}$/.test(task_id) ? await store.getTask(Number(task_id)) : undefined;
+    if (found === undefined) {
+      throw new ApiError(HttpErrorCode.TaskNotFound, `Task "${task_id}" not found`);
+    }
+    return reply(c, Task, task(found), 200);
+  });
+}
+
+/**
+ * Registers the task routes, static paths first.
+ *
+ * @param app The app.
+ * @param deps Backend and options.
+ */
+export function taskRoutes(app: App, { backend }: RouteDeps): void {
+  listRoute(app, backend.store);
+  pendingRoute(app, backend.store);
+  oneRoute(app, backend.store);
+}

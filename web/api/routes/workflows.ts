@@ -1,0 +1,305 @@
+/**
+ * Reading runs: `GET /api/workflows` (filters, pages or cursor), `GET /api/workflows/{id}`, and
+ * a run's events and logs.
+ *
+ * @module
+ */
+
+import { EventType } from "../../../engine/mod.ts";
+import {
+  countEvents,
+  countLogs,
+  countRuns,
+  type KvStore,
+  queryEvents,
+  queryLogs,
+  queryRuns,
+  type RunFilter,
+  type WorkflowRecord,
+} from "../../../store/mod.ts";
+import { createRoute, z } from "../../_deps.ts";
+import { type App, reply, type RouteDeps } from "../context.ts";
+import { ApiError, HttpErrorCode } from "../errors.ts";
+import {
+  decodeCursor,
+  encodeCursor,
+  fingerprint,
+  normalizeStatus,
+  offsetMeta,
+  pagingFields,
+  parseTime,
+  TimeParam,
+} from "../params.ts";
+import { EventPage, LogPage, StatusInput, WorkflowDetail, WorkflowPage } from "../schemas.ts";
+import {
+  eventSummary,
+  logEntry,
+  stateFromEvents,
+  workflowDetail,
+  workflowSummary,
+} from "../shapes.ts";
+import { errorResponses, IdParams, jsonResponse, recordOf } from "./_common.ts";
+
+/** Most runs sorted in memory when `sort_by` is not `created_at`. */
+export const MAX_SORTED_RUNS = 10_000;
+
+const SORTABLE = ["created_at", "updated_at", "name", "status", "id"] as const;
+
+const ListQuery = z.object({
+  ...pagingFields(50),
+  sort_by: z.enum(SORTABLE).default("created_at"),
+  status: StatusInput.optional(),
+  name: z.string().optional().openapi({ description: "Name contains this text (any case)" }),
+  workflow: z.string().optional().openapi({ description: "Exact workflow name" }),
+  id_prefix: z.string().min(1).optional(),
+  started_after: TimeParam.optional(),
+  started_before: TimeParam.optional(),
+  cursor: z.string().optional().openapi({
+    description: "From `meta.next_cursor`; with sort_by=created_at only",
+  }),
+});
+
+const PageOfWorkflows = WorkflowPage;
+
+const list = createRoute({
+  method: "get",
+  path: "/api/workflows",
+  tags: ["Workflows"],
+  summary: "List runs, newest first",
+  request: { query: ListQuery },
+  responses: { 200: jsonResponse(PageOfWorkflows, "A page of runs"), ...errorResponses(400) },
+});
+
+const EventTypeParam = z.enum(Object.values(EventType) as [string, ...string[]]);
+const LevelParam = z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]);
+
+const detail = createRoute({
+  method: "get",
+  path: "/api/workflows/{id}",
+  tags: ["Workflows"],
+  summary: "One run, with its input and current state",
+  request: { params: IdParams },
+  responses: { 200: jsonResponse(WorkflowDetail, "The run"), ...errorResponses(404) },
+});
+
+const events = createRoute({
+  method: "get",
+  path: "/api/workflows/{id}/events",
+  tags: ["Workflows"],
+  summary: "A run's events",
+  request: {
+    params: IdParams,
+    query: z.object({
+      ...pagingFields(100),
+      sort_by: z.enum(["id", "created_at"]).default("id"),
+      type: EventTypeParam.optional(),
+      since: TimeParam.optional(),
+    }),
+  },
+  responses: {
+    200: jsonResponse(EventPage, "A page of events"),
+    ...errorResponses(400, 404),
+  },
+});
+
+const logs = createRoute({
+  method: "get",
+  path: "/api/workflows/{id}/logs",
+  tags: ["Workflows"],
+  summary: "A run's log entries",
+  request: {
+    params: IdParams,
+    query: z.object({
+      ...pagingFields(100),
+      sort_by: z.enum(["created_at", "id"]).default("created_at"),
+      level: LevelParam.optional(),
+      since: TimeParam.optional(),
+    }),
+  },
+  responses: {
+    200: jsonResponse(LogPage, "A page of log entries"),
+    ...errorResponses(400, 404),
+  },
+});
+
+function compareBy(field: typeof SORTABLE[number]) {
+  const get = (r: WorkflowRecord): string | number =>
+    field === "updated_at"
+      ? r.updatedAt
+      : field === "name"
+      ? r.name
+      : field === "status"
+      ? r.status
+      : field === "id"
+      ? r.id
+      : r.createdAt;
+  return (a: WorkflowRecord, b: WorkflowRecord) => {
+    const x = get(a);
+    const y = get(b);
+    if (x !== y) return x < y ? -1 : 1;
+    return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  };
+}
+
+/**
+ * Registers the routes that read runs.
+ *
+ * @param app The app.
+ * @param deps Backend and options.
+ */
+export function workflowRoutes(app: App, { backend }: RouteDeps): void {
+  listRoute(app, backend.store);
+  detailRoute(app, backend.store);
+  eventsRoute(app, backend.store);
+  logsRoute(app, backend.store);
+}
+
+// One function per route: TypeScript counts type instantiations per top-level statement.
+
+function listRoute(app: App, store: KvStore): void {
+  app.openapi(list, async (c) => {
+    const q = c.req.valid("query");
+    const filter: RunFilter = {};
+    if (q.status !== undefined) filter.statuses = [normalizeStatus(q.status)];
+    if (q.workflow !== undefined) filter.names = [q.workflow];
+    if (q.name !== undefined && q.name !== "") filter.nameContains = q.name;
+    if (q.id_prefix !== undefined) filter.idPrefix = q.id_prefix;
+    const after = parseTime(q.started_after, "started_after");
+    const before = parseTime(q.started_before, "started_before");
+    if (after !== undefined) filter.createdAfter = after;
+    if (before !== undefined) filter.createdBefore = before;
+    const oldestFirst = q.sort_order === "asc";
+    const perPage = q.per_page;
+    if (q.sort_by !== "created_at") {
+      if (q.cursor !== undefined) {
+        throw new ApiError(
+          HttpErrorCode.InvalidRequest,
+          `Invalid query parameter "cursor": cursors work with sort_by=created_at only, not "${q.sort_by}"`,
+        );
+      }
+      const all = await queryRuns(store, filter, { limit: MAX_SORTED_RUNS + 1 });
+      if (all.more) {
+        throw new ApiError(
+          HttpErrorCode.InvalidRequest,
+          `Cannot sort by "${q.sort_by}": more than ${MAX_SORTED_RUNS} runs match; narrow the filters or sort by created_at`,
+        );
+      }
+      const sorted = all.items.sort(compareBy(q.sort_by));
+      if (!oldestFirst) sorted.reverse();
+      const page = q.page ?? 1;
+      const items = sorted.slice((page - 1) * perPage, page * perPage);
+      return reply(c, PageOfWorkflows, {
+        data: items.map(workflowSummary),
+        meta: offsetMeta(page, perPage, sorted.length),
+      }, 200);
+    }
+    const query = fingerprint({ filter, oldestFirst });
+    const next = (items: WorkflowRecord[], more: boolean) => {
+      const last = items.at(-1);
+      return more && last !== undefined
+        ? encodeCursor({ q: query, t: last.createdAt, id: last.id })
+        : null;
+    };
+    if (q.cursor !== undefined) {
+      if (q.page !== undefined) {
+        throw new ApiError(
+          HttpErrorCode.InvalidRequest,
+          'Invalid query: give "page" or "cursor", not both',
+        );
+      }
+      const at = decodeCursor(q.cursor, query);
+      const result = await queryRuns(store, filter, {
+        oldestFirst,
+        after: { createdAt: at.t, id: at.id },
+        limit: perPage,
+      });
+      return reply(c, PageOfWorkflows, {
+        data: result.items.map(workflowSummary),
+        meta: {
+          page: null,
+          per_page: perPage,
+          total: null,
+          pages: null,
+          has_prev: true,
+          has_next: result.more,
+          next_cursor: next(result.items, result.more),
+        },
+      }, 200);
+    }
+    const page = q.page ?? 1;
+    const [result, total] = await Promise.all([
+      queryRuns(store, filter, { oldestFirst, offset: (page - 1) * perPage, limit: perPage }),
+      countRuns(store, filter),
+    ]);
+    return reply(c, PageOfWorkflows, {
+      data: result.items.map(workflowSummary),
+      meta: { ...offsetMeta(page, perPage, total), next_cursor: next(result.items, result.more) },
+    }, 200);
+  });
+}
+
+function detailRoute(app: App, store: KvStore): void {
+  app.openapi(detail, async (c) => {
+    const { id } = c.req.valid("param");
+    const record = await recordOf(store, id);
+    const input = await store.readValue(id, record.input);
+    const state = record.status === "RUNNING" || record.result === undefined
+      ? stateFromEvents(await store.listEventsOf(id))
+      : await store.readValue(id, record.result) as Record<string, unknown>;
+    return reply(c, WorkflowDetail, workflowDetail(record, input, state ?? {}), 200);
+  });
+}
+
+function eventsRoute(app: App, store: KvStore): void {
+  app.openapi(events, async (c) => {
+    const { id } = c.req.valid("param");
+    const q = c.req.valid("query");
+    await recordOf(store, id);
+    const since = parseTime(q.since, "since");
+    const filter = {
+      workflowId: id,
+      ...(q.type === undefined ? {} : { types: [q.type] }),
+      ...(since === undefined ? {} : { since }),
+    };
+    const page = q.page ?? 1;
+    const [result, total] = await Promise.all([
+      queryEvents(store, filter, {
+        newestFirst: q.sort_order === "desc",
+        offset: (page - 1) * q.per_page,
+        limit: q.per_page,
+      }),
+      countEvents(store, filter),
+    ]);
+    return reply(c, EventPage, {
+      data: result.items.map(eventSummary),
+      meta: offsetMeta(page, q.per_page, total),
+    }, 200);
+  });
+}
+
+function logsRoute(app: App, store: KvStore): void {
+  app.openapi(logs, async (c) => {
+    const { id } = c.req.valid("param");
+    const q = c.req.valid("query");
+    await recordOf(store, id);
+    const since = parseTime(q.since, "since");
+    const filter = {
+      workflowId: id,
+      ...(q.level === undefined ? {} : { levels: [q.level] }),
+      ...(since === undefined ? {} : { since }),
+    };
+    const page = q.page ?? 1;
+    const [result, total] = await Promise.all([
+      queryLogs(store, filter, {
+        oldestFirst: q.sort_order === "asc",
+        offset: (page - 1) * q.per_page,
+        limit: q.per_page,
+      }),
+      countLogs(store, filter),
+    ]);
+    return reply(c, LogPage, {
+      data: result.items.map(logEntry),
+      meta: offsetMeta(page, q.per_page, total),
+    }, 200);
+  });
+}

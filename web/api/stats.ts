@@ -1,0 +1,151 @@
+/**
+ * The numbers behind `/api/stats` and the health routes: runs by status, tasks by status, event
+ * and log counts, what is in flight, and runs started and ended per minute.
+ *
+ * @module
+ */
+
+import {
+  countByStatus,
+  countLogs,
+  type KvStore,
+  listAllTasks,
+  queryEvents,
+  type StoredEvent,
+} from "../../store/mod.ts";
+import type { ApiBackend } from "../backend.ts";
+import { iso } from "./shapes.ts";
+
+const STATUSES = ["RUNNING", "COMPLETED", "FAILED", "CANCELLED"] as const;
+
+/** Most events read to compute throughput. */
+export const THROUGHPUT_EVENT_LIMIT = 50_000;
+
+/**
+ * Counts runs by status.
+ *
+ * @param store The store.
+ * @returns The reference's shape (`canceled`), and `cancelled`.
+ */
+export async function workflowStats(store: KvStore) {
+  const c = await countByStatus(store.kv, STATUSES);
+  const n = (s: string) => c[s] ?? 0;
+  return {
+    total: STATUSES.reduce((sum, s) => sum + n(s), 0),
+    running: n("RUNNING"),
+    completed: n("COMPLETED"),
+    failed: n("FAILED"),
+    canceled: n("CANCELLED"),
+    cancelled: n("CANCELLED"),
+  };
+}
+
+/**
+ * Counts tasks by status.
+ *
+ * @param store The store.
+ * @returns Counts.
+ */
+export async function taskStats(store: KvStore) {
+  const tasks = await listAllTasks(store);
+  const n = (s: string) => tasks.filter((t) => t.status === s).length;
+  return {
+    total: tasks.length,
+    pending: n("PENDING"),
+    running: n("RUNNING"),
+    completed: n("COMPLETED"),
+    failed: n("FAILED"),
+  };
+}
+
+/**
+ * What is in flight: activities running, timers scheduled, and timers due now.
+ *
+ * @param backend The backend.
+ * @returns Counts, and who counted them.
+ */
+export async function liveStats(backend: ApiBackend) {
+  const [live, due] = await Promise.all([
+    backend.live(),
+    listAllTasks(backend.store, { kinds: ["TIMER"], statuses: ["PENDING"], dueBy: Date.now() }),
+  ]);
+  return {
+    activities_running: live.activitiesRunning,
+    timers_scheduled: live.timersScheduled,
+    timers_due: due.length,
+    source: backend.role,
+  };
+}
+
+const ENDS: Record<string, "completed" | "failed" | "cancelled"> = {
+  WORKFLOW_COMPLETED: "completed",
+  WORKFLOW_FAILED: "failed",
+  WORKFLOW_CANCELLED: "cancelled",
+};
+
+/**
+ * Runs started and ended per minute over the last `minutes` whole minutes and the current one,
+ * from the events of that window.
+ *
+ * @param store The store.
+ * @param minutes Window length.
+ * @param now The current time (ms).
+ * @returns Per-minute counts, oldest first, and the mean completions per whole minute.
+ */
+export async function throughput(store: KvStore, minutes: number, now = Date.now()) {
+  const current = Math.floor(now / 60_000) * 60_000;
+  const since = current - minutes * 60_000;
+  const buckets = Array.from({ length: minutes + 1 }, (_, i) => ({
+    minute: iso(since + i * 60_000),
+    started: 0,
+    completed: 0,
+    failed: 0,
+    cancelled: 0,
+  }));
+  const page = await queryEvents(store, {
+    since,
+    types: ["WORKFLOW_STARTED", ...Object.keys(ENDS)],
+  }, { newestFirst: true, limit: THROUGHPUT_EVENT_LIMIT });
+  for (const e of page.items as StoredEvent[]) {
+    const bucket = buckets[Math.floor((e.createdAt - since) / 60_000)];
+    if (bucket === undefined) continue;
+    if (e.type === "WORKFLOW_STARTED") bucket.started++;
+    else bucket[ENDS[e.type] as "completed"]++;
+  }
+  const whole = buckets.slice(0, minutes);
+  const completed = whole.reduce((sum, b) => sum + b.completed, 0);
+  return {
+    window_minutes: minutes,
+    minutes: buckets,
+    completed_per_minute: minutes === 0 ? 0 : Math.round((completed / minutes) * 100) / 100,
+  };
+}
+
+/**
+ * The reference's `/api/stats/health`: healthy when at most 10 % of runs failed, degraded up to
+ * 25 %, unhealthy above; with active runs, due tasks, and ERROR logs of the last hour (UTC).
+ *
+ * @param store The store.
+ * @param now The current time (ms).
+ * @returns The health summary.
+ */
+export async function healthStats(store: KvStore, now = Date.now()) {
+  const [w, due, errors] = await Promise.all([
+    workflowStats(store),
+    listAllTasks(store, { statuses: ["PENDING"], dueBy: now }),
+    countLogs(store, { levels: ["ERROR"], since: now - 3_600_000 }),
+  ]);
+  const rate = w.total === 0 ? 0 : Math.round((w.failed / w.total) * 10_000) / 100;
+  return {
+    status: rate <= 10
+      ? "healthy" as const
+      : rate <= 25
+      ? "degraded" as const
+      : "unhealthy" as const,
+    active_workflows: w.running,
+    pending_tasks: due.length,
+    recent_errors: errors,
+    failure_rate: rate,
+    timestamp: iso(now),
+  };
+}

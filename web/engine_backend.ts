@@ -1,0 +1,46 @@
+/**
+ * The API backend of the owner process: the engine itself. Its live feed is the engine's
+ * lifecycle hook (`engine.subscribe`), so nothing polls KV.
+ *
+ * @module
+ */
+
+import type { Engine } from "../engine/mod.ts";
+import type { ApiBackend, ChangeFeed, FeedChange } from "./backend.ts";
+
+/**
+ * Makes the backend of the owner process.
+ *
+ * @param engine The running engine.
+ * @returns The backend; closing it leaves the engine running.
+ */
+export function engineBackend(engine: Engine): ApiBackend {
+  const feed: ChangeFeed = {
+    subscribe(listener) {
+      const unsubscribe = engine.subscribe((change) => {
+        const last = change.events.at(-1);
+        const event: FeedChange = {
+          workflowId: change.workflowId,
+          name: change.name,
+          status: change.status,
+          updatedAt: last?.createdAt ?? Date.now(),
+          events: change.events,
+        };
+        listener(event);
+      });
+      return Promise.resolve(unsubscribe);
+    },
+  };
+  return {
+    role: "owner",
+    client: engine,
+    store: engine.store,
+    registry: engine.registry,
+    feed,
+    live() {
+      const s = engine.stats();
+      return Promise.resolve({ activitiesRunning: s.activities, timersScheduled: s.timers });
+    },
+    close: () => Promise.resolve(),
+  };
+}
