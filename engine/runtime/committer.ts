@@ -1,6 +1,9 @@
 /**
- * Group commit: transitions submitted while a commit is in flight are committed together in the
- * next one, so many workflows' steps share one `kv.atomic()` (and one fsync).
+ * Group commit: transitions submitted while commits are in flight are committed together in the
+ * next one, so many workflows' steps share one `kv.atomic()` (and one fsync). Two batches may be
+ * in flight at once, so that the next one is serialized while KV writes the current one; they
+ * never hold transitions of the same run, and KV applies them in the order they were sent, so
+ * each run's transitions (and the global event ids) land in order.
  *
  * @module
  */
@@ -13,13 +16,26 @@ interface Entry {
   reject: (e: Error) => void;
 }
 
+/** Batches in flight at once. */
+const IN_FLIGHT = 2;
+/** Writes a batch aims at, so that it usually fits one atomic operation. */
+const BATCH_WRITES = 700;
+
+function writes(t: Transition): number {
+  return 1 + t.history.length + (t.created ? 3 : 0) + (t.previousStatus === undefined ? 0 : 2) +
+    t.logs.length * 2 + t.timersSet.length + t.timersDelete.length + t.enqueue.length +
+    Math.ceil(t.finishedTasks.length / 30);
+}
+
 /** See the module doc. */
 export class Committer {
   readonly #store: KvStore;
   readonly #onFenceLost: (e: Error) => void;
   #queue: Entry[] = [];
-  #running: Promise<void> | undefined;
+  readonly #inFlight = new Set<Set<string>>();
+  #kickQueued = false;
   #dead: Error | undefined;
+  #idle: (() => void)[] = [];
 
   /**
    * Creates the committer.
@@ -34,7 +50,9 @@ export class Committer {
 
   /** Transitions waiting or in flight. */
   get pending(): number {
-    return this.#queue.length;
+    let n = this.#queue.length;
+    for (const batch of this.#inFlight) n += batch.size;
+    return n;
   }
 
   /**
@@ -47,46 +65,86 @@ export class Committer {
     if (this.#dead !== undefined) return Promise.reject(this.#dead);
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ t, resolve, reject });
-      this.#running ??= this.#pump();
+      if (this.#kickQueued) return;
+      // Wait for the end of this tick: what is submitted together is committed together.
+      this.#kickQueued = true;
+      queueMicrotask(() => {
+        this.#kickQueued = false;
+        this.#kick();
+      });
     });
   }
 
   /** Resolves when everything submitted so far has landed or been refused. */
-  async drain(): Promise<void> {
-    while (this.#running !== undefined) await this.#running;
+  drain(): Promise<void> {
+    if (this.#queue.length === 0 && this.#inFlight.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#idle.push(resolve));
   }
 
-  async #pump(): Promise<void> {
-    await Promise.resolve();
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, 2000);
-      try {
-        const results = await this.#store.commit(batch.map((e) => e.t));
-        const refused = new Set(
-          batch.filter((_, i) => results[i] !== undefined).map((e) => e.t.workflowId),
-        );
-        if (refused.size > 0) {
-          // Transitions queued behind a refused one of the same run must not land.
-          this.#queue = this.#queue.filter((e) => {
-            if (!refused.has(e.t.workflowId)) return true;
-            e.reject(
-              new Error(`An earlier transition of workflow "${e.t.workflowId}" was refused`),
-            );
-            return false;
-          });
-        }
-        batch.forEach((e, i) => {
-          const err = results[i];
-          if (err === undefined) e.resolve();
-          else e.reject(err);
+  #kick(): void {
+    while (this.#dead === undefined && this.#inFlight.size < IN_FLIGHT) {
+      const batch = this.#take();
+      if (batch.length === 0) break;
+      this.#send(batch);
+    }
+    if (this.#queue.length === 0 && this.#inFlight.size === 0) {
+      for (const resolve of this.#idle.splice(0)) resolve();
+    }
+  }
+
+  /** Takes the next batch: in order, skipping runs that have a batch in flight. */
+  #take(): Entry[] {
+    const blocked = new Set<string>();
+    for (const batch of this.#inFlight) for (const id of batch) blocked.add(id);
+    const out: Entry[] = [];
+    const rest: Entry[] = [];
+    let budget = 0;
+    for (const entry of this.#queue) {
+      const id = entry.t.workflowId;
+      const cost = writes(entry.t);
+      if (blocked.has(id) || (out.length > 0 && budget + cost > BATCH_WRITES)) {
+        // A run's later transitions wait behind its earlier ones.
+        blocked.add(id);
+        rest.push(entry);
+        continue;
+      }
+      out.push(entry);
+      budget += cost;
+    }
+    this.#queue = rest;
+    return out;
+  }
+
+  #send(batch: Entry[]): void {
+    const ids = new Set(batch.map((e) => e.t.workflowId));
+    this.#inFlight.add(ids);
+    this.#store.commit(batch.map((e) => e.t)).then((results) => {
+      const refused = new Set(
+        batch.filter((_, i) => results[i] !== undefined).map((e) => e.t.workflowId),
+      );
+      if (refused.size > 0) {
+        // Transitions queued behind a refused one of the same run must not land.
+        this.#queue = this.#queue.filter((e) => {
+          if (!refused.has(e.t.workflowId)) return true;
+          e.reject(new Error(`An earlier transition of workflow "${e.t.workflowId}" was refused`));
+          return false;
         });
-      } catch (e) {
-        const error = e instanceof Error ? e : new Error(String(e));
+      }
+      batch.forEach((e, i) => {
+        const err = results[i];
+        if (err === undefined) e.resolve();
+        else e.reject(err);
+      });
+    }, (e) => {
+      const error = e instanceof Error ? e : new Error(String(e));
+      if (this.#dead === undefined) {
         this.#dead = error;
-        for (const entry of [...batch, ...this.#queue.splice(0)]) entry.reject(error);
         this.#onFenceLost(error);
       }
-    }
-    this.#running = undefined;
+      for (const entry of [...batch, ...this.#queue.splice(0)]) entry.reject(error);
+    }).finally(() => {
+      this.#inFlight.delete(ids);
+      this.#kick();
+    });
   }
 }

@@ -1059,7 +1059,10 @@ export class Engine implements WorkflowClient, AsyncDisposable {
         } else {
           update(
             seq,
-            { status: TaskStatus.Failed, lastError: `cancelled: ${e.payload.reason}` },
+            {
+              status: TaskStatus.Failed,
+              lastError: `cancelled: ${e.payload.reason.slice(0, 1000)}`,
+            },
             TaskKind.Activity,
             activity,
           );
