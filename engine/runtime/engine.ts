@@ -691,7 +691,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       return req;
     };
     const first = await this.#executor.activate(work.map((w) => {
-      const req = request(w, w.run.history);
+      // A run that does not exist yet has no history: the executor needs no round trip.
+      const req = request(w, w.run.created ? [] : w.run.history);
       w.run.history = undefined;
       return req;
     }));
