@@ -88,6 +88,7 @@ export {
   InvalidPayloadError,
   LeaseLostError,
   LoomError,
+  ModuleLoadError,
   NonDeterministicWorkflowError,
   OwnerLeaseError,
   SchemaVersionError,
@@ -95,6 +96,7 @@ export {
   serializeError,
   SignalTimeoutError,
   StorageError,
+  WorkerCrashedError,
   WorkflowAlreadyExistsError,
   WorkflowCancelledError,
   WorkflowDefinitionNotFoundError,
@@ -124,3 +126,8 @@ export { connectKv, KvClient, type KvClientOptions } from "./runtime/kv_client.t
 export type { OnDue, Wakeup } from "./runtime/wakeup.ts";
 export { KvQueueWakeup } from "./runtime/kv_queue_wakeup.ts";
 export { PollingWakeup } from "./runtime/polling_wakeup.ts";
+export {
+  WorkerPoolExecutor,
+  type WorkerPoolOptions,
+  type WorkerPoolStats,
+} from "./runtime/worker_pool/mod.ts";
