@@ -34,8 +34,8 @@ export function installDeterministicGlobals(): void {
   const realRandom = Math.random;
   const realUuid = crypto.randomUUID.bind(crypto);
   const now = () => storage.getStore()?.now() ?? realNow();
-  const ScopedDate = new Proxy(RealDate, {
-    construct(target, args, newTarget) {
+  const ScopedDate: DateConstructor = new Proxy(RealDate, {
+    construct(target, args, newTarget): object {
       const scope = storage.getStore();
       const use = args.length === 0 && scope !== undefined ? [scope.now()] : args;
       return Reflect.construct(target, use, newTarget === ScopedDate ? target : newTarget);
