@@ -66,6 +66,10 @@ export interface WorkerPoolStats {
   restarts: number;
   /** Activation batches and activity attempts sent and not answered. */
   inFlight: number;
+  /** Activations answered by each workflow Worker (by index, over its replacements). */
+  activations: number[];
+  /** Activity attempts answered by each activity Worker (by index, over its replacements). */
+  attempts: number[];
 }
 
 interface BaseJob {
@@ -99,6 +103,8 @@ interface Slot {
   host: WorkerHost | undefined;
   queue: Job[];
   inFlight: Map<number, Job>;
+  /** Activations or attempts answered. */
+  answered: number;
 }
 
 function crashed(job: Job, reason: Error, times: number): WorkerCrashedError {
@@ -151,6 +157,7 @@ export class WorkerPoolExecutor implements Executor {
         host: undefined,
         queue: [],
         inFlight: new Map(),
+        answered: 0,
       }));
     this.#workflowSlots = slots(WorkerKind.Workflow, workflowWorkers);
     this.#activitySlots = slots(WorkerKind.Activity, workers);
@@ -189,6 +196,8 @@ export class WorkerPoolExecutor implements Executor {
       activityWorkers: this.#activitySlots.length,
       restarts: this.#restarts,
       inFlight,
+      activations: this.#workflowSlots.map((s) => s.answered),
+      attempts: this.#activitySlots.map((s) => s.answered),
     };
   }
 
@@ -392,9 +401,11 @@ export class WorkerPoolExecutor implements Executor {
     slot.inFlight.delete(message.id);
     clearTimeout(job.deadline);
     if (job.kind === "activate" && message.type === "activated") {
+      slot.answered += message.responses.length;
       job.resolve(message.responses);
-    } else if (job.kind === "activity" && message.type === "activityDone" && !job.detached) {
-      job.resolve(message.result);
+    } else if (job.kind === "activity" && message.type === "activityDone") {
+      slot.answered++;
+      if (!job.detached) job.resolve(message.result);
     }
     if (job.suspect) this.#pump(slot);
   }
