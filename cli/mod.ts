@@ -28,10 +28,28 @@ export async function runCli(args: string[]): Promise<number> {
       options: {
         kv: { type: "string", default: Deno.env.get("LOOM_KV") ?? ".loom/loom.kv" },
         module: { type: "string", multiple: true, default: [] },
+        workers: { type: "string", default: String(navigator.hardwareConcurrency) },
+        concurrency: { type: "string", default: "256" },
         once: { type: "boolean", default: false },
       },
     });
-    return await serve({ kvPath: values.kv, modules: values.module, once: values.once });
+    const workers = Number(values.workers);
+    const concurrency = Number(values.concurrency);
+    if (!Number.isInteger(workers) || workers < 0) {
+      console.error(`Invalid --workers ${JSON.stringify(values.workers)}: use 0 or more`);
+      return 2;
+    }
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      console.error(`Invalid --concurrency ${JSON.stringify(values.concurrency)}: use 1 or more`);
+      return 2;
+    }
+    return await serve({
+      kvPath: values.kv,
+      modules: values.module,
+      workers,
+      concurrency,
+      once: values.once,
+    });
   }
   console.error(`Unknown command ${JSON.stringify(command ?? "")}: try "serve"`);
   return 2;

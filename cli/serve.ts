@@ -6,7 +6,6 @@
  */
 
 import { createEngine, type EngineChange } from "../engine/mod.ts";
-import { startExamples } from "../examples/mod.ts";
 
 /** Options of {@linkcode serve}. */
 export interface ServeOptions {
@@ -14,6 +13,10 @@ export interface ServeOptions {
   kvPath: string;
   /** Workflow modules; the examples when empty. */
   modules: string[];
+  /** Web Workers of each kind (workflow, activity); 0 runs the code in this isolate. @default 0 */
+  workers?: number;
+  /** Activity attempts running at once. @default 256 */
+  concurrency?: number;
   /** Stop after the examples finish (for scripts). */
   once?: boolean;
   /** Where to print. */
@@ -33,24 +36,35 @@ function describe(change: EngineChange): string {
  */
 export async function serve(options: ServeOptions): Promise<number> {
   const print = options.print ?? ((line: string) => console.log(line));
+  // Imported only when used, so that its definitions are not registered beside the user's
+  // (every Worker must register what this isolate registers).
+  const examples = options.modules.length === 0 ? await import("../examples/mod.ts") : undefined;
   const engine = await createEngine({
     kvPath: options.kvPath,
-    modules: options.modules,
+    modules: examples === undefined ? options.modules : [examples.EXAMPLES_MODULE],
+    workers: options.workers ?? 0,
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     onError: (e) => print(`error: ${e.message}`),
   });
   engine.subscribe((change) => {
     print(describe(change));
     for (const log of change.logs) print(`  [${log.level}] ${log.message}`);
   });
-  print(`Loom engine owns ${options.kvPath}`);
+  print(
+    `Loom engine owns ${options.kvPath}${
+      options.workers
+        ? ` (${options.workers} workflow and ${options.workers} activity Workers)`
+        : ""
+    }`,
+  );
   const stopped = new Promise<void>((resolve) => {
     const stop = () => resolve();
     Deno.addSignalListener("SIGINT", stop);
     Deno.addSignalListener("SIGTERM", stop);
   });
-  if (options.modules.length === 0) {
+  if (examples !== undefined) {
     const suffix = `-${new Date().toISOString().replace(/[:.]/g, "-")}`;
-    const handles = await startExamples(engine, suffix);
+    const handles = await examples.startExamples(engine, suffix);
     const approve = setTimeout(() => {
       handles.approval?.signal("approve", { approved: true, by: "admin" }).catch(() => {});
     }, 1000);
