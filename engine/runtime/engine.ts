@@ -706,7 +706,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       return req;
     };
     const first = await this.#executor.activate(work.map((w) => {
-      const req = request(w, w.run.history);
+      // A run not yet in the store has no history: say so instead of being asked for it.
+      const req = request(w, w.run.history ?? (w.run.created ? [] : undefined));
       w.run.history = undefined;
       return req;
     }));
@@ -1058,7 +1059,10 @@ export class Engine implements WorkflowClient, AsyncDisposable {
         break;
       case "retry": {
         const state = run.activities.get(effect.seq);
-        if (state !== undefined) state.retryAt = effect.at;
+        if (state !== undefined) {
+          delete state.controller;
+          state.retryAt = effect.at;
+        }
         this.#armTimeout(run, effect.seq, effect.at);
         break;
       }
@@ -1155,7 +1159,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
           timeoutMs: (def?.timeoutSeconds ?? 60) * 1000,
         }, controller.signal);
         if (controller.signal.aborted || run.activities.get(seq) !== state) return;
-        delete state.controller;
+        // The controller stays until the outcome lands, so that a late wake-up of the retry that
+        // started this attempt cannot start another one meanwhile.
         if (outcome.ok) {
           this.#enqueue(run, {
             event: {
