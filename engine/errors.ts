@@ -278,6 +278,8 @@ export class ModuleLoadError extends LoomError {
   /** The module's URL. */
   readonly module: string;
   /**
+   * Creates the error.
+   *
    * @param module The module's URL.
    * @param message Names the module, where it failed and why.
    * @param options `cause`: the import error.
@@ -291,6 +293,8 @@ export class ModuleLoadError extends LoomError {
 /** A Worker died (crashed, exited or was stopped) while running the same task too many times. */
 export class WorkerCrashedError extends LoomError {
   /**
+   * Creates the error.
+   *
    * @param message Names the task and the last reason the Worker died.
    * @param options `cause`: why the Worker died the last time.
    */
