@@ -90,7 +90,7 @@ Deno.test("a workflow that loops forever fails as stuck and its Worker is replac
   await using dir = await tempDir();
   await using loom = await poolEngine(`${dir.path}/loom.kv`, {
     workflowWorkers: 1,
-    activationTimeoutMs: 500,
+    activationTimeoutMs: 1000,
   });
   const [loop, seq] = await Promise.all([
     loom.engine.start(LoopFlow, null),
@@ -99,7 +99,7 @@ Deno.test("a workflow that loops forever fails as stuck and its Worker is replac
   await assert.rejects(loop.result(), (e: unknown) => {
     assert.ok(e instanceof WorkflowExecutionError);
     assert.ok(e.cause instanceof WorkflowStuckError);
-    assert.match(e.message, /Workflow "w_loop" .* did not finish an activation within 500 ms/);
+    assert.match(e.message, /Workflow "w_loop" .* did not finish an activation within 1000 ms/);
     return true;
   });
   assert.deepEqual(await seq.result(), { total: 2 });
