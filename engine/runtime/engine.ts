@@ -261,6 +261,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
         workers,
         ...(options.registry === undefined ? {} : { registry: options.registry }),
         ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
+        ...(options.onError === undefined ? {} : { onError: options.onError }),
       });
     }
     const where = options.kv !== undefined ? "(given handle)" : options.kvPath ?? DEFAULT_KV_PATH;

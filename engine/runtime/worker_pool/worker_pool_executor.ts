@@ -47,6 +47,8 @@ export interface WorkerPoolOptions {
   killGraceMs?: number;
   /** Worker deaths one task may cause before it fails with `WorkerCrashedError`. @default 3 */
   maxCrashes?: number;
+  /** Called when a replacement Worker cannot start (it is tried again while the work waits). */
+  onError?: (error: Error) => void;
 }
 
 /** Counters of a pool, for status lines and tests. */
@@ -93,6 +95,7 @@ export class WorkerPoolExecutor implements Executor {
       maxCrashes: options.maxCrashes ?? 3,
       nextId: () => this.#nextId++,
       reroute: (job: ActivityJob) => this.#pickActivitySlot(true).submit(job),
+      onError: options.onError ?? (() => {}),
     };
     const slots = (kind: WorkerKind, n: number) =>
       Array.from({ length: n }, (_, i) => new WorkerSlot(kind, i, config));

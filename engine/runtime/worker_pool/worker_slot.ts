@@ -43,9 +43,11 @@ export interface SlotConfig {
   nextId: () => number;
   /** Places an activity suspect on some activity slot (perhaps another one). */
   reroute: (job: ActivityJob) => void;
+  /** Told when a replacement Worker cannot start (it is tried again). */
+  onError: (error: Error) => void;
 }
 
-const START_TRIES = 3;
+const MAX_START_DELAY_MS = 5000;
 
 /** See the module doc. */
 export class WorkerSlot {
@@ -180,16 +182,20 @@ export class WorkerSlot {
     this.#inFlight.clear();
   }
 
-  /** Starts the Worker again (a few tries); if it cannot start, fails what the slot holds. */
+  /**
+   * Starts the Worker again. A replacement that cannot start (a module changed on disk, say) is
+   * reported and tried again, with a growing delay, while the jobs wait: they are durable work,
+   * not to be failed for a passing fault of the host.
+   */
   #restart(attempt = 1): void {
     if (this.#closed || this.#host !== undefined) return;
     this.start().catch((e: Error) => {
       if (this.#closed || this.#host !== undefined) return;
-      if (attempt >= START_TRIES) return this.#failAll(e);
+      this.#config.onError(e);
       const timer = setTimeout(() => {
         this.#retryTimers.delete(timer);
         this.#restart(attempt + 1);
-      }, 250 * attempt);
+      }, Math.min(MAX_START_DELAY_MS, 250 * attempt));
       this.#retryTimers.add(timer);
     });
   }

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
-import { WorkflowExecutionError, WorkflowStuckError } from "../../../../engine/mod.ts";
-import { tempDir, traceLines, until } from "../../../_helpers.ts";
+import {
+  ModuleLoadError,
+  WorkflowExecutionError,
+  WorkflowStuckError,
+} from "../../../../engine/mod.ts";
+import { FLOWS_MODULE, tempDir, traceLines, until } from "../../../_helpers.ts";
 import { SeqFlow, SignalFlow } from "../../../fixtures/flows.ts";
 import {
   AlwaysCrashFlow,
@@ -9,7 +13,7 @@ import {
   PoisonFlow,
   SpinFlow,
 } from "../../../fixtures/worker_flows.ts";
-import { poolEngine } from "./_pool.ts";
+import { poolEngine, WORKER_FLOWS_MODULE } from "./_pool.ts";
 
 for (const how of ["timer", "microtask", "rejection", "close", "exit"] as const) {
   Deno.test(`an activity Worker that dies (${how}) is replaced and its attempt runs again, not counted as a failure`, async () => {
@@ -104,4 +108,27 @@ Deno.test("a workflow that loops forever fails as stuck and its Worker is replac
   });
   assert.deepEqual(await seq.result(), { total: 2 });
   assert.ok(loom.pool.stats().restarts >= 1);
+});
+
+Deno.test("a replacement Worker that cannot start is reported and tried again while its work waits", async () => {
+  await using dir = await tempDir();
+  const flaky = new URL("../../../fixtures/flaky_module.ts", import.meta.url).href;
+  const { FLAKY_FLAG } = await import(flaky);
+  const errors: Error[] = [];
+  await using loom = await poolEngine(`${dir.path}/loom.kv`, {
+    modules: [FLOWS_MODULE, WORKER_FLOWS_MODULE, flaky],
+    onError: (e) => errors.push(e),
+  });
+  const trace = `${dir.path}/crash.trace`;
+  await Deno.writeTextFile(FLAKY_FLAG, "fail");
+  try {
+    const handle = await loom.engine.start(CrashOnceFlow, { trace, how: "timer" });
+    await until(() => errors.length > 0, "a failed start");
+    assert.ok(errors[0] instanceof ModuleLoadError);
+    assert.match(errors[0].message, /the flag file says this import fails/);
+    await Deno.remove(FLAKY_FLAG);
+    assert.deepEqual(await handle.result(), { result: { how: "timer", attempt: 1 } });
+  } finally {
+    await Deno.remove(FLAKY_FLAG).catch(() => {});
+  }
 });
