@@ -2,14 +2,17 @@
  * A quick comparison of the executors (not the bench harness): W1, W2 and W4 with `workers: 0`
  * and `workers: 2` on a temp-file KV. Prints the median of `--runs` runs of each.
  *
- * `deno run -A docs-snippets/workers_perf.ts [--runs 5] [--only W1|W2|W4] [--workers 0,2]`
+ * W1-cpu is W1 with CPU-bound activities (200 workflows × 3 steps of 2 ms of busy work), where
+ * the activity Workers run in parallel.
+ *
+ * `deno run -A docs-snippets/workers_perf.ts [--runs 5] [--only W1|W1-cpu|W2|W4] [--workers 0,2]`
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
 import { createEngine } from "../engine/mod.ts";
-import { FanOut, Sequential, ThreeSteps } from "./workers_perf_flows.ts";
+import { FanOut, Sequential, ThreeBusySteps, ThreeSteps } from "./workers_perf_flows.ts";
 
 const FLOWS = new URL("./workers_perf_flows.ts", import.meta.url).href;
 const { values } = parseArgs({
@@ -28,6 +31,14 @@ const cases = {
     const rs = await Promise.all(hs.map((h) => h.result()));
     if (!rs.every((r, i) => r.n === i + 3)) throw new Error("W1: wrong result");
     return 3000;
+  },
+  "W1-cpu": async (engine: Awaited<ReturnType<typeof createEngine>>) => {
+    const hs = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => engine.start(ThreeBusySteps, { n: i, ms: 2 })),
+    );
+    const rs = await Promise.all(hs.map((h) => h.result()));
+    if (!rs.every((r, i) => r.n === i + 3)) throw new Error("W1-cpu: wrong result");
+    return 600;
   },
   W2: async (engine: Awaited<ReturnType<typeof createEngine>>) => {
     const r = await (await engine.start(Sequential, { steps: 100 })).result();

@@ -41,3 +41,24 @@ export const FanOut = defineWorkflow<{ width: number }, { sum: number }>({
     await ctx.state.set("sum", all.reduce((a, b) => a + b, 0));
   }],
 });
+
+/** Adds one after `ms` of busy CPU work (a CPU-bound activity). */
+export const busyInc = activity({ name: "perf_busy_inc" }, (n: number, ms: number) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // Busy on purpose.
+  }
+  return n + 1;
+});
+
+/** W1 with CPU-bound steps: three steps of `ms` busy milliseconds each. */
+export const ThreeBusySteps = defineWorkflow<{ n: number; ms: number }, { n: number }>({
+  name: "perf_three_busy_steps",
+  steps: [1, 2, 3].map((i) => ({
+    name: `step${i}`,
+    run: async (ctx) => {
+      const n = ctx.state.get("n", ctx.input.n);
+      await ctx.state.set("n", await ctx.activity(busyInc, n, ctx.input.ms));
+    },
+  })),
+});
