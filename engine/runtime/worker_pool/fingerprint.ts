@@ -31,7 +31,14 @@ function hash(text: string): string {
 }
 
 function activityCode(def: ActivityDefinition): string {
-  return JSON.stringify([def.name, def.retryCount, def.timeoutSeconds, def.retry, String(def.fn)]);
+  return JSON.stringify([
+    def.name,
+    def.retryCount,
+    def.timeoutSeconds,
+    def.retry,
+    String(def.fn),
+    def.permissions ?? null,
+  ]);
 }
 
 /**

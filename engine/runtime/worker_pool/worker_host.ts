@@ -20,6 +20,10 @@ export interface WorkerHostOptions {
   modules: string[];
   /** Live workflow instances it keeps. */
   cacheSize: number;
+  /** Permissions of an activity Worker. @default "inherit" */
+  permissions?: Deno.PermissionOptions;
+  /** Names the group of Workers it belongs to, in messages (e.g. `for "fetch_page"`). */
+  group?: string;
   /** Called with every message it sends once it is ready. */
   onMessage: (message: FromWorker) => void;
   /** Called once when it dies after it was ready (not after {@linkcode WorkerHost.close}). */
@@ -45,6 +49,24 @@ export const SANDBOX: { permissions: Deno.PermissionOptionsObject; revoke: strin
   revoke: ["read", "import"],
 };
 
+/**
+ * The permissions of an activity Worker that runs activities with narrower permissions: it reads
+ * and imports the modules first, then loses read and import access unless they are granted.
+ *
+ * @param requested The activities' `permissions`.
+ * @returns Deno permissions for the Worker, and what to revoke after the import.
+ */
+export function activityPermissions(
+  requested: Deno.PermissionOptions,
+): { permissions: Deno.PermissionOptions; revoke: string[] } {
+  if (requested === "inherit") return { permissions: "inherit", revoke: [] };
+  const granted: Deno.PermissionOptionsObject = requested === "none" ? {} : requested;
+  return {
+    permissions: { ...granted, read: "inherit", import: "inherit" },
+    revoke: (["read", "import"] as const).filter((name) => granted[name] !== true),
+  };
+}
+
 /** See the module doc. */
 export class WorkerHost {
   readonly #options: WorkerHostOptions;
@@ -60,14 +82,16 @@ export class WorkerHost {
     this.#options = options;
     const sandbox = options.kind === WorkerKind.Workflow
       ? SANDBOX
-      : { permissions: "inherit" as const, revoke: [] };
+      : activityPermissions(options.permissions ?? "inherit");
     this.#ready = new Promise<RegistrySummary>((resolve, reject) => {
       this.#settleReady = { resolve, reject };
     });
     this.#ready.catch(() => {});
     this.#worker = new Worker(new URL("./worker_entry.ts", import.meta.url), {
       type: "module",
-      name: `loom-${options.kind}-${options.index}`,
+      name: `loom-${options.kind}-${
+        options.group === undefined ? "" : "restricted-"
+      }${options.index}`,
       deno: { permissions: sandbox.permissions },
     });
     this.#worker.onmessage = (event: MessageEvent<FromWorker[]>) => {
@@ -93,7 +117,8 @@ export class WorkerHost {
 
   /** Names the Worker in messages, e.g. `workflow Worker 2`. */
   get label(): string {
-    return `${this.#options.kind} Worker ${this.#options.index + 1}`;
+    const group = this.#options.group === undefined ? "" : ` ${this.#options.group}`;
+    return `${this.#options.kind} Worker ${this.#options.index + 1}${group}`;
   }
 
   /**

@@ -35,7 +35,10 @@ export interface WorkerPoolOptions {
   modules: (string | URL)[];
   /** The main isolate's definitions; every Worker must register the same. @default the process-wide registry */
   registry?: Registry;
-  /** Activity Workers. @default the number of cores */
+  /**
+   * Activity Workers with the process's permissions. Each set of narrower permissions named by
+   * activities (`activity({ permissions })`) gets one more activity Worker. @default the number of cores
+   */
   workers?: number;
   /** Workflow Workers. @default the same as `workers` */
   workflowWorkers?: number;
@@ -63,8 +66,22 @@ export interface WorkerPoolStats {
   inFlight: number;
   /** Activations answered by each workflow Worker (by index, over its replacements). */
   activations: number[];
-  /** Activity attempts answered by each activity Worker (by index, over its replacements). */
+  /**
+   * Activity attempts answered by each activity Worker (by index, over its replacements; those
+   * with narrower permissions last).
+   */
   attempts: number[];
+}
+
+/** A stable text of a permissions value (keys sorted), to group activities by it. */
+function permissionsKey(value: Deno.PermissionOptions): string {
+  return JSON.stringify(
+    value,
+    (_key, v: unknown) =>
+      typeof v === "object" && v !== null && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+        : v,
+  );
 }
 
 function count(name: string, n: number): number {
@@ -80,6 +97,8 @@ function count(name: string, n: number): number {
 export class WorkerPoolExecutor implements Executor {
   readonly #workflowSlots: WorkerSlot[];
   readonly #activitySlots: WorkerSlot[];
+  /** Activity Workers with narrower permissions, by the names of the activities they run. */
+  readonly #restricted = new Map<string, WorkerSlot[]>();
   #nextId = 1;
   #closed = false;
 
@@ -94,13 +113,26 @@ export class WorkerPoolExecutor implements Executor {
       killGraceMs: options.killGraceMs ?? 1000,
       maxCrashes: options.maxCrashes ?? 3,
       nextId: () => this.#nextId++,
-      reroute: (job: ActivityJob) => this.#pickActivitySlot(true).submit(job),
+      reroute: (job: ActivityJob) => this.#pickActivitySlot(job.request.name, true).submit(job),
       onError: options.onError ?? (() => {}),
     };
     const slots = (kind: WorkerKind, n: number) =>
       Array.from({ length: n }, (_, i) => new WorkerSlot(kind, i, config));
     this.#workflowSlots = slots(WorkerKind.Workflow, workflowWorkers);
     this.#activitySlots = slots(WorkerKind.Activity, workers);
+    const groups = new Map<string, { permissions: Deno.PermissionOptions; names: string[] }>();
+    for (const def of (options.registry ?? defaultRegistry).listActivities()) {
+      if (def.permissions === undefined) continue;
+      const key = permissionsKey(def.permissions);
+      const group = groups.get(key) ?? { permissions: def.permissions, names: [] };
+      group.names.push(def.name);
+      groups.set(key, group);
+    }
+    for (const { permissions, names } of groups.values()) {
+      const name = `for ${names.map((n) => `"${n}"`).join(", ")}`;
+      const group = [new WorkerSlot(WorkerKind.Activity, 0, config, { permissions, name })];
+      for (const n of names) this.#restricted.set(n, group);
+    }
   }
 
   /**
@@ -133,11 +165,11 @@ export class WorkerPoolExecutor implements Executor {
     const slots = this.#slots();
     return {
       workflowWorkers: this.#workflowSlots.length,
-      activityWorkers: this.#activitySlots.length,
+      activityWorkers: this.#activitySlots.length + this.#restrictedSlots().length,
       restarts: slots.reduce((n, s) => n + s.restarts, 0),
       inFlight: slots.reduce((n, s) => n + s.inFlight, 0),
       activations: this.#workflowSlots.map((s) => s.answered),
-      attempts: this.#activitySlots.map((s) => s.answered),
+      attempts: [...this.#activitySlots, ...this.#restrictedSlots()].map((s) => s.answered),
     };
   }
 
@@ -181,7 +213,7 @@ export class WorkerPoolExecutor implements Executor {
       return Promise.resolve({ ok: false, error: serializeError(signal.reason) });
     }
     return new Promise<ActivityResult>((resolve) => {
-      const slot = this.#pickActivitySlot(false);
+      const slot = this.#pickActivitySlot(request.name, false);
       const job: ActivityJob = {
         kind: "activity",
         id: this.#nextId++,
@@ -214,18 +246,26 @@ export class WorkerPoolExecutor implements Executor {
   }
 
   #slots(): WorkerSlot[] {
-    return [...this.#workflowSlots, ...this.#activitySlots];
+    return [...this.#workflowSlots, ...this.#activitySlots, ...this.#restrictedSlots()];
+  }
+
+  #restrictedSlots(): WorkerSlot[] {
+    return [...new Set([...this.#restricted.values()].flat())];
   }
 
   #slotOf(workflowId: string): WorkerSlot {
     return this.#workflowSlots[hashSeed(workflowId) % this.#workflowSlots.length] as WorkerSlot;
   }
 
-  /** The least loaded activity slot; for a suspect, first one with the fewest suspects. */
-  #pickActivitySlot(suspect: boolean): WorkerSlot {
-    let best = this.#activitySlots[0] as WorkerSlot;
+  /**
+   * The least loaded slot among those that may run the activity; for a suspect, first one with
+   * the fewest suspects.
+   */
+  #pickActivitySlot(name: string, suspect: boolean): WorkerSlot {
+    const slots = this.#restricted.get(name) ?? this.#activitySlots;
+    let best = slots[0] as WorkerSlot;
     let bestScore = Infinity;
-    for (const slot of this.#activitySlots) {
+    for (const slot of slots) {
       const score = (suspect ? slot.suspects * 1e9 : 0) + slot.load;
       if (score < bestScore) {
         best = slot;

@@ -56,6 +56,7 @@ export class WorkerSlot {
   /** Place in the pool. */
   readonly index: number;
   readonly #config: SlotConfig;
+  readonly #group: { permissions: Deno.PermissionOptions; name: string } | undefined;
   readonly #retryTimers = new Set<ReturnType<typeof setTimeout>>();
   #host: WorkerHost | undefined;
   #queue: Job[] = [];
@@ -70,11 +71,18 @@ export class WorkerSlot {
    * @param kind What the Worker runs.
    * @param index Place in the pool.
    * @param config What the pool's slots share.
+   * @param group For activity Workers with narrower permissions: those, and a name for messages.
    */
-  constructor(kind: WorkerKind, index: number, config: SlotConfig) {
+  constructor(
+    kind: WorkerKind,
+    index: number,
+    config: SlotConfig,
+    group?: { permissions: Deno.PermissionOptions; name: string },
+  ) {
     this.kind = kind;
     this.index = index;
     this.#config = config;
+    this.#group = group;
   }
 
   /** Jobs waiting or sent. */
@@ -106,6 +114,9 @@ export class WorkerSlot {
       index: this.index,
       modules: this.#config.modules,
       cacheSize: this.#config.cacheSize,
+      ...(this.#group === undefined
+        ? {}
+        : { permissions: this.#group.permissions, group: this.#group.name }),
       onMessage: (message) => this.#receive(message),
       onDeath: (reason) => {
         if (this.#host === host) this.#died(reason);

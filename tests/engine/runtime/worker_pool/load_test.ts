@@ -18,7 +18,8 @@ Deno.test("1,000 concurrent workflows spread over the pool and every result is c
   // Each run: 1 start + 3 activity results = 4 activations (plus history requests), 3 attempts.
   assert.ok(stats.activations.reduce((a, b) => a + b) >= 4000);
   assert.equal(stats.attempts.reduce((a, b) => a + b), 3000);
-  for (const n of [...stats.activations, ...stats.attempts]) {
+  // The first two activity Workers are the unrestricted ones (the others run w_* activities).
+  for (const n of [...stats.activations, ...stats.attempts.slice(0, 2)]) {
     assert.ok(n >= 500, `every Worker took a share: ${JSON.stringify(stats)}`);
   }
   const first = await loom.engine.list({ status: "COMPLETED", limit: 500 });
