@@ -6,7 +6,13 @@
  * @module
  */
 
-import { deserializeError, ensureError, ModuleLoadError, serializeError } from "../../errors.ts";
+import {
+  deserializeError,
+  ensureError,
+  InvalidArgumentError,
+  ModuleLoadError,
+  serializeError,
+} from "../../errors.ts";
 import type { RegistrySummary } from "./fingerprint.ts";
 import { type FromWorker, type ToWorker, WorkerKind } from "./protocol.ts";
 
@@ -87,13 +93,21 @@ export class WorkerHost {
       this.#settleReady = { resolve, reject };
     });
     this.#ready.catch(() => {});
-    this.#worker = new Worker(new URL("./worker_entry.ts", import.meta.url), {
-      type: "module",
-      name: `loom-${options.kind}-${
-        options.group === undefined ? "" : "restricted-"
-      }${options.index}`,
-      deno: { permissions: sandbox.permissions },
-    });
+    try {
+      this.#worker = new Worker(new URL("./worker_entry.ts", import.meta.url), {
+        type: "module",
+        name: `loom-${options.kind}-${
+          options.group === undefined ? "" : "restricted-"
+        }${options.index}`,
+        deno: { permissions: sandbox.permissions },
+      });
+    } catch (e) {
+      const cause = ensureError(e);
+      const group = options.group === undefined ? "" : ` ${options.group}`;
+      throw new InvalidArgumentError(
+        `Cannot start a Loom ${options.kind} Worker${group}: ${cause.name}: ${cause.message} (a Worker's permissions cannot exceed the process's)`,
+      );
+    }
     this.#worker.onmessage = (event: MessageEvent<FromWorker[]>) => {
       for (const message of event.data) this.#receive(message);
     };

@@ -41,3 +41,36 @@ Deno.test("activity() refuses read or import permissions other than true or fals
     /permissions must be "inherit", "none" or an object, got all/,
   );
 });
+
+Deno.test("permissions beyond the process's are refused when the pool starts, naming the activity", async () => {
+  await using dir = await tempDir();
+  const module = `${dir.path}/needs_env.ts`;
+  const script = `${dir.path}/escalate.ts`;
+  const engineUrl = new URL("../../../../engine/mod.ts", import.meta.url).href;
+  await Deno.writeTextFile(
+    module,
+    `import { activity } from "${engineUrl}";
+export const needsEnv = activity({ name: "w_needs_env", permissions: { env: true } }, () => 1);
+`,
+  );
+  await Deno.writeTextFile(
+    script,
+    `import { createEngine } from "${engineUrl}";
+try {
+  await createEngine({ kvPath: ":memory:", workers: 1, modules: ["${module}"] });
+} catch (e) {
+  console.log(e.name + ": " + e.message);
+}
+`,
+  );
+  const root = new URL("../../../../", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--config", `${root}deno.json`, "--allow-read", "--allow-write", script],
+    env: { NO_COLOR: "1" },
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assert.match(
+    text,
+    /InvalidArgumentError: Cannot start a Loom activity Worker for "w_needs_env": NotCapable: Can't escalate parent thread permissions \(a Worker's permissions cannot exceed the process's\)/,
+  );
+});
