@@ -310,7 +310,14 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       throw e;
     }
     this.#store.setFence(PARTITION, this.#lease.epochVersionstamp);
-    this.#timers.push(setInterval(() => this.#renewLease(ttl), renew));
+    // One renewal at a time: a second one started while the first waits behind a long commit
+    // queue would carry the old versionstamp, fail its check and look like a lost lease.
+    let renewing = false;
+    this.#timers.push(setInterval(() => {
+      if (renewing) return;
+      renewing = true;
+      this.#renewLease(ttl).finally(() => renewing = false);
+    }, renew));
     try {
       this.#ids = await this.#store.lastIds();
       await this.#recover();
@@ -371,9 +378,13 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       );
     }
     const id = given ?? crypto.randomUUID();
-    while (this.#starting.has(id)) await this.#starting.get(id)?.catch(() => {});
-    const exists = this.#runs.has(id) ||
-      (given !== undefined && await this.#store.getWorkflow(id) !== undefined);
+    let exists: boolean;
+    do {
+      while (this.#starting.has(id)) await this.#starting.get(id)?.catch(() => {});
+      exists = this.#runs.has(id) ||
+        (given !== undefined && await this.#store.getWorkflow(id) !== undefined);
+      // Another start of the same id may have begun while the store was read: look again.
+    } while (!exists && (this.#starting.has(id) || this.#runs.has(id)));
     if (exists) {
       if (options.ifExists === "fail") throw new WorkflowAlreadyExistsError(id);
       return this.getHandle<unknown>(id);

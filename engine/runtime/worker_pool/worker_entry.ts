@@ -8,7 +8,7 @@
  */
 
 import { defaultRegistry } from "../../define/registry.ts";
-import { deserializeError, serializeError } from "../../errors.ts";
+import { deserializeError, ErrorCode, serializeError } from "../../errors.ts";
 import { runActivityHere } from "../in_isolate_executor.ts";
 import { installDeterministicGlobals } from "./deterministic_globals.ts";
 import { summarizeRegistry } from "./fingerprint.ts";
@@ -31,6 +31,7 @@ let outbox: FromWorker[] = [];
 let dying = false;
 let host: WorkflowHost | undefined;
 const running = new Map<number, AbortController>();
+const TIMEOUT: string = ErrorCode.ActivityTimeout;
 
 function flush(): void {
   if (outbox.length === 0 || dying) return;
@@ -101,7 +102,12 @@ function handle(message: ToWorker): void {
       const id = message.id;
       const controller = new AbortController();
       running.set(id, controller);
-      runActivityHere(defaultRegistry, message.request, controller.signal).then((result) => {
+      runActivityHere(defaultRegistry, message.request, controller.signal).then(async (result) => {
+        // An attempt that timed out or was aborted answers one timer tick later, so that the
+        // first I/O of its abort handlers (a log line, say) is done before its outcome commits.
+        if (!result.ok && (controller.signal.aborted || result.error.code === TIMEOUT)) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
         running.delete(id);
         send({ type: "activityDone", id, result });
       });
