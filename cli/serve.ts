@@ -13,7 +13,6 @@ import {
   type EngineChange,
   InvalidArgumentError,
 } from "../engine/mod.ts";
-import { startExamples } from "../examples/mod.ts";
 import { engineBackend, type LoomServer, startServer } from "../web/mod.ts";
 import { untilStopped } from "./_stop.ts";
 import { removeServerInfo, serverInfoPath, writeServerInfo } from "./server_info.ts";
@@ -49,11 +48,17 @@ function describe(change: EngineChange): string {
   return `${change.name} ${change.workflowId} ${change.status}: ${types}`;
 }
 
+/**
+ * URL of the bundled examples, loaded only when no `--module` is given (so that they register in
+ * every isolate, or in none).
+ */
+export const EXAMPLES_URL: string = new URL("../examples/mod.ts", import.meta.url).href;
+
 function runExamples(engine: Engine, print: (line: string) => void): () => void {
   let approve: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
   const suffix = `-${new Date().toISOString().replace(/[:.]/g, "-")}`;
-  startExamples(engine, suffix).then((handles) => {
+  import("../examples/mod.ts").then((m) => m.startExamples(engine, suffix)).then((handles) => {
     if (stopped) return;
     approve = setTimeout(() => {
       handles.approval?.signal("approve", { approved: true, by: "admin" }).catch(() => {});
@@ -86,7 +91,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   try {
     engine = await createEngine({
       kvPath: options.kvPath,
-      modules: options.modules,
+      modules: options.modules.length > 0 ? options.modules : [EXAMPLES_URL],
       workers: options.workers,
       pollIntervalMs: options.pollIntervalMs,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
@@ -122,7 +127,13 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
       startedAt: new Date().toISOString(),
     });
   }
-  print(`Loom engine owns ${options.kvPath}`);
+  print(
+    `Loom engine owns ${options.kvPath}${
+      options.workers > 0
+        ? ` (${options.workers} workflow and ${options.workers} activity Workers)`
+        : " (code runs in this process)"
+    }`,
+  );
   print(
     `API: ${server.url}/api  docs: ${server.url}/docs${options.token ? "  (token required)" : ""}`,
   );

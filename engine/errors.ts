@@ -29,6 +29,8 @@ export const ErrorCode = {
   EngineNotFound: "ENGINE_NOT_FOUND",
   EngineClosed: "ENGINE_CLOSED",
   Storage: "STORAGE_ERROR",
+  ModuleLoad: "MODULE_LOAD_FAILED",
+  WorkerCrashed: "WORKER_CRASHED",
   Internal: "INTERNAL",
 } as const;
 
@@ -363,6 +365,36 @@ export class StorageError extends LoomError {
   }
 }
 
+/** A module named in `modules` could not be imported (in this isolate or in a Worker). */
+export class ModuleLoadError extends LoomError {
+  /** The module's URL. */
+  readonly module: string;
+  /**
+   * Creates the error.
+   *
+   * @param module The module's URL.
+   * @param message Names the module, where it failed and why.
+   * @param options `cause`: the import error.
+   */
+  constructor(module: string, message: string, options?: ErrorOptions) {
+    super(ErrorCode.ModuleLoad, message, options);
+    this.module = module;
+  }
+}
+
+/** A Worker died (crashed, exited or was stopped) while running the same task too many times. */
+export class WorkerCrashedError extends LoomError {
+  /**
+   * Creates the error.
+   *
+   * @param message Names the task and the last reason the Worker died.
+   * @param options `cause`: why the Worker died the last time.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(ErrorCode.WorkerCrashed, message, options);
+  }
+}
+
 /** An error as plain data, safe to store in KV and to post between isolates. */
 export interface SerializedError {
   /** Loom error code, when the error was a {@linkcode LoomError}. */
@@ -411,6 +443,8 @@ const DETAIL_FIELDS = [
   "workflowId",
   "field",
   "status",
+  "module",
+  "permission",
 ];
 
 /**
@@ -458,6 +492,8 @@ const CLASSES: Record<string, { prototype: Error }> = {
   [ErrorCode.EngineNotFound]: EngineNotFoundError,
   [ErrorCode.EngineClosed]: EngineClosedError,
   [ErrorCode.Storage]: StorageError,
+  [ErrorCode.ModuleLoad]: ModuleLoadError,
+  [ErrorCode.WorkerCrashed]: WorkerCrashedError,
 };
 
 /**

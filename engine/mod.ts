@@ -92,6 +92,7 @@ export {
   InvalidPayloadError,
   LeaseLostError,
   LoomError,
+  ModuleLoadError,
   NonDeterministicWorkflowError,
   OwnerLeaseError,
   SchemaVersionError,
@@ -99,6 +100,7 @@ export {
   serializeError,
   SignalTimeoutError,
   StorageError,
+  WorkerCrashedError,
   WorkflowAlreadyExistsError,
   WorkflowCancelledError,
   WorkflowDefinitionNotFoundError,
@@ -146,3 +148,8 @@ export {
 } from "../store/mod.ts";
 export { KvQueueWakeup } from "./runtime/kv_queue_wakeup.ts";
 export { PollingWakeup } from "./runtime/polling_wakeup.ts";
+export {
+  WorkerPoolExecutor,
+  type WorkerPoolOptions,
+  type WorkerPoolStats,
+} from "./runtime/worker_pool/mod.ts";

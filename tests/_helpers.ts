@@ -1,6 +1,6 @@
 /**
- * Shared test helpers: engines on real Deno KV (`:memory:` and a temp file), temp folders, and
- * polling for a condition.
+ * Shared test helpers: engines on real Deno KV (`:memory:` and a temp file) and on both executors
+ * (in this isolate, and a pool of Web Workers), temp folders, and polling for a condition.
  *
  * @module
  */
@@ -12,6 +12,18 @@ export type KvMode = "memory" | "file";
 
 /** The KV modes every behavioural test runs on. */
 export const KV_MODES: readonly KvMode[] = ["memory", "file"];
+
+/** Where a test's code runs: in the test's isolate, or in a pool of Web Workers. */
+export type ExecutorMode = "in-isolate" | "workers";
+
+/** The executors every behavioural test runs on. */
+export const EXECUTORS: readonly ExecutorMode[] = ["in-isolate", "workers"];
+
+/** The module of the behavioural suite's definitions, which the Workers import. */
+export const FLOWS_MODULE: string = new URL("./fixtures/flows.ts", import.meta.url).href;
+
+/** Web Workers of each kind in the `workers` variant. */
+export const TEST_WORKERS = 2;
 
 /** Options of an engine made for a test. */
 export type TestEngineOptions = Omit<EngineOptions, "kvPath"> & { kvPath?: string };
@@ -30,7 +42,10 @@ export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
 }
 
 /**
- * Registers one `Deno.test` per KV mode, each with a fresh engine that is closed afterwards.
+ * Registers one `Deno.test` per KV mode and executor, each with a fresh engine that is closed
+ * afterwards. The in-isolate variants are named `name [memory]` and `name [file]`; the Worker
+ * variants `name [memory, workers]` and `name [file, workers]`, with Workers that import
+ * {@linkcode FLOWS_MODULE}.
  *
  * @param name Behaviour under test.
  * @param fn The test body.
@@ -38,25 +53,32 @@ export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
  */
 export function engineTest(
   name: string,
-  fn: (engine: Engine, info: { mode: KvMode; kvPath: string; dir: string }) => Promise<void>,
+  fn: (
+    engine: Engine,
+    info: { mode: KvMode; kvPath: string; dir: string; executor: ExecutorMode },
+  ) => Promise<void>,
   options: TestEngineOptions = {},
 ): void {
-  for (const mode of KV_MODES) {
-    Deno.test(`${name} [${mode}]`, async () => {
-      await using dir = await tempDir();
-      const kvPath = mode === "memory" ? ":memory:" : `${dir.path}/loom.kv`;
-      const engine = await createEngine({
-        kvPath,
-        pollIntervalMs: 50,
-        shutdownGraceMs: 200,
-        ...options,
+  for (const executor of EXECUTORS) {
+    for (const mode of KV_MODES) {
+      const suffix = executor === "in-isolate" ? mode : `${mode}, ${executor}`;
+      Deno.test(`${name} [${suffix}]`, async () => {
+        await using dir = await tempDir();
+        const kvPath = mode === "memory" ? ":memory:" : `${dir.path}/loom.kv`;
+        const engine = await createEngine({
+          kvPath,
+          pollIntervalMs: 50,
+          shutdownGraceMs: 200,
+          ...(executor === "workers" ? { workers: TEST_WORKERS, modules: [FLOWS_MODULE] } : {}),
+          ...options,
+        });
+        try {
+          await fn(engine, { mode, kvPath, dir: dir.path, executor });
+        } finally {
+          await engine.close();
+        }
       });
-      try {
-        await fn(engine, { mode, kvPath, dir: dir.path });
-      } finally {
-        await engine.close();
-      }
-    });
+    }
   }
 }
 

@@ -77,7 +77,7 @@ export function serveOptions(args: ParsedArgs): ServeCommandOptions {
   refuseReload(args, "serve");
   const options: ServeCommandOptions = {
     ...httpOptions(args),
-    workers: args.int("workers", 0, { min: 0, max: 256 }),
+    workers: args.int("workers", navigator.hardwareConcurrency, { min: 0, max: 256 }),
   };
   if (args.string("concurrency") !== undefined) {
     options.concurrency = args.int("concurrency", 256, { min: 1 });
@@ -117,8 +117,8 @@ export const serveCommand: Command = {
         type: "string",
         short: "w",
         value: "N",
-        defaultText: "0",
-        help: "Web Workers that run workflow code (0: in this process)",
+        defaultText: "the number of cores",
+        help: "Web Workers of each kind, workflow and activity (0: run the code in this process)",
       },
       concurrency: {
         type: "string",

@@ -7,7 +7,7 @@
  */
 
 import { createEngine, type Engine, type EngineChange, OwnerLeaseError } from "../../engine/mod.ts";
-import { EXAMPLES_MODULE } from "../../examples/mod.ts";
+import { EXAMPLES_URL } from "../serve.ts";
 import { COMMON_OPTIONS, MODULE_OPTION, type ParsedArgs } from "../args.ts";
 import { CliError } from "../errors.ts";
 import { colorLevel, formatDuration } from "../format.ts";
@@ -138,7 +138,7 @@ function waitForStop(
 export async function runWorker(options: WorkerOptions, io: Io): Promise<number> {
   const s = io.style;
   io.out(s.bold(s.green("Starting Loom workflow worker...")));
-  const modules = options.modules.length > 0 ? options.modules : [EXAMPLES_MODULE];
+  const modules = options.modules.length > 0 ? options.modules : [EXAMPLES_URL];
   const status = new StatusLine(io);
   const stop = waitForStop(options.signal);
   let engine: Engine;
@@ -236,8 +236,8 @@ export const workerCommand: Command = {
         type: "string",
         short: "w",
         value: "N",
-        defaultText: "0",
-        help: "Web Workers that run workflow code (0: in this process)",
+        defaultText: "the number of cores",
+        help: "Web Workers of each kind, workflow and activity (0: run the code in this process)",
       },
       concurrency: {
         type: "string",
@@ -262,7 +262,7 @@ export const workerCommand: Command = {
     const options: WorkerOptions = {
       kvPath: targetOf(args).kvPath,
       modules: args.list("module"),
-      workers: args.int("workers", 0, { min: 0, max: 256 }),
+      workers: args.int("workers", navigator.hardwareConcurrency, { min: 0, max: 256 }),
       pollIntervalMs: args.seconds("poll-interval", 0.5),
     };
     if (args.string("concurrency") !== undefined) {

@@ -35,6 +35,11 @@ export interface ActivityDefinition {
   readonly module: string;
   /** The implementation. */
   readonly fn: (...args: never[]) => unknown;
+  /**
+   * Deno permissions of the activity Worker that runs it (with `workers` > 0); absent: the
+   * process's permissions.
+   */
+  readonly permissions?: Deno.PermissionOptions;
 }
 
 /** A step of a workflow. */

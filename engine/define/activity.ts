@@ -27,6 +27,15 @@ export interface ActivityOptions {
   retry?: Partial<RetryPolicy>;
   /** Registry to join. @default the process-wide registry */
   registry?: Registry;
+  /**
+   * Runs the activity, when the engine has Web Workers, in an activity Worker with only these
+   * Deno permissions, e.g. `{ net: ["api.example.com"] }` (what is not named is denied; `"none"`
+   * denies everything). `read` and `import` may only be `true` or `false`: the Worker reads and
+   * imports the modules first, then loses them unless granted. The permissions cannot exceed the
+   * process's. With `workers: 0` they have no effect.
+   * @default the process's permissions
+   */
+  permissions?: Deno.PermissionOptions;
 }
 
 /** Back-off used when {@linkcode ActivityOptions.retry} leaves a field out. */
@@ -89,6 +98,22 @@ export function activity<A extends unknown[], R>(
   }
   if (!(retry.backoffCoefficient >= 1)) fail(name, "retry.backoffCoefficient must be at least 1");
   if (!Array.isArray(retry.nonRetryable)) fail(name, "retry.nonRetryable must be a list of names");
+  const permissions = options.permissions;
+  if (typeof permissions === "object" && permissions !== null) {
+    for (const key of ["read", "import"] as const) {
+      const value = permissions[key];
+      if (value !== undefined && typeof value !== "boolean") {
+        fail(
+          name,
+          `permissions.${key} must be true or false, got ${
+            JSON.stringify(value)
+          } (its Worker needs ${key} access to load the modules, and loses it afterwards unless it is true)`,
+        );
+      }
+    }
+  } else if (permissions !== undefined && permissions !== "none" && permissions !== "inherit") {
+    fail(name, `permissions must be "inherit", "none" or an object, got ${String(permissions)}`);
+  }
   const def: ActivityDefinition = Object.freeze({
     name,
     description: options.description ?? "",
@@ -98,6 +123,7 @@ export function activity<A extends unknown[], R>(
     func: fn.name || name,
     module: moduleOfCaller(),
     fn: fn as (...args: never[]) => unknown,
+    ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
   });
   const registered = (options.registry ?? defaultRegistry).registerActivity(def);
   const callable = (...args: A): Promise<Awaited<R>> => {

@@ -32,6 +32,7 @@ import {
   ErrorCode,
   InvalidArgumentError,
   LeaseLostError,
+  ModuleLoadError,
   OwnerLeaseError,
   SchemaVersionError,
   type SerializedError,
@@ -72,6 +73,7 @@ import { isTerminal, outcomeError } from "./outcome.ts";
 import { PollingWakeup } from "./polling_wakeup.ts";
 import { type Item, Run } from "./run.ts";
 import type { Wakeup } from "./wakeup.ts";
+import { WorkerPoolExecutor } from "./worker_pool/mod.ts";
 
 /** Named points where tests stop the engine to kill it (`crashPoint` option). */
 export const CrashPoint = {
@@ -108,9 +110,15 @@ export interface EngineOptions {
   kvPath?: string;
   /** An open KV handle to use instead of `kvPath` (the engine does not close it). */
   kv?: Deno.Kv;
-  /** Web Workers that run code; `0` runs everything in this isolate. @default 0 */
+  /**
+   * Web Workers that run code: `N` sandboxed workflow Workers and `N` activity Workers; `0` runs
+   * everything in this isolate. @default 0
+   */
   workers?: number;
-  /** Modules that define workflows and activities, imported before the engine starts. */
+  /**
+   * Modules that define workflows and activities (paths or URLs): imported before the engine
+   * starts, here and in every Worker.
+   */
   modules?: (string | URL)[];
   /** Definitions to run. @default the process-wide registry */
   registry?: Registry;
@@ -120,7 +128,7 @@ export interface EngineOptions {
   wakeup?: "queue" | "poll" | Wakeup;
   /** Live workflow instances kept in memory. @default 10000 */
   cacheSize?: number;
-  /** Activity attempts running at once. @default 256 */
+  /** Activity attempts running at once (over all activity Workers). @default 256 */
   concurrency?: number;
   /** Finished tasks kept; older ones are deleted. @default 10000 */
   taskRetention?: number;
@@ -231,31 +239,55 @@ export class Engine implements WorkflowClient, AsyncDisposable {
    * @returns The running engine.
    */
   static async create(options: EngineOptions = {}): Promise<Engine> {
-    if ((options.workers ?? 0) !== 0 && options.executor === undefined) {
+    const workers = options.workers ?? 0;
+    if (!Number.isInteger(workers) || workers < 0) {
       throw new InvalidArgumentError(
-        `workers: ${options.workers} is not available in this build: use workers: 0`,
+        `Invalid workers: ${workers}: it must be 0 (run in this isolate) or a whole number of Web Workers`,
       );
     }
-    for (const m of options.modules ?? []) {
-      const url = m instanceof URL || /^[a-z]+:/i.test(m)
+    const modules = (options.modules ?? []).map((m) =>
+      m instanceof URL || /^[a-z][a-z0-9+.-]+:/i.test(m)
         ? String(m)
-        : pathToFileURL(resolvePath(m)).href;
-      await import(url);
+        : pathToFileURL(resolvePath(m)).href
+    );
+    for (const url of modules) {
+      try {
+        await import(url);
+      } catch (e) {
+        const cause = ensureError(e);
+        throw new ModuleLoadError(url, `Cannot load module "${url}": ${cause.message}`, { cause });
+      }
+    }
+    let executor = options.executor;
+    if (executor === undefined && workers > 0) {
+      executor = await WorkerPoolExecutor.create({
+        modules,
+        workers,
+        ...(options.registry === undefined ? {} : { registry: options.registry }),
+        ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
+        ...(options.onError === undefined ? {} : { onError: options.onError }),
+      });
     }
     const where = options.kv !== undefined ? "(given handle)" : options.kvPath ?? DEFAULT_KV_PATH;
     let kv = options.kv;
-    if (kv === undefined) {
-      if (where !== ":memory:" && !/^https?:/.test(where)) {
-        await Deno.mkdir(dirname(resolvePath(where)), { recursive: true });
-      }
-      kv = await openKv(where);
-    }
-    const store = new KvStore(kv, where);
-    const engine = new Engine(options, store, options.kv === undefined);
+    let engine: Engine | undefined;
     try {
+      if (kv === undefined) {
+        if (where !== ":memory:" && !/^https?:/.test(where)) {
+          await Deno.mkdir(dirname(resolvePath(where)), { recursive: true });
+        }
+        kv = await openKv(where);
+      }
+      const store = new KvStore(kv, where);
+      engine = new Engine(
+        executor === undefined ? options : { ...options, executor },
+        store,
+        options.kv === undefined,
+      );
       await engine.#open();
     } catch (e) {
-      if (options.kv === undefined) kv.close();
+      if (options.kv === undefined) kv?.close();
+      if (executor !== options.executor) await executor?.close();
       throw e;
     }
     return engine;
@@ -282,7 +314,14 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       throw e;
     }
     this.#store.setFence(PARTITION, this.#lease.epochVersionstamp);
-    this.#timers.push(setInterval(() => this.#renewLease(ttl), renew));
+    // One renewal at a time: a second one started while the first waits behind a long commit
+    // queue would carry the old versionstamp, fail its check and look like a lost lease.
+    let renewing = false;
+    this.#timers.push(setInterval(() => {
+      if (renewing) return;
+      renewing = true;
+      this.#renewLease(ttl).finally(() => renewing = false);
+    }, renew));
     try {
       this.#ids = await this.#store.lastIds();
       await this.#recover();
@@ -345,9 +384,13 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       );
     }
     const id = given ?? crypto.randomUUID();
-    while (this.#starting.has(id)) await this.#starting.get(id)?.catch(() => {});
-    const exists = this.#runs.has(id) ||
-      (given !== undefined && await this.#store.getWorkflow(id) !== undefined);
+    let exists: boolean;
+    do {
+      while (this.#starting.has(id)) await this.#starting.get(id)?.catch(() => {});
+      exists = this.#runs.has(id) ||
+        (given !== undefined && await this.#store.getWorkflow(id) !== undefined);
+      // Another start of the same id may have begun while the store was read: look again.
+    } while (!exists && (this.#starting.has(id) || this.#runs.has(id)));
     if (exists) {
       if (options.ifExists === "fail") throw new WorkflowAlreadyExistsError(id);
       return this.getHandle<unknown>(id);
@@ -1140,6 +1183,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       case "retry": {
         const state = run.activities.get(effect.seq);
         if (state !== undefined) {
+          delete state.controller;
           state.retryAt = effect.at;
           (state.armed ??= []).push(effect.at);
         }
@@ -1240,7 +1284,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
           timeoutMs: (def?.timeoutSeconds ?? 60) * 1000,
         }, controller.signal);
         if (controller.signal.aborted || run.activities.get(seq) !== state) return;
-        delete state.controller;
+        // The controller stays until the outcome lands, so that a late wake-up of the retry that
+        // started this attempt cannot start another one meanwhile.
         if (outcome.ok) {
           this.#enqueue(run, {
             event: {
@@ -1496,6 +1541,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
  * @returns The running engine; close it with `close()` or `await using`.
  * @throws {OwnerLeaseError} When another live process owns the file.
  * @throws {SchemaVersionError} When the file was written by a newer Loom.
+ * @throws {ModuleLoadError} When a module named in `modules` fails to import (here or in a Worker).
+ * @throws {InvalidDefinitionError} When a Worker registers other definitions than this isolate.
  * @example
  * ```ts
  * import { createEngine } from "./engine.ts";

@@ -21,7 +21,7 @@ Deno.test("serveOptions() has the reference's defaults", () => {
     port: 8000,
     pollIntervalMs: 500,
     maxBody: DEFAULT_MAX_BODY,
-    workers: 0,
+    workers: navigator.hardwareConcurrency,
   });
   assert.equal(DEFAULT_MAX_BODY, 10 * 1024 * 1024);
 });
@@ -51,7 +51,7 @@ Deno.test("serveOptions() reads every flag and the environment", () => {
     pollIntervalMs: 200,
     maxBody: 1024 * 1024,
     token: "secret",
-    workers: 0,
+    workers: navigator.hardwareConcurrency,
     concurrency: 8,
   });
 });
