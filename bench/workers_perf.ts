@@ -5,7 +5,7 @@
  * W1-cpu is W1 with CPU-bound activities (200 workflows × 3 steps of 2 ms of busy work), where
  * the activity Workers run in parallel.
  *
- * `deno run -A docs-snippets/workers_perf.ts [--runs 5] [--only W1|W1-cpu|W2|W4] [--workers 0,2]`
+ * `deno run -A bench/workers_perf.ts [--runs 5] [--only W1|W1-cpu|W2|W4] [--workers 0,2]`
  *
  * @module
  */
