@@ -129,7 +129,17 @@ export class KvStore {
       });
     }
     apply(atomic, mutations);
-    const res = await atomic.commit();
+    let res: Deno.KvCommitResult | Deno.KvCommitError;
+    for (let attempt = 0;; attempt++) {
+      try {
+        res = await atomic.commit();
+        break;
+      } catch (e) {
+        // Another process (a CLI, `loom web`) may hold SQLite's lock for a moment.
+        if (attempt >= 20 || !String(e).includes("database is locked")) throw e;
+        await sleep(10 * (attempt + 1));
+      }
+    }
     if (!res.ok) throw new FenceLost(this.#fence?.partition ?? 0);
   }
 
