@@ -57,7 +57,8 @@ export interface WaitForSignalOptions {
 
 /**
  * The context of a workflow run, passed to each step. Every method that returns a promise is a
- * durable call: it is recorded, and on replay it returns what it returned the first time.
+ * durable call: it is recorded, and on replay it returns what it returned the first time. Call
+ * the methods on `ctx` (`ctx.sleep(…)`), as they share the run's machine through their prototype.
  */
 export interface WorkflowContext<I = JsonValue, S extends object = Record<string, JsonValue>> {
   /** The run's input. */

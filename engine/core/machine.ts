@@ -19,7 +19,7 @@ import {
   WorkflowStuckError,
 } from "../errors.ts";
 import { cloneJson, type JsonObject, type JsonValue, toJson } from "../json.ts";
-import type { LogLevel, WorkflowContext, WorkflowLogger, WorkflowState } from "./context.ts";
+import type { LogLevel, WorkflowContext, WorkflowLogger } from "./context.ts";
 import { activityDefinitionOf, type WorkflowDefinition } from "./definitions.ts";
 import {
   EventType,
@@ -428,51 +428,104 @@ export class WorkflowMachine {
   // ---- context ----
 
   #makeContext(): WorkflowContext<JsonValue, Record<string, JsonValue>> {
-    const log = (level: LogLevel) => (message: string) => {
-      if (this.#replaying || !this.#activating) return;
-      const text = String(message);
-      const line: LogLine = {
-        level,
-        message: text.length <= MAX_LOG_MESSAGE
-          ? text
-          : `${text.slice(0, MAX_LOG_MESSAGE)}… (truncated)`,
-        time: this.#time,
-      };
-      if (this.#step !== undefined) line.step = this.#step;
-      this.#logs.push(line);
+    return new Context(this, this.#id, this.#def.name) as unknown as WorkflowContext<
+      JsonValue,
+      Record<string, JsonValue>
+    >;
+  }
+
+  // The methods below serve the context objects (prototype methods, so that a waiting run costs
+  // no closures); workflow code reaches them through `ctx`.
+
+  /** @returns The run's input (frozen). */
+  get input(): JsonValue {
+    return this.#input;
+  }
+
+  /** @returns `true` while re-running recorded history. */
+  get replaying(): boolean {
+    return this.#replaying;
+  }
+
+  /**
+   * Records a log line (not while replaying).
+   *
+   * @param level Level.
+   * @param message Text.
+   */
+  log(level: LogLevel, message: unknown): void {
+    if (this.#replaying || !this.#activating) return;
+    const text = String(message);
+    const line: LogLine = {
+      level,
+      message: text.length <= MAX_LOG_MESSAGE
+        ? text
+        : `${text.slice(0, MAX_LOG_MESSAGE)}… (truncated)`,
+      time: this.#time,
     };
-    const logger: WorkflowLogger = {
-      debug: log("DEBUG"),
-      info: log("INFO"),
-      warning: log("WARNING"),
-      warn: log("WARNING"),
-      error: log("ERROR"),
-    };
-    const ctx = {
-      workflowId: this.#id,
-      workflowName: this.#def.name,
-      state: this.#makeState(),
-      logger,
-      activity: (fn: unknown, ...args: unknown[]) => this.#activity(fn, args),
-      sleep: (duration: Duration) => this.#sleep(toMilliseconds(duration, "sleep duration")),
-      sleepUntil: (when: Date | number | string) => {
-        const at = when instanceof Date ? when.getTime() : new Date(when).getTime();
-        if (!Number.isFinite(at)) {
-          throw new InvalidArgumentError(`Invalid sleepUntil time: ${String(when)}`);
-        }
-        return this.#sleep(Math.max(0, at - this.#time));
-      },
-      waitForSignal: (name: string, options?: { timeout?: Duration }) =>
-        this.#waitForSignal(name, options?.timeout),
-      now: () => new Date(this.#time),
-      random: () => this.#random(),
-      uuid: () => uuidFrom(this.#random),
-    };
-    Object.defineProperties(ctx, {
-      input: { get: () => this.#input, enumerable: true },
-      isReplaying: { get: () => this.#replaying, enumerable: true },
-    });
-    return ctx as unknown as WorkflowContext<JsonValue, Record<string, JsonValue>>;
+    if (this.#step !== undefined) line.step = this.#step;
+    this.#logs.push(line);
+  }
+
+  /**
+   * `ctx.activity()`.
+   *
+   * @param fn The activity.
+   * @param args Its arguments.
+   * @returns Its result.
+   */
+  callActivity<R>(fn: unknown, args: unknown[]): Promise<R> {
+    return this.#activity<R>(fn, args);
+  }
+
+  /**
+   * `ctx.sleep()`.
+   *
+   * @param duration How long.
+   * @returns Resolves when the timer fires.
+   */
+  callSleep(duration: Duration): Promise<void> {
+    return this.#sleep(toMilliseconds(duration, "sleep duration"));
+  }
+
+  /**
+   * `ctx.sleepUntil()`.
+   *
+   * @param when The moment.
+   * @returns Resolves when the timer fires.
+   */
+  callSleepUntil(when: Date | number | string): Promise<void> {
+    const at = when instanceof Date ? when.getTime() : new Date(when).getTime();
+    if (!Number.isFinite(at)) {
+      throw new InvalidArgumentError(`Invalid sleepUntil time: ${String(when)}`);
+    }
+    return this.#sleep(Math.max(0, at - this.#time));
+  }
+
+  /**
+   * `ctx.waitForSignal()`.
+   *
+   * @param name Signal name.
+   * @param timeout Optional timeout.
+   * @returns The signal's data.
+   */
+  callWaitForSignal<T>(name: string, timeout: unknown): Promise<T> {
+    return this.#waitForSignal<T>(name, timeout);
+  }
+
+  /** @returns The activation's time. */
+  now(): Date {
+    return new Date(this.#time);
+  }
+
+  /** @returns The next seeded random number. */
+  random(): number {
+    return this.#random();
+  }
+
+  /** @returns A UUID from the seeded sequence. */
+  uuid(): string {
+    return uuidFrom(this.#random);
   }
 
   #activity<R>(fn: unknown, args: unknown[]): Promise<R> {
@@ -553,72 +606,192 @@ export class WorkflowMachine {
     });
   }
 
-  #makeState(): WorkflowState<Record<string, JsonValue>> {
-    const current = () => this.#batch ?? this.#state;
-    const guard = (what: string) => {
-      if (this.#status !== WorkflowStatus.Running) return false;
-      if (!this.#activating) {
-        this.#outside(`to call ${what}`);
-        return false;
-      }
-      return true;
-    };
-    const state: WorkflowState<Record<string, JsonValue>> = {
-      get: ((key: string, fallback?: JsonValue) => {
-        const value = current()[key];
-        return value === undefined ? fallback : value;
-      }) as WorkflowState<Record<string, JsonValue>>["get"],
-      set: (key, value) => {
-        if (typeof key !== "string" || key === "") {
-          throw new InvalidArgumentError("state.set needs a non-empty string key");
-        }
-        const copy = deepFreeze(toJson(value, `state.${key}`));
-        if (!guard(`state.set("${key}")`)) return Promise.resolve();
-        if (this.#batch !== undefined) {
-          this.#batch[key] = copy;
-          this.#batchChanged = true;
-        } else {
-          this.#state = { ...this.#state, [key]: copy };
-          this.#emit(EventType.StateSet, { key, value: copy });
-        }
-        return Promise.resolve();
-      },
-      update: (fn) => {
-        const next = fn(cloneJson(current()));
-        if (typeof next !== "object" || next === null || Array.isArray(next)) {
-          throw new InvalidArgumentError("state.update must return an object: the whole new state");
-        }
-        const copy = deepFreeze(toJson(next, "state")) as JsonObject;
-        if (!guard("state.update()")) return Promise.resolve();
-        if (this.#batch !== undefined) {
-          this.#batch = { ...copy };
-          this.#batchChanged = true;
-        } else {
-          this.#state = copy;
-          this.#emit(EventType.StateUpdate, { state: copy });
-        }
-        return Promise.resolve();
-      },
-      batch: async (fn) => {
-        if (this.#batch !== undefined) {
-          throw new InvalidArgumentError("state.batch() cannot be nested");
-        }
-        this.#batch = { ...this.#state };
-        this.#batchChanged = false;
-        try {
-          await fn();
-        } catch (e) {
-          this.#batch = undefined;
-          throw e;
-        }
-        const batch = this.#batch;
-        this.#batch = undefined;
-        if (!this.#batchChanged || !guard("state.batch()")) return;
-        this.#state = deepFreeze(batch);
-        this.#emit(EventType.StateUpdate, { state: this.#state });
-      },
-      snapshot: () => cloneJson(current()),
-    };
-    return state;
+  #current(): JsonObject {
+    return this.#batch ?? this.#state;
+  }
+
+  #guard(what: string): boolean {
+    if (this.#status !== WorkflowStatus.Running) return false;
+    if (!this.#activating) {
+      this.#outside(`to call ${what}`);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * `ctx.state.get()`.
+   *
+   * @param key Key.
+   * @param fallback Value when unset.
+   * @returns The value.
+   */
+  stateGet(key: string, fallback?: JsonValue): JsonValue | undefined {
+    const value = this.#current()[key];
+    return value === undefined ? fallback : value;
+  }
+
+  /**
+   * `ctx.state.set()`.
+   *
+   * @param key Key.
+   * @param value JSON value.
+   * @returns A resolved promise.
+   */
+  stateSet(key: string, value: unknown): Promise<void> {
+    if (typeof key !== "string" || key === "") {
+      throw new InvalidArgumentError("state.set needs a non-empty string key");
+    }
+    const copy = deepFreeze(toJson(value, `state.${key}`));
+    if (!this.#guard(`state.set("${key}")`)) return Promise.resolve();
+    if (this.#batch !== undefined) {
+      this.#batch[key] = copy;
+      this.#batchChanged = true;
+    } else {
+      this.#state = { ...this.#state, [key]: copy };
+      this.#emit(EventType.StateSet, { key, value: copy });
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * `ctx.state.update()`.
+   *
+   * @param fn Returns the whole new state.
+   * @returns A resolved promise.
+   */
+  stateUpdate(fn: (state: JsonObject) => unknown): Promise<void> {
+    const next = fn(cloneJson(this.#current()));
+    if (typeof next !== "object" || next === null || Array.isArray(next)) {
+      throw new InvalidArgumentError("state.update must return an object: the whole new state");
+    }
+    const copy = deepFreeze(toJson(next, "state")) as JsonObject;
+    if (!this.#guard("state.update()")) return Promise.resolve();
+    if (this.#batch !== undefined) {
+      this.#batch = { ...copy };
+      this.#batchChanged = true;
+    } else {
+      this.#state = copy;
+      this.#emit(EventType.StateUpdate, { state: copy });
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * `ctx.state.batch()`.
+   *
+   * @param fn Runs the sets and updates to group.
+   */
+  async stateBatch(fn: () => Promise<void> | void): Promise<void> {
+    if (this.#batch !== undefined) {
+      throw new InvalidArgumentError("state.batch() cannot be nested");
+    }
+    this.#batch = { ...this.#state };
+    this.#batchChanged = false;
+    try {
+      await fn();
+    } catch (e) {
+      this.#batch = undefined;
+      throw e;
+    }
+    const batch = this.#batch;
+    this.#batch = undefined;
+    if (!this.#batchChanged || !this.#guard("state.batch()")) return;
+    this.#state = deepFreeze(batch);
+    this.#emit(EventType.StateUpdate, { state: this.#state });
+  }
+
+  /** @returns A copy of the whole state. */
+  stateSnapshot(): JsonObject {
+    return cloneJson(this.#current());
+  }
+}
+
+/** `ctx.state`: prototype methods over the machine. */
+class StateAccess {
+  readonly #m: WorkflowMachine;
+  constructor(m: WorkflowMachine) {
+    this.#m = m;
+  }
+  get(key: string, fallback?: JsonValue): JsonValue | undefined {
+    return this.#m.stateGet(key, fallback);
+  }
+  set(key: string, value: unknown): Promise<void> {
+    return this.#m.stateSet(key, value);
+  }
+  update(fn: (state: JsonObject) => unknown): Promise<void> {
+    return this.#m.stateUpdate(fn);
+  }
+  batch(fn: () => Promise<void> | void): Promise<void> {
+    return this.#m.stateBatch(fn);
+  }
+  snapshot(): JsonObject {
+    return this.#m.stateSnapshot();
+  }
+}
+
+/** `ctx.logger`: prototype methods over the machine. */
+class Logger implements WorkflowLogger {
+  readonly #m: WorkflowMachine;
+  constructor(m: WorkflowMachine) {
+    this.#m = m;
+  }
+  debug(message: string): void {
+    this.#m.log("DEBUG", message);
+  }
+  info(message: string): void {
+    this.#m.log("INFO", message);
+  }
+  warning(message: string): void {
+    this.#m.log("WARNING", message);
+  }
+  warn(message: string): void {
+    this.#m.log("WARNING", message);
+  }
+  error(message: string): void {
+    this.#m.log("ERROR", message);
+  }
+}
+
+/** `ctx`: prototype methods over the machine (call them as methods of `ctx`). */
+class Context {
+  readonly #m: WorkflowMachine;
+  readonly workflowId: string;
+  readonly workflowName: string;
+  readonly state: StateAccess;
+  readonly logger: Logger;
+  constructor(m: WorkflowMachine, workflowId: string, workflowName: string) {
+    this.#m = m;
+    this.workflowId = workflowId;
+    this.workflowName = workflowName;
+    this.state = new StateAccess(m);
+    this.logger = new Logger(m);
+  }
+  get input(): JsonValue {
+    return this.#m.input;
+  }
+  get isReplaying(): boolean {
+    return this.#m.replaying;
+  }
+  activity(fn: unknown, ...args: unknown[]): Promise<unknown> {
+    return this.#m.callActivity(fn, args);
+  }
+  sleep(duration: Duration): Promise<void> {
+    return this.#m.callSleep(duration);
+  }
+  sleepUntil(when: Date | number | string): Promise<void> {
+    return this.#m.callSleepUntil(when);
+  }
+  waitForSignal(name: string, options?: { timeout?: Duration }): Promise<unknown> {
+    return this.#m.callWaitForSignal(name, options?.timeout);
+  }
+  now(): Date {
+    return this.#m.now();
+  }
+  random(): number {
+    return this.#m.random();
+  }
+  uuid(): string {
+    return this.#m.uuid();
   }
 }
