@@ -148,7 +148,7 @@ export interface EngineOptions {
 
 type Effect =
   | { kind: "dispatch"; seq: number; name: string; args: JsonValue[] }
-  | { kind: "abort"; seq: number }
+  | { kind: "abort"; seq: number; cancel: boolean }
   | { kind: "timer"; seq: number; at: number }
   | { kind: "clear"; seq: number }
   | { kind: "retry"; seq: number; at: number };
@@ -1111,7 +1111,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
             activity,
           );
         }
-        effects.push({ kind: "abort", seq });
+        // Only a cancelled call may still be running; a finished one just leaves.
+        effects.push({ kind: "abort", seq, cancel: e.type === EventType.ActivityCancelled });
         break;
       }
       case EventType.TimerScheduled:
@@ -1168,7 +1169,9 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       case "abort": {
         const state = run.activities.get(effect.seq);
         run.activities.delete(effect.seq);
-        state?.controller?.abort(new WorkflowCancelledError("activity no longer needed"));
+        if (effect.cancel && state?.controller !== undefined) {
+          state.controller.abort(new WorkflowCancelledError("activity no longer needed"));
+        }
         this.#clearTimeout(run, effect.seq);
         break;
       }
