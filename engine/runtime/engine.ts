@@ -72,6 +72,7 @@ import { KvQueueWakeup } from "./kv_queue_wakeup.ts";
 import { isTerminal, outcomeError } from "./outcome.ts";
 import { PollingWakeup } from "./polling_wakeup.ts";
 import { type Item, Run } from "./run.ts";
+import { listRuns, runInfo } from "./run_views.ts";
 import type { Wakeup } from "./wakeup.ts";
 import { WorkerPoolExecutor } from "./worker_pool/mod.ts";
 
@@ -448,25 +449,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
    * @param options Status, workflow name, page size, cursor.
    * @returns A page of runs and the cursor of the next one.
    */
-  async list(options: ListOptions = {}): Promise<ListPage> {
-    const page = await this.#store.listWorkflows({
-      ...(options.status === undefined ? {} : { status: options.status }),
-      ...(options.workflow === undefined ? {} : { name: options.workflow }),
-      ...(options.limit === undefined ? {} : { limit: options.limit }),
-      ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
-    });
-    const out: ListPage = {
-      items: page.items.map((r) => ({
-        workflowId: r.id,
-        name: r.name,
-        version: r.version,
-        status: r.status as WorkflowStatus,
-        createdAt: r.createdAt,
-        updatedAt: r.updatedAt,
-      })),
-    };
-    if (page.cursor !== undefined) out.cursor = page.cursor;
-    return out;
+  list(options: ListOptions = {}): Promise<ListPage> {
+    return listRuns(this.#store, options);
   }
 
   /**
@@ -636,22 +620,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
 
   async #info(id: string): Promise<WorkflowInfo> {
     if (this.#starting.has(id)) await this.#starting.get(id);
-    const record = await this.#record(id);
-    const info: WorkflowInfo = {
-      workflowId: record.id,
-      name: record.name,
-      version: record.version,
-      description: record.description,
-      module: record.module,
-      status: record.status as WorkflowStatus,
-      input: await this.#store.readValue(id, record.input) as JsonValue,
-      createdAt: record.createdAt,
-      updatedAt: record.updatedAt,
-      eventCount: record.events,
-    };
-    if (record.completedAt !== undefined) info.completedAt = record.completedAt;
-    if (record.error !== undefined) info.error = record.error as unknown as SerializedError;
-    return info;
+    return runInfo(this.#store, await this.#record(id));
   }
 
   // ---------------------------------------------------------------- activation loop

@@ -13,7 +13,6 @@ import type {
   TypedWorkflowRef,
   WorkflowClient,
   WorkflowHandle,
-  WorkflowInfo,
   WorkflowRef,
 } from "../client.ts";
 import type { WorkflowStatus } from "../core/events.ts";
@@ -31,6 +30,7 @@ import { type JsonValue, toJson } from "../json.ts";
 import { type InboxRequest, KvStore, openKv, readLease } from "../../store/mod.ts";
 import { Handle, type HandleBackend } from "./handle.ts";
 import { isTerminal, outcomeError } from "./outcome.ts";
+import { listRuns, runInfo } from "./run_views.ts";
 
 /** Options of {@linkcode connectKv}. */
 export interface KvClientOptions {
@@ -128,25 +128,8 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
     return new Handle<S>(this.#backend, workflowId);
   }
 
-  async list(options: ListOptions = {}): Promise<ListPage> {
-    const page = await this.#store.listWorkflows({
-      ...(options.status === undefined ? {} : { status: options.status }),
-      ...(options.workflow === undefined ? {} : { name: options.workflow }),
-      ...(options.limit === undefined ? {} : { limit: options.limit }),
-      ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
-    });
-    const out: ListPage = {
-      items: page.items.map((r) => ({
-        workflowId: r.id,
-        name: r.name,
-        version: r.version,
-        status: r.status as WorkflowStatus,
-        createdAt: r.createdAt,
-        updatedAt: r.updatedAt,
-      })),
-    };
-    if (page.cursor !== undefined) out.cursor = page.cursor;
-    return out;
+  list(options: ListOptions = {}): Promise<ListPage> {
+    return listRuns(this.#store, options);
   }
 
   readonly #backend: HandleBackend = {
@@ -171,24 +154,7 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
         reason,
       });
     },
-    info: async (id) => {
-      const record = await this.#record(id);
-      const info: WorkflowInfo = {
-        workflowId: record.id,
-        name: record.name,
-        version: record.version,
-        description: record.description,
-        module: record.module,
-        status: record.status as WorkflowStatus,
-        input: await this.#store.readValue(id, record.input) as JsonValue,
-        createdAt: record.createdAt,
-        updatedAt: record.updatedAt,
-        eventCount: record.events,
-      };
-      if (record.completedAt !== undefined) info.completedAt = record.completedAt;
-      if (record.error !== undefined) info.error = record.error as unknown as SerializedError;
-      return info;
-    },
+    info: async (id) => runInfo(this.#store, await this.#record(id)),
   };
 
   async #record(id: string) {
