@@ -78,6 +78,24 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   },
 };
 
+/** Options of the commands that own the file and run workflows (`serve`, `worker`). */
+export const ENGINE_OPTIONS: Record<string, OptionSpec> = {
+  workers: {
+    type: "string",
+    short: "w",
+    value: "N",
+    defaultText: "the number of cores",
+    help: "Web Workers of each kind, workflow and activity (0: run the code in this process)",
+  },
+  concurrency: {
+    type: "string",
+    short: "c",
+    value: "N",
+    defaultText: "256",
+    help: "Activity attempts running at once",
+  },
+};
+
 /** `--module`, for commands that run or validate workflows. */
 export const MODULE_OPTION: Record<string, OptionSpec> = {
   module: {

@@ -4,7 +4,13 @@
  * @module
  */
 
-import { COMMON_OPTIONS, MODULE_OPTION, type OptionSpec, type ParsedArgs } from "../args.ts";
+import {
+  COMMON_OPTIONS,
+  ENGINE_OPTIONS,
+  MODULE_OPTION,
+  type OptionSpec,
+  type ParsedArgs,
+} from "../args.ts";
 import { UsageError } from "../errors.ts";
 import type { Io } from "../io.ts";
 import { runServe, type ServeCommandOptions } from "../serve.ts";
@@ -113,20 +119,7 @@ export const serveCommand: Command = {
     ],
     options: {
       ...HTTP_OPTIONS,
-      workers: {
-        type: "string",
-        short: "w",
-        value: "N",
-        defaultText: "the number of cores",
-        help: "Web Workers of each kind, workflow and activity (0: run the code in this process)",
-      },
-      concurrency: {
-        type: "string",
-        short: "c",
-        value: "N",
-        defaultText: "256",
-        help: "Activity attempts running at once",
-      },
+      ...ENGINE_OPTIONS,
       ...MODULE_OPTION,
       ...COMMON_OPTIONS,
     },

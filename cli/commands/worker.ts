@@ -8,7 +8,7 @@
 
 import { createEngine, type Engine, type EngineChange, OwnerLeaseError } from "../../engine/mod.ts";
 import { EXAMPLES_URL } from "../serve.ts";
-import { COMMON_OPTIONS, MODULE_OPTION, type ParsedArgs } from "../args.ts";
+import { COMMON_OPTIONS, ENGINE_OPTIONS, MODULE_OPTION, type ParsedArgs } from "../args.ts";
 import { CliError } from "../errors.ts";
 import { colorLevel, formatDuration } from "../format.ts";
 import type { Io } from "../io.ts";
@@ -232,20 +232,7 @@ export const workerCommand: Command = {
       "With no --module it runs the bundled example workflows.",
     ],
     options: {
-      workers: {
-        type: "string",
-        short: "w",
-        value: "N",
-        defaultText: "the number of cores",
-        help: "Web Workers of each kind, workflow and activity (0: run the code in this process)",
-      },
-      concurrency: {
-        type: "string",
-        short: "c",
-        value: "N",
-        defaultText: "256",
-        help: "Activity attempts running at once",
-      },
+      ...ENGINE_OPTIONS,
       "poll-interval": {
         type: "string",
         short: "p",

@@ -6,7 +6,18 @@
  */
 
 import { WorkflowNotFoundError } from "../../../engine/mod.ts";
-import type { KvStore, WorkflowRecord } from "../../../store/mod.ts";
+import {
+  countEvents,
+  countLogs,
+  type EventFilter,
+  type KvStore,
+  type LogFilter,
+  queryEvents,
+  queryLogs,
+  type WorkflowRecord,
+} from "../../../store/mod.ts";
+import { offsetMeta } from "../params.ts";
+import { logEntry } from "../shapes.ts";
 import { z } from "../../_deps.ts";
 import { ErrorBody } from "../schemas.ts";
 
@@ -68,4 +79,52 @@ export async function recordOf(store: KvStore, id: string): Promise<WorkflowReco
   const record = await store.getWorkflow(id);
   if (record === undefined) throw new WorkflowNotFoundError(id);
   return record;
+}
+
+/**
+ * One page of log entries with the total that matches, in the reference's shape.
+ *
+ * @param store The store.
+ * @param filter What to match.
+ * @param page Page number, from 1.
+ * @param perPage Page size.
+ * @param oldestFirst Order.
+ * @returns `{ data, meta }`.
+ */
+export async function logPage(
+  store: KvStore,
+  filter: LogFilter,
+  page: number,
+  perPage: number,
+  oldestFirst: boolean,
+) {
+  const [result, total] = await Promise.all([
+    queryLogs(store, filter, { oldestFirst, offset: (page - 1) * perPage, limit: perPage }),
+    countLogs(store, filter),
+  ]);
+  return { data: result.items.map(logEntry), meta: offsetMeta(page, perPage, total) };
+}
+
+/**
+ * One page of events with the total that matches.
+ *
+ * @param store The store.
+ * @param filter What to match.
+ * @param page Page number, from 1.
+ * @param perPage Page size.
+ * @param newestFirst Order.
+ * @returns The events and the offset paging metadata.
+ */
+export async function eventPage(
+  store: KvStore,
+  filter: EventFilter,
+  page: number,
+  perPage: number,
+  newestFirst: boolean,
+) {
+  const [result, total] = await Promise.all([
+    queryEvents(store, filter, { newestFirst, offset: (page - 1) * perPage, limit: perPage }),
+    countEvents(store, filter),
+  ]);
+  return { items: result.items, meta: offsetMeta(page, perPage, total) };
 }

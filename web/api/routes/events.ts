@@ -7,22 +7,14 @@
  */
 
 import { EventType } from "../../../engine/mod.ts";
-import {
-  countEvents,
-  countLogs,
-  type KvStore,
-  type LogFilter,
-  queryEvents,
-  queryLogs,
-  type StoredEvent,
-} from "../../../store/mod.ts";
+import type { KvStore, LogFilter, StoredEvent } from "../../../store/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import { type App, reply, type RouteDeps } from "../context.ts";
 import { ApiError, HttpErrorCode } from "../errors.ts";
-import { offsetMeta, pagingFields, parseTime, TimeParam } from "../params.ts";
+import { type offsetMeta, pagingFields, parseTime, TimeParam } from "../params.ts";
 import { EventDetail, EventDetailPage, LogPage } from "../schemas.ts";
-import { eventDetail, logEntry } from "../shapes.ts";
-import { errorResponses, jsonResponse } from "./_common.ts";
+import { eventDetail, type logEntry } from "../shapes.ts";
+import { errorResponses, eventPage, jsonResponse, logPage } from "./_common.ts";
 
 const EventTypeParam = z.enum(Object.values(EventType) as [string, ...string[]]);
 const LevelParam = z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]);
@@ -120,19 +112,14 @@ function listRoute(app: App, store: KvStore): void {
       ...(q.type === undefined ? {} : { types: [q.type] }),
       ...(since === undefined ? {} : { since }),
     };
-    const page = q.page ?? 1;
-    const [result, total] = await Promise.all([
-      queryEvents(store, filter, {
-        newestFirst: q.sort_order === "desc",
-        offset: (page - 1) * q.per_page,
-        limit: q.per_page,
-      }),
-      countEvents(store, filter),
-    ]);
-    return reply(c, EventDetailPage, {
-      data: await details(store, result.items),
-      meta: offsetMeta(page, q.per_page, total),
-    }, 200);
+    const { items, meta } = await eventPage(
+      store,
+      filter,
+      q.page ?? 1,
+      q.per_page,
+      q.sort_order === "desc",
+    );
+    return reply(c, EventDetailPage, { data: await details(store, items), meta }, 200);
   });
 }
 
@@ -146,20 +133,6 @@ function oneRoute(app: App, store: KvStore): void {
     const [answer] = await details(store, [found]);
     return reply(c, EventDetail, answer as NonNullable<typeof answer>, 200);
   });
-}
-
-async function logPage(
-  store: KvStore,
-  filter: LogFilter,
-  page: number,
-  perPage: number,
-  oldestFirst: boolean,
-) {
-  const [result, total] = await Promise.all([
-    queryLogs(store, filter, { oldestFirst, offset: (page - 1) * perPage, limit: perPage }),
-    countLogs(store, filter),
-  ]);
-  return { data: result.items.map(logEntry), meta: offsetMeta(page, perPage, total) };
 }
 
 function logRoutes(app: App, store: KvStore): void {

@@ -7,12 +7,8 @@
 
 import { EventType } from "../../../engine/mod.ts";
 import {
-  countEvents,
-  countLogs,
   countRuns,
   type KvStore,
-  queryEvents,
-  queryLogs,
   queryRuns,
   type RunFilter,
   type WorkflowRecord,
@@ -31,14 +27,8 @@ import {
   TimeParam,
 } from "../params.ts";
 import { EventPage, LogPage, StatusInput, WorkflowDetail, WorkflowPage } from "../schemas.ts";
-import {
-  eventSummary,
-  logEntry,
-  stateFromEvents,
-  workflowDetail,
-  workflowSummary,
-} from "../shapes.ts";
-import { errorResponses, IdParams, jsonResponse, recordOf } from "./_common.ts";
+import { eventSummary, stateFromEvents, workflowDetail, workflowSummary } from "../shapes.ts";
+import { errorResponses, eventPage, IdParams, jsonResponse, logPage, recordOf } from "./_common.ts";
 
 /** Most runs sorted in memory when `sort_by` is not `created_at`. */
 export const MAX_SORTED_RUNS = 10_000;
@@ -261,19 +251,14 @@ function eventsRoute(app: App, store: KvStore): void {
       ...(q.type === undefined ? {} : { types: [q.type] }),
       ...(since === undefined ? {} : { since }),
     };
-    const page = q.page ?? 1;
-    const [result, total] = await Promise.all([
-      queryEvents(store, filter, {
-        newestFirst: q.sort_order === "desc",
-        offset: (page - 1) * q.per_page,
-        limit: q.per_page,
-      }),
-      countEvents(store, filter),
-    ]);
-    return reply(c, EventPage, {
-      data: result.items.map(eventSummary),
-      meta: offsetMeta(page, q.per_page, total),
-    }, 200);
+    const { items, meta } = await eventPage(
+      store,
+      filter,
+      q.page ?? 1,
+      q.per_page,
+      q.sort_order === "desc",
+    );
+    return reply(c, EventPage, { data: items.map(eventSummary), meta }, 200);
   });
 }
 
@@ -288,18 +273,7 @@ function logsRoute(app: App, store: KvStore): void {
       ...(q.level === undefined ? {} : { levels: [q.level] }),
       ...(since === undefined ? {} : { since }),
     };
-    const page = q.page ?? 1;
-    const [result, total] = await Promise.all([
-      queryLogs(store, filter, {
-        oldestFirst: q.sort_order === "asc",
-        offset: (page - 1) * q.per_page,
-        limit: q.per_page,
-      }),
-      countLogs(store, filter),
-    ]);
-    return reply(c, LogPage, {
-      data: result.items.map(logEntry),
-      meta: offsetMeta(page, q.per_page, total),
-    }, 200);
+    const body = await logPage(store, filter, q.page ?? 1, q.per_page, q.sort_order === "asc");
+    return reply(c, LogPage, body, 200);
   });
 }
