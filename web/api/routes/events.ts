@@ -11,9 +11,9 @@ import type { KvStore, LogFilter, StoredEvent } from "../../../store/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import { type App, reply, type RouteDeps } from "../context.ts";
 import { ApiError, HttpErrorCode } from "../errors.ts";
-import { type offsetMeta, pagingFields, parseTime, TimeParam } from "../params.ts";
+import { pagingFields, parseTime, TimeParam } from "../params.ts";
 import { EventDetail, EventDetailPage, LogPage } from "../schemas.ts";
-import { eventDetail, type logEntry } from "../shapes.ts";
+import { eventDetail } from "../shapes.ts";
 import { errorResponses, eventPage, jsonResponse, logPage } from "./_common.ts";
 
 const EventTypeParam = z.enum(Object.values(EventType) as [string, ...string[]]);
