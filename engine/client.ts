@@ -6,7 +6,7 @@
  */
 
 import type { SerializedError } from "./errors.ts";
-import type { WorkflowStatus } from "./core/events.ts";
+import type { WorkflowStatus } from "./replay/events.ts";
 import type { JsonValue } from "./json.ts";
 
 /** Options of `start()`. */

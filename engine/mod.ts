@@ -43,7 +43,7 @@ export {
   type WorkflowContext,
   type WorkflowLogger,
   type WorkflowState,
-} from "./core/context.ts";
+} from "./replay/context.ts";
 export {
   ACTIVITY,
   type Activity,
@@ -51,19 +51,19 @@ export {
   type RetryPolicy,
   type StepDefinition,
   type WorkflowDefinition,
-} from "./core/definitions.ts";
-export type { HistoryEntry } from "./core/history.ts";
-export type { ActivationOutput, LogLine } from "./core/machine.ts";
+} from "./replay/definitions.ts";
+export type { HistoryEntry } from "./replay/history.ts";
+export type { ActivationOutput, LogLine } from "./replay/machine.ts";
 export {
   type EventPayloads,
   EventType,
   type WorkflowEvent,
   WorkflowStatus,
-} from "./core/events.ts";
-export { activity, type ActivityOptions, DEFAULT_RETRY } from "./define/activity.ts";
-export { type ActivityContext, activityContext } from "./define/activity_context.ts";
-export { setDefaultEngine } from "./define/default_engine.ts";
-export { compareVersions, defaultRegistry, Registry } from "./define/registry.ts";
+} from "./replay/events.ts";
+export { activity, type ActivityOptions, DEFAULT_RETRY } from "./definition/activity.ts";
+export { type ActivityContext, activityContext } from "./definition/activity_context.ts";
+export { setDefaultEngine } from "./definition/default_engine.ts";
+export { compareVersions, defaultRegistry, Registry } from "./definition/registry.ts";
 export {
   type DefinedWorkflow,
   defineWorkflow,
@@ -77,7 +77,7 @@ export {
   type WorkflowClass,
   type WorkflowDecorator,
   type WorkflowOptions,
-} from "./define/workflow.ts";
+} from "./definition/workflow.ts";
 export type { Duration, DurationParts } from "./duration.ts";
 export {
   ActivityFailedError,

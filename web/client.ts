@@ -26,7 +26,7 @@ import {
   type WorkflowStatus,
   WorkflowStillRunningError,
 } from "../engine/mod.ts";
-import { workflowDefinitionOf } from "../engine/define/workflow.ts";
+import { workflowDefinitionOf } from "../engine/definition/workflow.ts";
 import { toJson } from "../engine/json.ts";
 import { readSse, type SseMessage } from "./sse_reader.ts";
 

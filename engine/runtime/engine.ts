@@ -19,13 +19,13 @@ import type {
   WorkflowInfo,
   WorkflowRef,
 } from "../client.ts";
-import type { WorkflowDefinition } from "../core/definitions.ts";
-import { EventType, isoTime, type WorkflowEvent, WorkflowStatus } from "../core/events.ts";
-import { type HistoryEntry, pendingWork } from "../core/history.ts";
-import type { ActivationOutput } from "../core/machine.ts";
-import { trackEngine } from "../define/default_engine.ts";
-import { defaultRegistry, type Registry } from "../define/registry.ts";
-import { workflowDefinitionOf } from "../define/workflow.ts";
+import type { WorkflowDefinition } from "../replay/definitions.ts";
+import { EventType, isoTime, type WorkflowEvent, WorkflowStatus } from "../replay/events.ts";
+import { type HistoryEntry, pendingWork } from "../replay/history.ts";
+import type { ActivationOutput } from "../replay/machine.ts";
+import { trackEngine } from "../definition/default_engine.ts";
+import { defaultRegistry, type Registry } from "../definition/registry.ts";
+import { workflowDefinitionOf } from "../definition/workflow.ts";
 import {
   EngineClosedError,
   ensureError,

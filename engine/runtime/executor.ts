@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { HistoryEntry } from "../core/history.ts";
-import type { ActivationOutput } from "../core/machine.ts";
-import type { WorkflowEvent } from "../core/events.ts";
+import type { HistoryEntry } from "../replay/history.ts";
+import type { ActivationOutput } from "../replay/machine.ts";
+import type { WorkflowEvent } from "../replay/events.ts";
 import type { SerializedError } from "../errors.ts";
 import type { JsonValue } from "../json.ts";
 

@@ -5,7 +5,7 @@
  */
 
 import type { ResultOptions, WorkflowHandle, WorkflowInfo } from "../client.ts";
-import type { WorkflowStatus } from "../core/events.ts";
+import type { WorkflowStatus } from "../replay/events.ts";
 import type { JsonValue } from "../json.ts";
 
 /** What a handle needs from the engine. */

@@ -6,11 +6,11 @@
  * @module
  */
 
-import { replay } from "../core/history.ts";
-import { WorkflowMachine } from "../core/machine.ts";
-import { WorkflowStatus } from "../core/events.ts";
-import { runInActivityContext } from "../define/activity_context.ts";
-import type { Registry } from "../define/registry.ts";
+import { replay } from "../replay/history.ts";
+import { WorkflowMachine } from "../replay/machine.ts";
+import { WorkflowStatus } from "../replay/events.ts";
+import { runInActivityContext } from "../definition/activity_context.ts";
+import type { Registry } from "../definition/registry.ts";
 import { ActivityTimeoutError, InvalidArgumentError, serializeError } from "../errors.ts";
 import { toJson } from "../json.ts";
 import type {

@@ -15,8 +15,8 @@ import type {
   WorkflowHandle,
   WorkflowRef,
 } from "../client.ts";
-import type { WorkflowStatus } from "../core/events.ts";
-import { workflowDefinitionOf } from "../define/workflow.ts";
+import type { WorkflowStatus } from "../replay/events.ts";
+import { workflowDefinitionOf } from "../definition/workflow.ts";
 import {
   deserializeError,
   EngineClosedError,

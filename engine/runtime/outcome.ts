@@ -11,7 +11,7 @@ import {
   WorkflowCancelledError,
   WorkflowExecutionError,
 } from "../errors.ts";
-import { WorkflowStatus } from "../core/events.ts";
+import { WorkflowStatus } from "../replay/events.ts";
 import type { WorkflowRecord } from "../../store/mod.ts";
 
 /**

@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { HistoryEntry } from "../core/history.ts";
-import type { WorkflowEvent } from "../core/events.ts";
+import type { HistoryEntry } from "../replay/history.ts";
+import type { WorkflowEvent } from "../replay/events.ts";
 import type { JsonValue } from "../json.ts";
 import type { TaskRecord, WorkflowRecord } from "../../store/mod.ts";
 

@@ -6,7 +6,7 @@
  */
 
 import type { ListOptions, ListPage, WorkflowInfo } from "../client.ts";
-import type { WorkflowStatus } from "../core/events.ts";
+import type { WorkflowStatus } from "../replay/events.ts";
 import type { SerializedError } from "../errors.ts";
 import type { JsonValue } from "../json.ts";
 import type { KvStore, WorkflowRecord } from "../../store/mod.ts";

@@ -7,8 +7,8 @@
  * @module
  */
 
-import { EventType, WorkflowStatus } from "../../core/events.ts";
-import type { ActivationOutput } from "../../core/machine.ts";
+import { EventType, WorkflowStatus } from "../../replay/events.ts";
+import type { ActivationOutput } from "../../replay/machine.ts";
 import type { SerializedError } from "../../errors.ts";
 
 const DENIED = new Set(["NotCapable", "PermissionDenied"]);

@@ -9,7 +9,7 @@
  */
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import { uuidFrom } from "../../core/random.ts";
+import { uuidFrom } from "../../replay/random.ts";
 
 /** The clock and random source of one workflow instance. */
 export interface WorkflowScope {

@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { ActivityDefinition } from "../../core/definitions.ts";
-import type { Registry } from "../../define/registry.ts";
+import type { ActivityDefinition } from "../../replay/definitions.ts";
+import type { Registry } from "../../definition/registry.ts";
 
 /** What one isolate registered: `"name@version"` or `"name"` → hash of the definition. */
 export interface RegistrySummary {

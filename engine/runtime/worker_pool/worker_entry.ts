@@ -7,7 +7,7 @@
  * @module
  */
 
-import { defaultRegistry } from "../../define/registry.ts";
+import { defaultRegistry } from "../../definition/registry.ts";
 import { deserializeError, ErrorCode, serializeError } from "../../errors.ts";
 import { runActivityHere } from "../in_isolate_executor.ts";
 import { installDeterministicGlobals } from "./deterministic_globals.ts";

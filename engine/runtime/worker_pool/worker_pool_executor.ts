@@ -14,8 +14,8 @@
  * @module
  */
 
-import { hashSeed } from "../../core/random.ts";
-import { defaultRegistry, type Registry } from "../../define/registry.ts";
+import { hashSeed } from "../../replay/random.ts";
+import { defaultRegistry, type Registry } from "../../definition/registry.ts";
 import { EngineClosedError, InvalidArgumentError, serializeError } from "../../errors.ts";
 import type {
   ActivationRequest,

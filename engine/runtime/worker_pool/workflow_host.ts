@@ -6,11 +6,11 @@
  * @module
  */
 
-import { replay } from "../../core/history.ts";
-import { WorkflowMachine } from "../../core/machine.ts";
-import { WorkflowStatus } from "../../core/events.ts";
-import { hashSeed, seededRandom } from "../../core/random.ts";
-import type { Registry } from "../../define/registry.ts";
+import { replay } from "../../replay/history.ts";
+import { WorkflowMachine } from "../../replay/machine.ts";
+import { WorkflowStatus } from "../../replay/events.ts";
+import { hashSeed, seededRandom } from "../../replay/random.ts";
+import type { Registry } from "../../definition/registry.ts";
 import { serializeError } from "../../errors.ts";
 import type { ActivationRequest, ActivationResponse } from "../executor.ts";
 import { settle } from "../settle.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { replay, WorkflowMachine } from "../../../engine/core/mod.ts";
+import { replay, WorkflowMachine } from "../../../engine/replay/mod.ts";
 import {
   activity,
   defineWorkflow,

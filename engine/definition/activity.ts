@@ -9,7 +9,7 @@ import {
   type Activity,
   type ActivityDefinition,
   type RetryPolicy,
-} from "../core/definitions.ts";
+} from "../replay/definitions.ts";
 import { InvalidDefinitionError } from "../errors.ts";
 import { defaultRegistry, type Registry } from "./registry.ts";
 

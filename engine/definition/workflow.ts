@@ -6,8 +6,8 @@
  */
 
 import type { INPUT_TYPE, StartOptions, STATE_TYPE, Typed, WorkflowHandle } from "../client.ts";
-import type { WorkflowContext } from "../core/context.ts";
-import type { StepDefinition, WorkflowDefinition } from "../core/definitions.ts";
+import type { WorkflowContext } from "../replay/context.ts";
+import type { StepDefinition, WorkflowDefinition } from "../replay/definitions.ts";
 import { InvalidDefinitionError } from "../errors.ts";
 import type { JsonValue } from "../json.ts";
 import { defaultEngine } from "./default_engine.ts";

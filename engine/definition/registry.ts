@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ActivityDefinition, WorkflowDefinition } from "../core/definitions.ts";
+import type { ActivityDefinition, WorkflowDefinition } from "../replay/definitions.ts";
 import { DuplicateDefinitionError, WorkflowDefinitionNotFoundError } from "../errors.ts";
 
 /**

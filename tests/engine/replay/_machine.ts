@@ -10,7 +10,7 @@ import {
   type WorkflowDefinition,
   type WorkflowEvent,
   WorkflowMachine,
-} from "../../../engine/core/mod.ts";
+} from "../../../engine/replay/mod.ts";
 import { settle } from "../../../engine/runtime/settle.ts";
 
 /** A machine plus the history it made so far. */

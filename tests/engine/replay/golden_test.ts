@@ -4,7 +4,7 @@ import {
   pendingWork,
   replay,
   WorkflowMachine,
-} from "../../../engine/core/mod.ts";
+} from "../../../engine/replay/mod.ts";
 import { defaultRegistry } from "../../../engine/mod.ts";
 import { settle } from "../../../engine/runtime/settle.ts";
 import "../../../examples/mod.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { pendingWork, replay, WorkflowMachine } from "../../../engine/core/mod.ts";
+import { pendingWork, replay, WorkflowMachine } from "../../../engine/replay/mod.ts";
 import {
   activity,
   defineWorkflow,

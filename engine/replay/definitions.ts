@@ -1,6 +1,6 @@
 /**
  * What the replay core needs to know about user code: workflow definitions (ordered steps) and
- * activity definitions (name and policy). Built by `engine/define/`.
+ * activity definitions (name and policy). Built by `engine/definition/`.
  *
  * @module
  */

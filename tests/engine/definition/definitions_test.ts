@@ -12,7 +12,7 @@ import {
   type WorkflowContext,
   WorkflowDefinitionNotFoundError,
 } from "../../../engine/mod.ts";
-import { workflowDefinitionOf } from "../../../engine/define/workflow.ts";
+import { workflowDefinitionOf } from "../../../engine/definition/workflow.ts";
 
 Deno.test("activity() applies the reference's defaults and stays callable", async () => {
   const registry = new Registry();
