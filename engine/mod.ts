@@ -111,13 +111,10 @@ export {
   WorkflowStuckError,
 } from "./errors.ts";
 export type { JsonObject, JsonValue } from "./json.ts";
-export {
-  CrashPoint,
-  createEngine,
-  Engine,
-  type EngineChange,
-  type EngineOptions,
-} from "./runtime/engine.ts";
+export { createEngine } from "./runtime/create_engine.ts";
+export { Engine, type EngineParts } from "./runtime/engine.ts";
+export type { EngineOptions } from "./runtime/engine_options.ts";
+export { type CrashHook, CrashPoint, type EngineChange } from "./runtime/listeners.ts";
 export type {
   ActivationRequest,
   ActivationResponse,
@@ -127,7 +124,7 @@ export type {
 } from "./runtime/executor.ts";
 export { InIsolateExecutor } from "./runtime/in_isolate_executor.ts";
 export { connectKv, KvClient, type KvClientOptions } from "./runtime/kv_client.ts";
-export type { OnDue, Wakeup } from "./runtime/wakeup.ts";
+export type { OnDue, Wakeup } from "./runtime/wakeup/wakeup.ts";
 export {
   type HistoryRecord,
   type InboxReply,
@@ -146,8 +143,7 @@ export {
   type WorkflowQuery,
   type WorkflowRecord,
 } from "../store/mod.ts";
-export { KvQueueWakeup } from "./runtime/kv_queue_wakeup.ts";
-export { PollingWakeup } from "./runtime/polling_wakeup.ts";
+export { KvQueueWakeup, PollingWakeup } from "./runtime/wakeup/mod.ts";
 export {
   WorkerPoolExecutor,
   type WorkerPoolOptions,

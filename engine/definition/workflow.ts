@@ -8,7 +8,7 @@
 import type { INPUT_TYPE, StartOptions, STATE_TYPE, Typed, WorkflowHandle } from "../client.ts";
 import type { WorkflowContext } from "../replay/context.ts";
 import type { StepDefinition, WorkflowDefinition } from "../replay/definitions.ts";
-import { InvalidDefinitionError } from "../errors.ts";
+import { InvalidArgumentError, InvalidDefinitionError } from "../errors.ts";
 import type { JsonValue } from "../json.ts";
 import { defaultEngine } from "./default_engine.ts";
 import { defaultRegistry, type Registry } from "./registry.ts";
@@ -252,4 +252,33 @@ export function workflowDefinitionOf(ref: unknown): WorkflowDefinition | undefin
     return ref as WorkflowDefinition;
   }
   return undefined;
+}
+
+/**
+ * The definition a start refers to: a name (the newest version, or `version`), a class decorated
+ * with `@workflow`, or a definition (another `version` of it is looked up by name).
+ *
+ * @param registry Where names are looked up.
+ * @param ref The workflow.
+ * @param version The version asked for.
+ * @returns The definition.
+ * @throws {WorkflowDefinitionNotFoundError} For an unknown name or version.
+ * @throws {InvalidArgumentError} When `ref` is not a workflow.
+ */
+export function resolveWorkflow(
+  registry: Registry,
+  ref: unknown,
+  version?: string,
+): WorkflowDefinition {
+  if (typeof ref === "string") return registry.getWorkflow(ref, version);
+  const def = workflowDefinitionOf(ref);
+  if (def === undefined) {
+    const name = typeof ref === "function" ? ref.name : String((ref as { name?: string }).name);
+    throw new InvalidArgumentError(
+      `Cannot start "${name}": it is not a workflow (decorate the class with @workflow, or use defineWorkflow)`,
+    );
+  }
+  return version === undefined || version === def.version
+    ? def
+    : registry.getWorkflow(def.name, version);
 }

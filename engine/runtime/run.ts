@@ -6,7 +6,8 @@
  */
 
 import type { HistoryEntry } from "../replay/history.ts";
-import type { WorkflowEvent } from "../replay/events.ts";
+import type { WorkflowDefinition } from "../replay/definitions.ts";
+import { type WorkflowEvent, WorkflowStatus } from "../replay/events.ts";
 import type { JsonValue } from "../json.ts";
 import type { TaskRecord, WorkflowRecord } from "../../store/mod.ts";
 
@@ -80,6 +81,42 @@ export class Run {
   constructor(record: WorkflowRecord, input: JsonValue) {
     this.record = record;
     this.input = input;
+  }
+
+  /**
+   * The state of a new run, before its first transition.
+   *
+   * @param def Its definition.
+   * @param id Its id.
+   * @param input Its input.
+   * @param time When it starts (ms).
+   * @param partition Its partition.
+   * @returns The run, marked as not yet in the store.
+   */
+  static create(
+    def: WorkflowDefinition,
+    id: string,
+    input: JsonValue,
+    time: number,
+    partition: number,
+  ): Run {
+    const run = new Run({
+      id,
+      name: def.name,
+      version: def.version,
+      description: def.description,
+      module: "",
+      status: WorkflowStatus.Running,
+      createdAt: time,
+      updatedAt: time,
+      entries: 0,
+      events: 0,
+      input: { v: null },
+      partition,
+      tasks: [],
+    }, input);
+    run.created = true;
+    return run;
   }
 
   /** The run's id. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { KvStore, Transition } from "../../store/mod.ts";
+import type { KvStore, Transition } from "../../../store/mod.ts";
 import type { OnDue, Wakeup } from "./wakeup.ts";
 
 /** See the module doc. */

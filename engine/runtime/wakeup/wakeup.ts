@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Transition } from "../../store/mod.ts";
+import type { Transition } from "../../../store/mod.ts";
 
 /** Called when a timer or retry of a run falls due. */
 export type OnDue = (workflowId: string, seq: number) => void;

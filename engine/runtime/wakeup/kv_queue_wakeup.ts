@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Transition } from "../../store/mod.ts";
+import type { Transition } from "../../../store/mod.ts";
 import type { OnDue, Wakeup } from "./wakeup.ts";
 
 /** Longest delay KV accepts (30 days); longer timers are re-armed when the message arrives. */

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { KvQueueWakeup } from "../../../engine/runtime/kv_queue_wakeup.ts";
-import { PollingWakeup } from "../../../engine/runtime/polling_wakeup.ts";
-import type { Wakeup } from "../../../engine/runtime/wakeup.ts";
-import { KvStore, type Transition } from "../../../store/mod.ts";
-import { until } from "../../_helpers.ts";
+import { KvQueueWakeup } from "../../../../engine/runtime/wakeup/kv_queue_wakeup.ts";
+import { PollingWakeup } from "../../../../engine/runtime/wakeup/polling_wakeup.ts";
+import type { Wakeup } from "../../../../engine/runtime/wakeup/wakeup.ts";
+import { KvStore, type Transition } from "../../../../store/mod.ts";
+import { until } from "../../../_helpers.ts";
 
 function transition(id: string): Transition {
   return {

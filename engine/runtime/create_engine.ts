@@ -1,0 +1,105 @@
+/**
+ * The preset that assembles an engine: it loads the user's modules, picks the executor (this
+ * isolate, or a pool of Web Workers), opens the store, picks the wake-up service (KV queue, or a
+ * polled timer index), and opens the engine on them.
+ *
+ * @module
+ */
+
+import { dirname, resolve as resolvePath } from "node:path";
+import { pathToFileURL } from "node:url";
+import { defaultRegistry } from "../definition/registry.ts";
+import { ensureError, InvalidArgumentError, ModuleLoadError } from "../errors.ts";
+import { KvStore, openKv } from "../../store/mod.ts";
+import { Engine } from "./engine.ts";
+import type { EngineOptions } from "./engine_options.ts";
+import type { Executor } from "./executor.ts";
+import { InIsolateExecutor } from "./in_isolate_executor.ts";
+import { KvQueueWakeup } from "./wakeup/kv_queue_wakeup.ts";
+import { PollingWakeup } from "./wakeup/polling_wakeup.ts";
+import type { Wakeup } from "./wakeup/wakeup.ts";
+import { WorkerPoolExecutor } from "./worker_pool/mod.ts";
+
+const DEFAULT_KV_PATH = ".loom/loom.kv";
+
+/**
+ * Creates the engine that owns a KV file and runs workflows.
+ *
+ * @param options File, executor, timings.
+ * @returns The running engine; close it with `close()` or `await using`.
+ * @throws {OwnerLeaseError} When another live process owns the file.
+ * @throws {SchemaVersionError} When the file was written by a newer Loom.
+ * @throws {ModuleLoadError} When a module named in `modules` fails to import (here or in a Worker).
+ * @throws {InvalidDefinitionError} When a Worker registers other definitions than this isolate.
+ * @example
+ * ```ts
+ * import { createEngine } from "./create_engine.ts";
+ * await using engine = await createEngine({ kvPath: ":memory:" });
+ * console.assert((await engine.list()).items.length === 0);
+ * ```
+ */
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const workers = options.workers ?? 0;
+  if (!Number.isInteger(workers) || workers < 0) {
+    throw new InvalidArgumentError(
+      `Invalid workers: ${workers}: it must be 0 (run in this isolate) or a whole number of Web Workers`,
+    );
+  }
+  const modules = (options.modules ?? []).map((m) =>
+    m instanceof URL || /^[a-z][a-z0-9+.-]+:/i.test(m)
+      ? String(m)
+      : pathToFileURL(resolvePath(m)).href
+  );
+  for (const url of modules) {
+    try {
+      await import(url);
+    } catch (e) {
+      const cause = ensureError(e);
+      throw new ModuleLoadError(url, `Cannot load module "${url}": ${cause.message}`, { cause });
+    }
+  }
+  const registry = options.registry ?? defaultRegistry;
+  let executor: Executor | undefined = options.executor;
+  if (executor === undefined && workers > 0) {
+    executor = await WorkerPoolExecutor.create({
+      modules,
+      workers,
+      ...(options.registry === undefined ? {} : { registry: options.registry }),
+      ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
+    });
+  }
+  executor ??= new InIsolateExecutor({
+    registry,
+    ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
+  });
+  const where = options.kv !== undefined ? "(given handle)" : options.kvPath ?? DEFAULT_KV_PATH;
+  let kv = options.kv;
+  try {
+    if (kv === undefined) {
+      if (where !== ":memory:" && !/^https?:/.test(where)) {
+        await Deno.mkdir(dirname(resolvePath(where)), { recursive: true });
+      }
+      kv = await openKv(where);
+    }
+    const store = new KvStore(kv, where);
+    return await Engine.open({
+      options,
+      store,
+      ownsKv: options.kv === undefined,
+      executor,
+      wakeup: pickWakeup(options, store),
+    });
+  } catch (e) {
+    if (options.kv === undefined) kv?.close();
+    if (executor !== options.executor) await executor.close();
+    throw e;
+  }
+}
+
+function pickWakeup(options: EngineOptions, store: KvStore): Wakeup {
+  const wakeup = options.wakeup ?? "queue";
+  if (typeof wakeup === "object") return wakeup;
+  if (wakeup === "poll") return new PollingWakeup(store, options.pollIntervalMs ?? 500);
+  return new KvQueueWakeup(store.kv);
+}

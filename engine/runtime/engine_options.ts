@@ -1,0 +1,52 @@
+/**
+ * The options of `createEngine()`.
+ *
+ * @module
+ */
+
+import type { Registry } from "../definition/registry.ts";
+import type { Executor } from "./executor.ts";
+import type { CrashHook } from "./listeners.ts";
+import type { Wakeup } from "./wakeup/wakeup.ts";
+
+/** Options of `createEngine()`. */
+export interface EngineOptions {
+  /** KV file to own; `":memory:"` for a private in-memory store. @default ".loom/loom.kv" */
+  kvPath?: string;
+  /** An open KV handle to use instead of `kvPath` (the engine does not close it). */
+  kv?: Deno.Kv;
+  /**
+   * Web Workers that run code: `N` sandboxed workflow Workers and `N` activity Workers; `0` runs
+   * everything in this isolate. @default 0
+   */
+  workers?: number;
+  /**
+   * Modules that define workflows and activities (paths or URLs): imported before the engine
+   * starts, here and in every Worker.
+   */
+  modules?: (string | URL)[];
+  /** Definitions to run. @default the process-wide registry */
+  registry?: Registry;
+  /** How often the inbox (and the timer index, when polling) is read, in ms. @default 500 */
+  pollIntervalMs?: number;
+  /** Durable wake-ups: KV queue messages, or a polled timer index (KV without queues). @default "queue" */
+  wakeup?: "queue" | "poll" | Wakeup;
+  /** Live workflow instances kept in memory. @default 10000 */
+  cacheSize?: number;
+  /** Activity attempts running at once (over all activity Workers). @default 256 */
+  concurrency?: number;
+  /** Finished tasks kept; older ones are deleted. @default 10000 */
+  taskRetention?: number;
+  /** Lifetime of the owner lease without renewal, in ms. @default 1000 */
+  leaseTtlMs?: number;
+  /** How often the owner lease is renewed, in ms. @default 250 */
+  leaseRenewMs?: number;
+  /** How long `close()` lets running activities finish, in ms. @default 5000 */
+  shutdownGraceMs?: number;
+  /** Runs the code; by default chosen from `workers`. */
+  executor?: Executor;
+  /** Called with errors that no caller can receive (lost lease, storage failures). */
+  onError?: (error: Error) => void;
+  /** Test hook: called at named points (see `CrashPoint`). */
+  crashPoint?: CrashHook;
+}

@@ -1,0 +1,367 @@
+/**
+ * The run loop: what waits for a run is delivered in one activation (batched across runs in one
+ * tick), the activation's output is built into a transition (`transition.ts`, pure), the
+ * transition is committed (grouped with other runs' by the committer), and only then are its
+ * effects carried out (`effects.ts`) and its listeners told.
+ *
+ * @module
+ */
+
+import {
+  ensureError,
+  ErrorCode,
+  serializeError,
+  StorageError,
+  WorkflowCancelledError,
+  WorkflowNotRunningError,
+} from "../errors.ts";
+import type { WorkflowEvent } from "../replay/events.ts";
+import type { HistoryEntry } from "../replay/history.ts";
+import type { ActivationOutput } from "../replay/machine.ts";
+import type { Registry } from "../definition/registry.ts";
+import { EventType } from "../replay/events.ts";
+import { type KvStore, TaskKind, type WorkflowRecord } from "../../store/mod.ts";
+import type { Committer } from "./committer.ts";
+import { Effects } from "./effects.ts";
+import type { ActivationRequest, ActivationResponse, Executor } from "./executor.ts";
+import { changeOf, CrashPoint, type Listeners, recorded } from "./listeners.ts";
+import { toEntry } from "./owner/recovery.ts";
+import type { Item, Run } from "./run.ts";
+import {
+  buildTransition,
+  failedOutput,
+  type IdCounters,
+  isDone,
+  type RunState,
+} from "./transition.ts";
+import type { Wakeup } from "./wakeup/wakeup.ts";
+
+/** Whether the engine still takes work. */
+export interface Lifecycle {
+  /** `close()` was called. */
+  closed: boolean;
+  /** The lease was lost (the engine stopped). */
+  lost: Error | undefined;
+}
+
+/** What the run loop works with. */
+export interface RunLoopDeps {
+  /** The store (histories are read from it after a cache miss). */
+  store: KvStore;
+  /** Runs the code. */
+  executor: Executor;
+  /** Commits transitions, grouped. */
+  committer: Committer;
+  /** The durable wake-ups. */
+  wakeup: Wakeup;
+  /** Definitions of the activities. */
+  registry: Registry;
+  /** Subscribers and crash points. */
+  listeners: Listeners;
+  /** Activity attempts running at once. */
+  concurrency: number;
+  /** Whether the engine still takes work (shared with the engine). */
+  lifecycle: Lifecycle;
+  /** Receives errors no caller can receive. */
+  report: (error: unknown) => void;
+  /** Called once a run's terminal transition has landed (after `finish`). */
+  ended: (run: Run, record: WorkflowRecord, result: unknown) => void;
+}
+
+interface Work {
+  run: Run;
+  items: Item[];
+  infos: WorkflowEvent[];
+}
+
+/** See the module doc. */
+export class RunLoop {
+  /** The runs loaded, by id. */
+  readonly runs = new Map<string, Run>();
+  /** What carries out landed transitions' effects. */
+  readonly effects: Effects;
+  /** The last global event id and log id handed out. */
+  ids: IdCounters = { event: 0, log: 0 };
+  readonly #deps: RunLoopDeps;
+  readonly #ready = new Set<Run>();
+  #flushQueued = false;
+  #inFlight = 0;
+  #drained: (() => void)[] = [];
+
+  /**
+   * Creates the loop.
+   *
+   * @param deps What it works with.
+   */
+  constructor(deps: RunLoopDeps) {
+    this.#deps = deps;
+    this.effects = new Effects({
+      registry: deps.registry,
+      executor: deps.executor,
+      concurrency: deps.concurrency,
+      listeners: deps.listeners,
+      runs: this.runs,
+      deliver: (run, item) => this.deliver(run, item),
+      schedule: (run) => this.schedule(run),
+      track: (work) => this.track(work),
+      stopped: () => deps.lifecycle.closed,
+    });
+  }
+
+  /**
+   * Queues a resolution for a run's next activation.
+   *
+   * @param run The run.
+   * @param item The resolution, and who to tell once it landed.
+   */
+  deliver(run: Run, item: Item): void {
+    run.inbox.push(item);
+    this.schedule(run);
+  }
+
+  /**
+   * Asks for a run's next activation, if something waits for it and it is not busy; the runs
+   * asked for in one tick are activated together.
+   *
+   * @param run The run.
+   */
+  schedule(run: Run): void {
+    if (run.busy || run.ended || run.broken) return;
+    if (run.inbox.length === 0 && run.infos.length === 0) return;
+    this.#ready.add(run);
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    queueMicrotask(() => this.#flush());
+  }
+
+  /**
+   * Keeps track of background work, so that shutdown can wait for it.
+   *
+   * @param work The work; what it rejects with is reported.
+   */
+  track(work: Promise<void>): void {
+    this.#inFlight++;
+    work.then(() => this.#settled(), (e) => {
+      this.#deps.report(e);
+      this.#settled();
+    });
+  }
+
+  /** Resolves once no tracked work is left. */
+  async drain(): Promise<void> {
+    while (this.#inFlight > 0) await new Promise<void>((r) => this.#drained.push(r));
+  }
+
+  /**
+   * Stops what waits for or runs in a run whose terminal transition landed: its timers, its
+   * attempts (aborted), and resolutions that came too late (answered "not running").
+   *
+   * @param run The run.
+   * @param record Its final record.
+   */
+  finish(run: Run, record: WorkflowRecord): void {
+    this.runs.delete(run.id);
+    this.#ready.delete(run);
+    this.effects.halt(run, new WorkflowCancelledError("workflow ended"));
+    run.activities.clear();
+    run.busy = false;
+    for (const item of run.inbox.splice(0)) {
+      item.done?.(new WorkflowNotRunningError("deliver to", run.id, record.status));
+    }
+  }
+
+  #settled(): void {
+    if (--this.#inFlight > 0) return;
+    for (const resolve of this.#drained.splice(0)) resolve();
+  }
+
+  #flush(): void {
+    this.#flushQueued = false;
+    if (this.#deps.lifecycle.lost !== undefined) return;
+    const runs = [...this.#ready];
+    this.#ready.clear();
+    if (runs.length === 0) return;
+    for (const run of runs) run.busy = true;
+    const work: Work[] = runs.map((run) => ({
+      run,
+      items: run.inbox.splice(0),
+      infos: run.infos.splice(0),
+    }));
+    this.track(this.#process(work));
+  }
+
+  async #process(work: Work[]): Promise<void> {
+    const time = Date.now();
+    const activating = work.filter((w) => w.items.length > 0);
+    const responses = await this.#activate(activating, time);
+    for (const w of work) this.track(this.#land(w, responses.get(w.run), time));
+  }
+
+  async #activate(work: Work[], time: number): Promise<Map<Run, ActivationResponse>> {
+    const out = new Map<Run, ActivationResponse>();
+    if (work.length === 0) return out;
+    const request = (w: Work, history?: HistoryEntry[]): ActivationRequest => {
+      const req: ActivationRequest = {
+        workflowId: w.run.id,
+        name: w.run.record.name,
+        version: w.run.record.version,
+        input: w.run.input,
+        activation: { time, inbound: w.items.map((i) => i.event) },
+      };
+      if (history !== undefined) req.history = history;
+      return req;
+    };
+    const executor = this.#deps.executor;
+    const first = await executor.activate(work.map((w) => {
+      // A run that does not exist yet has no history: the executor needs no round trip.
+      const req = request(w, w.run.created ? [] : w.run.history);
+      w.run.history = undefined;
+      return req;
+    }));
+    const missing: Work[] = [];
+    first.forEach((res, i) => {
+      const w = work[i] as Work;
+      if (res.kind === "needHistory") missing.push(w);
+      else out.set(w.run, res);
+    });
+    if (missing.length > 0) {
+      const histories = await Promise.all(
+        missing.map(async (w) => (await this.#deps.store.loadHistory(w.run.id)).map(toEntry)),
+      );
+      const second = await executor.activate(missing.map((w, i) => request(w, histories[i])));
+      second.forEach((res, i) => out.set((missing[i] as Work).run, res));
+    }
+    return out;
+  }
+
+  /** Builds the transition of one run, commits it, then carries out its effects. */
+  async #land(w: Work, response: ActivationResponse | undefined, time: number): Promise<void> {
+    const run = w.run;
+    if (response?.kind === "error" && response.error.code === ErrorCode.DefinitionNotFound) {
+      run.blocked = new StorageError(
+        `Workflow "${run.id}" cannot continue: ${response.error.message}`,
+      );
+      this.#deps.report(run.blocked);
+      for (const item of w.items) item.done?.(run.blocked);
+      w.items = [];
+      response = undefined;
+    }
+    let output: ActivationOutput | undefined;
+    if (response?.kind === "output") output = response.output;
+    if (response?.kind === "error") {
+      output = failedOutput(w.items.map((i) => i.event), response.error, time);
+    }
+    const built = buildTransition(stateOf(run), { infos: w.infos, output, time, ids: this.ids });
+    this.ids = built.ids;
+    const t = built.transition;
+    if (t === undefined) {
+      for (const item of w.items) item.done?.();
+      this.#release(run);
+      return;
+    }
+    for (const change of built.wakeups) {
+      if (change.op === "arm") this.#deps.wakeup.arm(t, run.id, change.seq, change.dueAt);
+      else this.#deps.wakeup.disarm(t, run.id, change.seq, change.dueAt);
+    }
+    const created = run.created;
+    // Pipelining: the run moves on in memory now; its next activation may start while this
+    // transition commits (the committer keeps each run's transitions in order, and refuses the
+    // later ones of a run whose transition was refused). Every effect outside the engine waits
+    // for the commit: an activity starts only once everything its arguments may derive from
+    // (earlier results, signals, ctx.now()) is durable, so a retry after a crash gets the same
+    // arguments (idempotency keys stay stable).
+    run.created = false;
+    run.record = built.record;
+    run.stepTask = built.stepTask;
+    for (const [seq, task] of built.tasks) {
+      if (isDone(task)) run.tasks.delete(seq);
+      else run.tasks.set(seq, task);
+    }
+    if (built.terminal) run.ended = true;
+    const landed = this.#deps.committer.submit(t);
+    this.#release(run);
+    try {
+      await landed;
+    } catch (e) {
+      await this.#refused(run, w, ensureError(e));
+      return;
+    }
+    if (run.broken) return;
+    run.committed = built.record;
+    for (const item of w.items) item.done?.();
+    const listeners = this.#deps.listeners;
+    if (listeners.size > 0) listeners.emit(changeOf(t));
+    if (created) await listeners.crash(CrashPoint.StartCommitted, run.id);
+    if (listeners.crashing && recorded(t, EventType.ActivityCompleted)) {
+      await listeners.crash(CrashPoint.ActivityCommitted, run.id);
+    }
+    if (built.terminal) {
+      this.finish(run, built.record);
+      this.#deps.ended(run, built.record, t.result);
+      return;
+    }
+    for (const effect of built.effects) this.effects.apply(run, effect);
+    if (listeners.crashing && recorded(t, EventType.TimerScheduled)) {
+      await listeners.crash(CrashPoint.TimerArmed, run.id);
+    }
+  }
+
+  #release(run: Run): void {
+    run.busy = false;
+    this.schedule(run);
+  }
+
+  /** A transition was refused by the store: the run fails (its code state is lost). */
+  async #refused(run: Run, w: Work, error: Error): Promise<void> {
+    if (run.broken || this.#deps.lifecycle.lost !== undefined) {
+      for (const item of w.items) item.done?.(error);
+      return;
+    }
+    run.broken = true;
+    this.#deps.executor.evict(run.id);
+    this.effects.halt(run, error);
+    run.activities.clear();
+    const storageError = new StorageError(
+      `Could not store a transition of workflow "${run.id}": ${error.message}`,
+      { cause: error },
+    );
+    this.#deps.report(storageError);
+    for (const item of w.items) item.done?.(storageError);
+    if (run.committed === undefined) {
+      this.runs.delete(run.id);
+      this.#ready.delete(run);
+      for (const item of run.inbox.splice(0)) item.done?.(storageError);
+      return;
+    }
+    // Fail the run from its last landed state; the refused transitions never happened.
+    run.record = run.committed;
+    run.tasks.clear();
+    run.stepTask = undefined;
+    for (const task of run.committed.tasks ?? []) {
+      if (task.kind === TaskKind.Step) run.stepTask = task;
+      else if (task.seq !== undefined) run.tasks.set(task.seq, task);
+    }
+    run.broken = false;
+    run.ended = false;
+    run.infos = [];
+    for (const item of run.inbox.splice(0)) item.done?.(storageError);
+    await this.#land(
+      { run, items: [], infos: [] },
+      { kind: "error", error: serializeError(storageError) },
+      Date.now(),
+    );
+  }
+}
+
+/** The run's state as the pure transition builder reads it. */
+function stateOf(run: Run): RunState {
+  return {
+    record: run.record,
+    created: run.created,
+    input: run.input,
+    stepTask: run.stepTask,
+    tasks: run.tasks,
+    timers: run.timers,
+    retriesArmed: (seq) => run.activities.get(seq)?.armed,
+  };
+}
