@@ -147,29 +147,3 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   if (infoPath !== undefined) await removeServerInfo(infoPath, Deno.pid);
   return 0;
 }
-
-/** Options of {@linkcode runServe}: the flags of `loom serve`. */
-export interface ServeCommandOptions {
-  /** KV file to own. */
-  kvPath: string;
-  /** Workflow modules; the bundled examples when empty. */
-  modules: string[];
-  /** Address to bind. */
-  host: string;
-  /** Port to bind (`0`: any free port). */
-  port: number;
-  /** Bearer token that requests must carry. */
-  token?: string;
-  /** Web Workers that run workflow code. */
-  workers: number;
-  /** Activity attempts running at once. */
-  concurrency?: number;
-  /** How often the inbox and the timer index are read, in ms. */
-  pollIntervalMs: number;
-  /** Largest request body, in bytes. */
-  maxBody: number;
-  /** Where to print. */
-  print?: (line: string) => void;
-  /** Stops the server. */
-  signal?: AbortSignal;
-}

@@ -76,6 +76,7 @@ export {
   workflow,
   type WorkflowClass,
   type WorkflowDecorator,
+  workflowDefinitionOf,
   type WorkflowOptions,
 } from "./definition/workflow.ts";
 export type { Duration, DurationParts } from "./duration.ts";
@@ -110,7 +111,8 @@ export {
   WorkflowStillRunningError,
   WorkflowStuckError,
 } from "./errors.ts";
-export type { JsonObject, JsonValue } from "./json.ts";
+export { type JsonObject, type JsonValue, toJson } from "./json.ts";
+export { Handle, type HandleBackend } from "./runtime/handle.ts";
 export { createEngine } from "./runtime/create_engine.ts";
 export { Engine, type EngineParts } from "./runtime/engine.ts";
 export type { EngineOptions } from "./runtime/engine_options.ts";

@@ -11,6 +11,8 @@
 import {
   deserializeError,
   ErrorCode,
+  Handle,
+  type HandleBackend,
   InvalidArgumentError,
   type JsonValue,
   type ListOptions,
@@ -18,16 +20,16 @@ import {
   type ResultOptions,
   type SerializedError,
   type StartOptions,
+  toJson,
   type TypedWorkflowRef,
   type WorkflowClient,
+  workflowDefinitionOf,
   type WorkflowHandle,
   type WorkflowInfo,
   type WorkflowRef,
   type WorkflowStatus,
   WorkflowStillRunningError,
 } from "../engine/mod.ts";
-import { workflowDefinitionOf } from "../engine/definition/workflow.ts";
-import { toJson } from "../engine/json.ts";
 import { readSse, type SseMessage } from "./sse_reader.ts";
 
 /** Options of {@linkcode connect}. */
@@ -191,6 +193,7 @@ async function errorOf(res: Response): Promise<Error> {
 /** See the module doc. */
 export class HttpClient implements WorkflowClient {
   readonly #t: Transport;
+  readonly #backend: HandleBackend;
 
   /**
    * Makes a client (see {@linkcode connect}).
@@ -199,6 +202,7 @@ export class HttpClient implements WorkflowClient {
    */
   constructor(options: ConnectOptions) {
     this.#t = new Transport(options);
+    this.#backend = httpBackend(this.#t);
   }
 
   /** Base URL of the server. */
@@ -257,7 +261,7 @@ export class HttpClient implements WorkflowClient {
    * @returns The handle.
    */
   getHandle<S = Record<string, JsonValue>>(workflowId: string): WorkflowHandle<S> {
-    return new HttpHandle<S>(this.#t, workflowId);
+    return new Handle<S>(this.#backend, workflowId);
   }
 
   /**
@@ -316,65 +320,47 @@ export class HttpClient implements WorkflowClient {
   }
 }
 
-class HttpHandle<S> implements WorkflowHandle<S> {
-  readonly workflowId: string;
-  readonly #client: Transport;
-
-  constructor(client: Transport, workflowId: string) {
-    this.#client = client;
-    this.workflowId = workflowId;
-  }
-
-  async status(): Promise<WorkflowStatus> {
-    return (await this.#client.detail(this.workflowId)).status;
-  }
-
-  async result(options: ResultOptions = {}): Promise<S> {
-    const wait = options.wait ?? true;
-    while (true) {
-      if (options.signal?.aborted) throw options.signal.reason;
-      const o = await this.#client.outcome(
-        this.workflowId,
-        wait ? this.#client.longPollMs : 0,
-        options.signal,
-      );
-      if (o.done) {
-        if (o.error !== undefined) throw deserializeError(o.error);
-        return (o.result ?? {}) as S;
+/** The handle backend over HTTP: every action is one API call on the run. */
+function httpBackend(t: Transport): HandleBackend {
+  return {
+    status: async (id) => (await t.detail(id)).status,
+    result: async (id, options: ResultOptions) => {
+      const wait = options.wait ?? true;
+      while (true) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        const o = await t.outcome(id, wait ? t.longPollMs : 0, options.signal);
+        if (o.done) {
+          if (o.error !== undefined) throw deserializeError(o.error);
+          return o.result ?? {};
+        }
+        if (!wait) throw new WorkflowStillRunningError(id);
       }
-      if (!wait) throw new WorkflowStillRunningError(this.workflowId);
-    }
-  }
-
-  async signal(name: string, data: JsonValue = null): Promise<void> {
-    await this.#client.act(this.workflowId, "signal", {
-      name,
-      data: toJson(data, `signal "${name}" data`),
-    });
-  }
-
-  async cancel(reason = "Cancelled"): Promise<void> {
-    await this.#client.act(this.workflowId, "cancel", { reason });
-  }
-
-  async info(): Promise<WorkflowInfo> {
-    const d = await this.#client.detail(this.workflowId);
-    const info: WorkflowInfo = {
-      workflowId: d.id,
-      name: d.name,
-      version: d.version,
-      description: d.description,
-      module: d.module,
-      status: d.status,
-      input: d.input,
-      createdAt: Date.parse(d.created_at),
-      updatedAt: Date.parse(d.updated_at),
-      eventCount: d.event_count,
-    };
-    if (d.completed_at !== null) info.completedAt = Date.parse(d.completed_at);
-    if (d.error !== null) info.error = d.error;
-    return info;
-  }
+    },
+    signal: async (id, name, data) => {
+      await t.act(id, "signal", { name, data: toJson(data, `signal "${name}" data`) });
+    },
+    cancel: async (id, reason) => {
+      await t.act(id, "cancel", { reason });
+    },
+    info: async (id) => {
+      const d = await t.detail(id);
+      const info: WorkflowInfo = {
+        workflowId: d.id,
+        name: d.name,
+        version: d.version,
+        description: d.description,
+        module: d.module,
+        status: d.status,
+        input: d.input,
+        createdAt: Date.parse(d.created_at),
+        updatedAt: Date.parse(d.updated_at),
+        eventCount: d.event_count,
+      };
+      if (d.completed_at !== null) info.completedAt = Date.parse(d.completed_at);
+      if (d.error !== null) info.error = d.error;
+      return info;
+    },
+  };
 }
 
 /**

@@ -128,9 +128,6 @@ export type WorkflowEvent = {
   [T in EventType]: { type: T; payload: EventPayloads[T] };
 }[EventType];
 
-/** The event of one type. */
-export type EventOf<T extends EventType> = Extract<WorkflowEvent, { type: T }>;
-
 /** Events that come from outside the workflow code and are delivered to it (resolutions). */
 export const INBOUND_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   EventType.WorkflowStarted,
@@ -139,13 +136,6 @@ export const INBOUND_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   EventType.TimerFired,
   EventType.SignalReceived,
   EventType.CancelRequested,
-]);
-
-/** Terminal event types. */
-export const TERMINAL_TYPES: ReadonlySet<EventType> = new Set<EventType>([
-  EventType.WorkflowCompleted,
-  EventType.WorkflowFailed,
-  EventType.WorkflowCancelled,
 ]);
 
 /**

@@ -105,3 +105,42 @@ export async function readUntil(
   }
   return all;
 }
+
+/**
+ * Waits until an SSE response says `: connected` (its feed is subscribed), so that what happens
+ * next is live, not history.
+ *
+ * @param res The stream's response.
+ * @returns A response with the rest of the stream, from just after the comment.
+ */
+export async function connected(res: Response): Promise<Response> {
+  if (res.body === null) throw new Error("The response has no body");
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let seen = "";
+  let rest = new Uint8Array();
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`The stream ended before ": connected"; got ${JSON.stringify(seen)}`);
+    seen += decoder.decode(value, { stream: true });
+    const at = seen.indexOf(": connected\n");
+    if (at >= 0) {
+      rest = new TextEncoder().encode(seen.slice(at + ": connected\n".length));
+      break;
+    }
+  }
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (rest.length > 0) controller.enqueue(rest);
+    },
+    async pull(controller) {
+      const { value, done } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { headers: res.headers, status: res.status });
+}

@@ -3,7 +3,7 @@ import { connectKv, createEngine, type Engine, type KvClient } from "../../engin
 import { type App, createApp, type FeedChange, kvBackend, PollingFeed } from "../../web/mod.ts";
 import { ClassFlow, SignalFlow } from "../fixtures/flows.ts";
 import { tempDir, until } from "../_helpers.ts";
-import { readUntil } from "./_helpers.ts";
+import { connected, readUntil } from "./_helpers.ts";
 
 /** An owner engine on a temp file, and the API of a reader process on the same file. */
 async function withReader(
@@ -59,7 +59,7 @@ Deno.test("a reader's API reads the owner's runs from KV and acts through the ow
 
 Deno.test("a reader's live feed polls KV: live events, and Last-Event-ID resume", () =>
   withReader(async ({ engine, app }) => {
-    const res = await app.request("/api/events/stream");
+    const res = await connected(await app.request("/api/events/stream"));
     const reading = readUntil(
       res,
       (m) => m.event === "run" && JSON.parse(m.data).status === "COMPLETED",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { SseMessage } from "../../../web/mod.ts";
 import { ClassFlow, SignalFlow } from "../../fixtures/flows.ts";
-import { apiFixture, readUntil } from "../_helpers.ts";
+import { apiFixture, connected, readUntil } from "../_helpers.ts";
 
 const events = (messages: SseMessage[]) => messages.filter((m) => m.event === "message");
 const ids = (messages: SseMessage[]) => events(messages).map((m) => Number(m.id));
@@ -12,7 +12,7 @@ Deno.test("the live feed sends each event with its global id, then the run's sta
   assert.equal(res.status, 200);
   assert.equal(res.headers.get("cache-control"), "no-cache");
   const reading = readUntil(
-    res,
+    await connected(res),
     (m) => m.event === "run" && JSON.parse(m.data).status === "COMPLETED",
   );
   await (await api.engine.start(ClassFlow, { x: 1 }, { workflowId: "live" })).result();
