@@ -9,11 +9,12 @@
 
 import { defaultRegistry } from "../../definition/registry.ts";
 import { deserializeError, ErrorCode, serializeError } from "../../errors.ts";
-import { runActivityHere } from "../in_isolate_executor.ts";
-import { installDeterministicGlobals } from "./deterministic_globals.ts";
+import { runActivity } from "../run_activity.ts";
+import { WorkflowHost } from "../workflow_host.ts";
+import { deterministicScope, installDeterministicGlobals } from "./deterministic_globals.ts";
+import { explainDeniedIo } from "./denied_io.ts";
 import { summarizeRegistry } from "./fingerprint.ts";
 import { type FromWorker, type ToWorker, WorkerKind } from "./protocol.ts";
-import { WorkflowHost } from "./workflow_host.ts";
 
 interface WorkerScope {
   postMessage(message: unknown): void;
@@ -81,7 +82,12 @@ async function init(message: Extract<ToWorker, { type: "init" }>): Promise<void>
     Deno.permissions.revokeSync({ name } as Deno.PermissionDescriptor);
   }
   if (message.kind === WorkerKind.Workflow) {
-    host = new WorkflowHost(defaultRegistry, message.cacheSize);
+    host = new WorkflowHost({
+      registry: defaultRegistry,
+      cacheSize: message.cacheSize,
+      scope: deterministicScope,
+      explain: explainDeniedIo,
+    });
   }
   send({ type: "ready", summary: summarizeRegistry(defaultRegistry) });
 }
@@ -102,7 +108,7 @@ function handle(message: ToWorker): void {
       const id = message.id;
       const controller = new AbortController();
       running.set(id, controller);
-      runActivityHere(defaultRegistry, message.request, controller.signal).then(async (result) => {
+      runActivity(defaultRegistry, message.request, controller.signal).then(async (result) => {
         // An attempt that timed out or was aborted answers one timer tick later, so that the
         // first I/O of its abort handlers (a log line, say) is done before its outcome commits.
         if (!result.ok && (controller.signal.aborted || result.error.code === TIMEOUT)) {
@@ -117,7 +123,7 @@ function handle(message: ToWorker): void {
       running.get(message.id)?.abort(deserializeError(message.reason));
       break;
     case "evict":
-      host?.evict(message.workflowIds);
+      for (const workflowId of message.workflowIds) host?.evict(workflowId);
       break;
   }
 }
