@@ -7,7 +7,6 @@
  */
 
 import { dirname, resolve as resolvePath } from "node:path";
-import { pathToFileURL } from "node:url";
 import type {
   ListOptions,
   ListPage,
@@ -32,7 +31,6 @@ import {
   ErrorCode,
   InvalidArgumentError,
   LeaseLostError,
-  ModuleLoadError,
   OwnerLeaseError,
   SchemaVersionError,
   type SerializedError,
@@ -69,6 +67,7 @@ import type { ActivationRequest, ActivationResponse, Executor } from "./executor
 import { Handle, type HandleBackend } from "./handle.ts";
 import { InIsolateExecutor } from "./in_isolate_executor.ts";
 import { KvQueueWakeup } from "./kv_queue_wakeup.ts";
+import { loadModules } from "./load_modules.ts";
 import { isTerminal, outcomeError } from "./outcome.ts";
 import { PollingWakeup } from "./polling_wakeup.ts";
 import { type Item, Run } from "./run.ts";
@@ -246,19 +245,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
         `Invalid workers: ${workers}: it must be 0 (run in this isolate) or a whole number of Web Workers`,
       );
     }
-    const modules = (options.modules ?? []).map((m) =>
-      m instanceof URL || /^[a-z][a-z0-9+.-]+:/i.test(m)
-        ? String(m)
-        : pathToFileURL(resolvePath(m)).href
-    );
-    for (const url of modules) {
-      try {
-        await import(url);
-      } catch (e) {
-        const cause = ensureError(e);
-        throw new ModuleLoadError(url, `Cannot load module "${url}": ${cause.message}`, { cause });
-      }
-    }
+    const modules = await loadModules(options.modules ?? []);
     let executor = options.executor;
     if (executor === undefined && workers > 0) {
       executor = await WorkerPoolExecutor.create({

@@ -8,7 +8,8 @@
  */
 
 import { defaultRegistry } from "../../definition/registry.ts";
-import { deserializeError, ErrorCode, serializeError } from "../../errors.ts";
+import { deserializeError, ErrorCode, ModuleLoadError, serializeError } from "../../errors.ts";
+import { loadModules } from "../load_modules.ts";
 import { runActivity } from "../run_activity.ts";
 import { WorkflowHost } from "../workflow_host.ts";
 import { deterministicScope, installDeterministicGlobals } from "./deterministic_globals.ts";
@@ -69,13 +70,17 @@ Deno.exit = ((code?: number) => {
 
 async function init(message: Extract<ToWorker, { type: "init" }>): Promise<void> {
   if (message.kind === WorkerKind.Workflow) installDeterministicGlobals();
-  for (const module of message.modules) {
-    try {
-      await import(module);
-    } catch (e) {
-      send({ type: "initFailed", module, error: serializeError(e) });
-      return;
-    }
+  try {
+    // The main isolate sends absolute URLs, which the loader imports as they are.
+    await loadModules(message.modules);
+  } catch (e) {
+    const failed = e instanceof ModuleLoadError ? e : undefined;
+    send({
+      type: "initFailed",
+      module: failed?.module ?? message.modules.join(", "),
+      error: serializeError(failed?.cause ?? e),
+    });
+    return;
   }
   for (const name of message.revoke) {
     // "import" is revocable at run time, though the type of the descriptor does not list it.
