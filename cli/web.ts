@@ -6,9 +6,13 @@
  * @module
  */
 
-import { resolve as resolvePath } from "node:path";
-import { pathToFileURL } from "node:url";
-import { connectKv, defaultRegistry, InvalidArgumentError, type KvClient } from "../engine/mod.ts";
+import {
+  connectKv,
+  defaultRegistry,
+  InvalidArgumentError,
+  type KvClient,
+  loadModules,
+} from "../engine/mod.ts";
 import { kvBackend, type LoomServer, startServer } from "../web/mod.ts";
 import { untilStopped } from "./_stop.ts";
 
@@ -32,17 +36,6 @@ export interface WebCommandOptions {
   print?: (line: string) => void;
   /** Stops the server (like SIGINT). */
   signal?: AbortSignal;
-}
-
-/**
- * Imports workflow modules, so that their definitions register.
- *
- * @param modules Paths or URLs.
- */
-export async function importModules(modules: string[]): Promise<void> {
-  for (const m of modules) {
-    await import(/^[a-z]+:/i.test(m) ? m : pathToFileURL(resolvePath(m)).href);
-  }
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -69,7 +62,7 @@ export async function runWeb(options: WebCommandOptions): Promise<number> {
   }
   let client: KvClient;
   try {
-    await importModules(options.modules);
+    await loadModules(options.modules);
     client = await connectKv({ kvPath: options.kvPath });
   } catch (e) {
     print(`error: ${(e as Error).message}`);

@@ -126,6 +126,7 @@ export type {
 } from "./runtime/executor.ts";
 export { InIsolateExecutor } from "./runtime/in_isolate_executor.ts";
 export { connectKv, KvClient, type KvClientOptions } from "./runtime/kv_client.ts";
+export { loadModules, type LoadModulesOptions } from "./runtime/load_modules.ts";
 export type { OnDue, Wakeup } from "./runtime/wakeup/wakeup.ts";
 export {
   type HistoryRecord,

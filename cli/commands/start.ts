@@ -5,40 +5,22 @@
  * @module
  */
 
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import {
   defaultRegistry,
   type JsonValue,
+  loadModules,
   serializeError,
   type WorkflowHandle,
 } from "../../engine/mod.ts";
 import { COMMON_OPTIONS, MODULE_OPTION, type ParsedArgs, parseJsonArgument } from "../args.ts";
 import { openClient } from "../client.ts";
-import { CliError, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
 import { colorStatus, formatDuration } from "../format.ts";
 import type { Io } from "../io.ts";
 import type { StartJson } from "../json_shapes.ts";
 import { StatusLine } from "../status_line.ts";
 import { targetOf } from "../target.ts";
 import type { Command, CommandContext } from "./command.ts";
-
-/**
- * Imports workflow modules into this process.
- *
- * @param modules Paths (relative to the working folder) or URLs.
- * @throws {CliError} When one cannot be imported.
- */
-export async function importModules(modules: string[]): Promise<void> {
-  for (const m of modules) {
-    const url = /^[a-z][a-z0-9+.-]*:/i.test(m) ? m : pathToFileURL(resolve(m)).href;
-    try {
-      await import(url);
-    } catch (e) {
-      throw new CliError(`Cannot load module "${m}": ${(e as Error).message}`);
-    }
-  }
-}
 
 async function readInput(args: ParsedArgs, io: Io): Promise<JsonValue> {
   args.exclusive("input", "input-file");
@@ -160,7 +142,7 @@ export const startCommand: Command = {
     }
     const modules = args.list("module");
     if (modules.length > 0) {
-      await importModules(modules);
+      await loadModules(modules);
       defaultRegistry.getWorkflow(name, version);
     }
     await using opened = await openClient(targetOf(args));

@@ -7,14 +7,14 @@
  */
 
 import { dirname, resolve as resolvePath } from "node:path";
-import { pathToFileURL } from "node:url";
 import { defaultRegistry } from "../definition/registry.ts";
-import { ensureError, InvalidArgumentError, ModuleLoadError } from "../errors.ts";
+import { InvalidArgumentError } from "../errors.ts";
 import { KvStore, openKv } from "../../store/mod.ts";
 import { Engine } from "./engine.ts";
 import type { EngineOptions } from "./engine_options.ts";
 import type { Executor } from "./executor.ts";
 import { InIsolateExecutor } from "./in_isolate_executor.ts";
+import { loadModules } from "./load_modules.ts";
 import { KvQueueWakeup } from "./wakeup/kv_queue_wakeup.ts";
 import { PollingWakeup } from "./wakeup/polling_wakeup.ts";
 import type { Wakeup } from "./wakeup/wakeup.ts";
@@ -45,19 +45,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       `Invalid workers: ${workers}: it must be 0 (run in this isolate) or a whole number of Web Workers`,
     );
   }
-  const modules = (options.modules ?? []).map((m) =>
-    m instanceof URL || /^[a-z][a-z0-9+.-]+:/i.test(m)
-      ? String(m)
-      : pathToFileURL(resolvePath(m)).href
-  );
-  for (const url of modules) {
-    try {
-      await import(url);
-    } catch (e) {
-      const cause = ensureError(e);
-      throw new ModuleLoadError(url, `Cannot load module "${url}": ${cause.message}`, { cause });
-    }
-  }
+  const modules = await loadModules(options.modules ?? []);
   const registry = options.registry ?? defaultRegistry;
   let executor: Executor | undefined = options.executor;
   if (executor === undefined && workers > 0) {

@@ -121,6 +121,24 @@ Deno.test("runWeb refuses a KV file that does not exist", async () => {
   assert.match(lines.join("\n"), /no Loom data at/);
 });
 
+Deno.test("runWeb names a module that fails to load and why", async () => {
+  const lines: string[] = [];
+  const broken = new URL("../fixtures/broken_module.ts", import.meta.url).href;
+  const code = await runWeb({
+    kvPath: ":memory:",
+    modules: [broken],
+    host: "127.0.0.1",
+    port: 0,
+    pollIntervalMs: 500,
+    maxBody: DEFAULT_MAX_BODY,
+    print: (l) => lines.push(l),
+  });
+  assert.equal(code, 1);
+  assert.deepEqual(lines, [
+    `error: Cannot load module "${broken}": this module is broken on purpose`,
+  ]);
+});
+
 Deno.test("`deno run -A main.ts serve` runs the examples and serves the API and /docs", async () => {
   await using dir = await tempDir();
   const kvPath = `${dir.path}/.loom/loom.kv`;

@@ -9,7 +9,9 @@
  */
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import { uuidFrom } from "../../replay/random.ts";
+import type { WorkflowMachine } from "../../replay/machine.ts";
+import { hashSeed, seededRandom, uuidFrom } from "../../replay/random.ts";
+import type { InstanceScope } from "../workflow_host.ts";
 
 /** The clock and random source of one workflow instance. */
 export interface WorkflowScope {
@@ -70,4 +72,18 @@ export function installDeterministicGlobals(): void {
  */
 export function runInWorkflowScope<T>(scope: WorkflowScope, fn: () => T): T {
   return storage.run(scope, fn);
+}
+
+/**
+ * The scope hook of the Worker's {@linkcode WorkflowHost}: an instance's code sees its
+ * activation's time (`ctx.now()`) and a `Math.random()` sequence seeded by its workflow id.
+ *
+ * @param machine The instance's machine.
+ * @param workflowId The run.
+ * @returns Runs a function as that instance's code.
+ */
+export function deterministicScope(machine: WorkflowMachine, workflowId: string): InstanceScope {
+  const random = seededRandom(hashSeed(`Math.random:${workflowId}`));
+  const scope: WorkflowScope = { now: () => machine.context.now().getTime(), random };
+  return (fn) => runInWorkflowScope(scope, fn);
 }

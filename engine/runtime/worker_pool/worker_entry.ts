@@ -8,12 +8,14 @@
  */
 
 import { defaultRegistry } from "../../definition/registry.ts";
-import { deserializeError, ErrorCode, serializeError } from "../../errors.ts";
-import { runActivityHere } from "../in_isolate_executor.ts";
-import { installDeterministicGlobals } from "./deterministic_globals.ts";
+import { deserializeError, ErrorCode, ModuleLoadError, serializeError } from "../../errors.ts";
+import { loadModules } from "../load_modules.ts";
+import { runActivity } from "../run_activity.ts";
+import { WorkflowHost } from "../workflow_host.ts";
+import { deterministicScope, installDeterministicGlobals } from "./deterministic_globals.ts";
+import { explainDeniedIo } from "./denied_io.ts";
 import { summarizeRegistry } from "./fingerprint.ts";
 import { type FromWorker, type ToWorker, WorkerKind } from "./protocol.ts";
-import { WorkflowHost } from "./workflow_host.ts";
 
 interface WorkerScope {
   postMessage(message: unknown): void;
@@ -68,20 +70,29 @@ Deno.exit = ((code?: number) => {
 
 async function init(message: Extract<ToWorker, { type: "init" }>): Promise<void> {
   if (message.kind === WorkerKind.Workflow) installDeterministicGlobals();
-  for (const module of message.modules) {
-    try {
-      await import(module);
-    } catch (e) {
-      send({ type: "initFailed", module, error: serializeError(e) });
-      return;
-    }
+  try {
+    // The main isolate sends absolute URLs, which the loader imports as they are.
+    await loadModules(message.modules);
+  } catch (e) {
+    const failed = e instanceof ModuleLoadError ? e : undefined;
+    send({
+      type: "initFailed",
+      module: failed?.module ?? message.modules.join(", "),
+      error: serializeError(failed?.cause ?? e),
+    });
+    return;
   }
   for (const name of message.revoke) {
     // "import" is revocable at run time, though the type of the descriptor does not list it.
     Deno.permissions.revokeSync({ name } as Deno.PermissionDescriptor);
   }
   if (message.kind === WorkerKind.Workflow) {
-    host = new WorkflowHost(defaultRegistry, message.cacheSize);
+    host = new WorkflowHost({
+      registry: defaultRegistry,
+      cacheSize: message.cacheSize,
+      scope: deterministicScope,
+      explain: explainDeniedIo,
+    });
   }
   send({ type: "ready", summary: summarizeRegistry(defaultRegistry) });
 }
@@ -102,7 +113,7 @@ function handle(message: ToWorker): void {
       const id = message.id;
       const controller = new AbortController();
       running.set(id, controller);
-      runActivityHere(defaultRegistry, message.request, controller.signal).then(async (result) => {
+      runActivity(defaultRegistry, message.request, controller.signal).then(async (result) => {
         // An attempt that timed out or was aborted answers one timer tick later, so that the
         // first I/O of its abort handlers (a log line, say) is done before its outcome commits.
         if (!result.ok && (controller.signal.aborted || result.error.code === TIMEOUT)) {
@@ -117,7 +128,7 @@ function handle(message: ToWorker): void {
       running.get(message.id)?.abort(deserializeError(message.reason));
       break;
     case "evict":
-      host?.evict(message.workflowIds);
+      for (const workflowId of message.workflowIds) host?.evict(workflowId);
       break;
   }
 }

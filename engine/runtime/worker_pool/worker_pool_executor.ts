@@ -24,6 +24,7 @@ import type {
   ActivityResult,
   Executor,
 } from "../executor.ts";
+import { moduleSpecifier } from "../load_modules.ts";
 import { summarizeRegistry } from "./fingerprint.ts";
 import type { ActivityJob } from "./jobs.ts";
 import { WorkerKind } from "./protocol.ts";
@@ -31,7 +32,10 @@ import { WorkerSlot } from "./worker_slot.ts";
 
 /** Options of {@linkcode WorkerPoolExecutor.create}. */
 export interface WorkerPoolOptions {
-  /** URLs of the modules that define the workflows and activities; every Worker imports them. */
+  /**
+   * Modules that define the workflows and activities (URLs, or paths resolved against the working
+   * folder as by `loadModules`); every Worker imports them.
+   */
   modules: (string | URL)[];
   /** The main isolate's definitions; every Worker must register the same. @default the process-wide registry */
   registry?: Registry;
@@ -106,7 +110,7 @@ export class WorkerPoolExecutor implements Executor {
     const workers = count("workers", options.workers ?? navigator.hardwareConcurrency);
     const workflowWorkers = count("workflowWorkers", options.workflowWorkers ?? workers);
     const config = {
-      modules: options.modules.map(String),
+      modules: options.modules.map((m) => moduleSpecifier(m)),
       summary: summarizeRegistry(options.registry ?? defaultRegistry),
       cacheSize: Math.ceil((options.cacheSize ?? 10_000) / workflowWorkers),
       activationTimeoutMs: options.activationTimeoutMs ?? 60_000,
