@@ -5,7 +5,7 @@
  */
 
 export { CHUNK_BYTES, INLINE_LIMIT, valueSize } from "./chunks.ts";
-export { ATOMIC_BUDGET, pack, plan, type Transition } from "./commit.ts";
+export { ATOMIC_BUDGET, inputReference, pack, plan, type Transition } from "./commit.ts";
 export { type Key, keys } from "./keys.ts";
 export {
   countEvents,

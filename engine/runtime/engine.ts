@@ -50,6 +50,7 @@ import {
   type HeldLease,
   type HistoryRecord,
   type InboxReply,
+  inputReference,
   KvStore,
   LeaseHeld,
   type LogRecord,
@@ -408,7 +409,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       updatedAt: time,
       entries: 0,
       events: 0,
-      input: { v: null },
+      input: inputReference(id, payload),
       partition: PARTITION,
       tasks: [],
     };
