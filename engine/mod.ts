@@ -129,13 +129,14 @@ export { InIsolateExecutor } from "./runtime/in_isolate_executor.ts";
 export { connectKv, KvClient, type KvClientOptions } from "./runtime/kv_client.ts";
 export type { OnDue, Wakeup } from "./runtime/wakeup.ts";
 export {
+  type CursorPage,
   type HistoryRecord,
   type InboxReply,
   type InboxRequest,
   type Key,
   KvStore,
   type LogRecord,
-  type Page,
+  type RunListQuery,
   type StoredError,
   type StoredEvent,
   type StoredValue,
@@ -143,7 +144,6 @@ export {
   type TaskRecord,
   TaskStatus,
   type Transition,
-  type WorkflowQuery,
   type WorkflowRecord,
 } from "../store/mod.ts";
 export { KvQueueWakeup } from "./runtime/kv_queue_wakeup.ts";

@@ -38,7 +38,7 @@ export function kvBackend(client: KvClient, options: KvBackendOptions = {}): Api
     registry: options.registry ?? defaultRegistry,
     feed,
     async live() {
-      const tasks = await listAllTasks(store, { statuses: ["PENDING", "RUNNING"] });
+      const tasks = await listAllTasks(store.kv, { statuses: ["PENDING", "RUNNING"] });
       return {
         activitiesRunning: tasks.filter((t) => t.kind === "ACTIVITY" && t.status === "RUNNING")
           .length,

@@ -5,7 +5,7 @@
  */
 
 import { WorkflowNotFoundError } from "../../engine/mod.ts";
-import { findWorkflowIds, type KvStore, type WorkflowRecord } from "../../store/mod.ts";
+import { findRunIds, type KvStore, type WorkflowRecord } from "../../store/mod.ts";
 import { COMMON_OPTIONS, JSON_OPTION, type ParsedArgs } from "../args.ts";
 import { CliError } from "../errors.ts";
 import { colorLevel, colorStatus, compactJson, formatDuration, formatTime } from "../format.ts";
@@ -27,7 +27,7 @@ import type { Command } from "./command.ts";
 export async function findWorkflow(store: KvStore, id: string): Promise<WorkflowRecord> {
   const exact = await store.getWorkflow(id);
   if (exact !== undefined) return exact;
-  const ids = id === "" ? [] : await findWorkflowIds(store, id, 6);
+  const ids = id === "" ? [] : await findRunIds(store.kv, id, 6);
   if (ids.length === 0) throw new WorkflowNotFoundError(id);
   if (ids.length > 1) {
     throw new CliError(

@@ -47,7 +47,7 @@ export async function workflowStats(store: KvStore) {
  * @returns Counts.
  */
 export async function taskStats(store: KvStore) {
-  const tasks = await listAllTasks(store);
+  const tasks = await listAllTasks(store.kv);
   const n = (s: string) => tasks.filter((t) => t.status === s).length;
   return {
     total: tasks.length,
@@ -67,7 +67,7 @@ export async function taskStats(store: KvStore) {
 export async function liveStats(backend: ApiBackend) {
   const [live, due] = await Promise.all([
     backend.live(),
-    listAllTasks(backend.store, { kinds: ["TIMER"], statuses: ["PENDING"], dueBy: Date.now() }),
+    listAllTasks(backend.store.kv, { kinds: ["TIMER"], statuses: ["PENDING"], dueBy: Date.now() }),
   ]);
   return {
     activities_running: live.activitiesRunning,
@@ -102,7 +102,7 @@ export async function throughput(store: KvStore, minutes: number, now = Date.now
     failed: 0,
     cancelled: 0,
   }));
-  const page = await queryEvents(store, {
+  const page = await queryEvents(store.kv, {
     since,
     types: ["WORKFLOW_STARTED", ...Object.keys(ENDS)],
   }, { newestFirst: true, limit: THROUGHPUT_EVENT_LIMIT });
@@ -132,8 +132,8 @@ export async function throughput(store: KvStore, minutes: number, now = Date.now
 export async function healthStats(store: KvStore, now = Date.now()) {
   const [w, due, errors] = await Promise.all([
     workflowStats(store),
-    listAllTasks(store, { statuses: ["PENDING"], dueBy: now }),
-    countLogs(store, { levels: ["ERROR"], since: now - 3_600_000 }),
+    listAllTasks(store.kv, { statuses: ["PENDING"], dueBy: now }),
+    countLogs(store.kv, { levels: ["ERROR"], since: now - 3_600_000 }),
   ]);
   const rate = w.total === 0 ? 0 : Math.round((w.failed / w.total) * 10_000) / 100;
   return {

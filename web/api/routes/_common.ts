@@ -99,8 +99,8 @@ export async function logPage(
   oldestFirst: boolean,
 ) {
   const [result, total] = await Promise.all([
-    queryLogs(store, filter, { oldestFirst, offset: (page - 1) * perPage, limit: perPage }),
-    countLogs(store, filter),
+    queryLogs(store.kv, filter, { oldestFirst, offset: (page - 1) * perPage, limit: perPage }),
+    countLogs(store.kv, filter),
   ]);
   return { data: result.items.map(logEntry), meta: offsetMeta(page, perPage, total) };
 }
@@ -123,8 +123,8 @@ export async function eventPage(
   newestFirst: boolean,
 ) {
   const [result, total] = await Promise.all([
-    queryEvents(store, filter, { newestFirst, offset: (page - 1) * perPage, limit: perPage }),
-    countEvents(store, filter),
+    queryEvents(store.kv, filter, { newestFirst, offset: (page - 1) * perPage, limit: perPage }),
+    countEvents(store.kv, filter),
   ]);
   return { items: result.items, meta: offsetMeta(page, perPage, total) };
 }

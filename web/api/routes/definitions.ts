@@ -173,8 +173,8 @@ function oneRoute(app: App, registry: Registry): void {
 function graphListRoute(app: App, store: KvStore): void {
   app.openapi(graphList, async (c) => {
     const [page, total] = await Promise.all([
-      queryRuns(store, {}, { limit: GRAPH_LIST_LIMIT }),
-      countRuns(store, {}),
+      queryRuns(store.kv, {}, { limit: GRAPH_LIST_LIMIT }),
+      countRuns(store.kv, {}),
     ]);
     return reply(c, GraphWorkflowList, {
       total_count: total,

@@ -72,7 +72,7 @@ const one = createRoute({
 function listRoute(app: App, store: KvStore): void {
   app.openapi(list, async (c) => {
     const q = c.req.valid("query");
-    const tasks = await listAllTasks(store, {
+    const tasks = await listAllTasks(store.kv, {
       ...(q.workflow_id === undefined ? {} : { workflowId: q.workflow_id }),
       ...(q.status === undefined ? {} : { statuses: [q.status] }),
       ...(q.kind === undefined ? {} : { kinds: [q.kind] }),
@@ -95,7 +95,7 @@ function listRoute(app: App, store: KvStore): void {
 function pendingRoute(app: App, store: KvStore): void {
   app.openapi(pending, async (c) => {
     const q = c.req.valid("query");
-    const due = await listAllTasks(store, { statuses: ["PENDING"], dueBy: Date.now() });
+    const due = await listAllTasks(store.kv, { statuses: ["PENDING"], dueBy: Date.now() });
     due.sort((a, b) => a.runAt - b.runAt || a.id - b.id);
     return reply(c, TaskPage, {
       data: due.slice((q.page - 1) * q.per_page, q.page * q.per_page).map(task),

@@ -167,7 +167,7 @@ function listRoute(app: App, store: KvStore): void {
           `Invalid query parameter "cursor": cursors work with sort_by=created_at only, not "${q.sort_by}"`,
         );
       }
-      const all = await queryRuns(store, filter, { limit: MAX_SORTED_RUNS + 1 });
+      const all = await queryRuns(store.kv, filter, { limit: MAX_SORTED_RUNS + 1 });
       if (all.more) {
         throw new ApiError(
           HttpErrorCode.InvalidRequest,
@@ -198,7 +198,7 @@ function listRoute(app: App, store: KvStore): void {
         );
       }
       const at = decodeCursor(q.cursor, query);
-      const result = await queryRuns(store, filter, {
+      const result = await queryRuns(store.kv, filter, {
         oldestFirst,
         after: { createdAt: at.t, id: at.id },
         limit: perPage,
@@ -218,8 +218,8 @@ function listRoute(app: App, store: KvStore): void {
     }
     const page = q.page ?? 1;
     const [result, total] = await Promise.all([
-      queryRuns(store, filter, { oldestFirst, offset: (page - 1) * perPage, limit: perPage }),
-      countRuns(store, filter),
+      queryRuns(store.kv, filter, { oldestFirst, offset: (page - 1) * perPage, limit: perPage }),
+      countRuns(store.kv, filter),
     ]);
     return reply(c, PageOfWorkflows, {
       data: result.items.map(workflowSummary),
