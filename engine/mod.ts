@@ -76,6 +76,7 @@ export {
   workflow,
   type WorkflowClass,
   type WorkflowDecorator,
+  workflowDefinitionOf,
   type WorkflowOptions,
 } from "./definition/workflow.ts";
 export type { Duration, DurationParts } from "./duration.ts";
@@ -110,7 +111,7 @@ export {
   WorkflowStillRunningError,
   WorkflowStuckError,
 } from "./errors.ts";
-export type { JsonObject, JsonValue } from "./json.ts";
+export { type JsonObject, type JsonValue, toJson } from "./json.ts";
 export {
   CrashPoint,
   createEngine,
@@ -128,26 +129,21 @@ export type {
 export { InIsolateExecutor } from "./runtime/in_isolate_executor.ts";
 export { connectKv, KvClient, type KvClientOptions } from "./runtime/kv_client.ts";
 export type { OnDue, Wakeup } from "./runtime/wakeup.ts";
-export {
-  type CursorPage,
-  type HistoryRecord,
-  type InboxReply,
-  type InboxRequest,
-  type Key,
-  KvStore,
-  type LogRecord,
-  type RunListQuery,
-  type StoredError,
-  type StoredEvent,
-  type StoredValue,
-  TaskKind,
-  type TaskRecord,
-  TaskStatus,
-  type Transition,
-  type WorkflowRecord,
-} from "../store/mod.ts";
 export { KvQueueWakeup } from "./runtime/kv_queue_wakeup.ts";
 export { PollingWakeup } from "./runtime/polling_wakeup.ts";
+export {
+  buildGraph,
+  type EdgeType,
+  type GraphEdge,
+  type GraphFormat,
+  type GraphNode,
+  isTerminal,
+  LoomReader,
+  type NodeType,
+  renderGraph,
+  stateFromEvents,
+  type WorkflowGraph,
+} from "./views/mod.ts";
 export {
   WorkerPoolExecutor,
   type WorkerPoolOptions,

@@ -9,24 +9,12 @@ import { decodeValue } from "./chunks.ts";
 import { apply, type Mutation, pack, plan, type Transition } from "./commit.ts";
 import { type Key, keys } from "./keys.ts";
 import { lastIds } from "./queries/counts.ts";
-import { eventsOf, getEvent, queryEvents } from "./queries/events.ts";
 import { loadHistory } from "./queries/history.ts";
-import { queryLogs } from "./queries/logs.ts";
-import {
-  type CursorPage,
-  getRun,
-  getRuns,
-  listRunPage,
-  runIdsWithStatus,
-  type RunListQuery,
-} from "./queries/runs.ts";
-import { getTask, listTasks, type TaskListOptions } from "./queries/tasks.ts";
+import { getRun, runIdsWithStatus } from "./queries/runs.ts";
 import type {
   HistoryRecord,
   InboxReply,
   InboxRequest,
-  LogRecord,
-  StoredEvent,
   StoredValue,
   TaskRecord,
   WorkflowRecord,
@@ -326,100 +314,6 @@ export class KvStore {
     if (e.value === null) return undefined;
     await this.kv.delete(keys.inboxReply(id));
     return e.value;
-  }
-
-  // Readers' calls kept while their callers move to `store/queries/` (removed in the next step).
-
-  /**
-   * See {@linkcode getRuns}.
-   *
-   * @param ids Run ids.
-   * @returns Records.
-   */
-  getWorkflows(ids: string[]): Promise<(WorkflowRecord | undefined)[]> {
-    return getRuns(this.kv, ids);
-  }
-
-  /**
-   * See {@linkcode eventsOf}.
-   *
-   * @param id Run id.
-   * @returns Events.
-   */
-  listEventsOf(id: string): Promise<StoredEvent[]> {
-    return eventsOf(this.kv, id);
-  }
-
-  /**
-   * See {@linkcode getEvent}.
-   *
-   * @param eventId Global id.
-   * @returns The event.
-   */
-  getEvent(eventId: number): Promise<StoredEvent | undefined> {
-    return getEvent(this.kv, eventId);
-  }
-
-  /**
-   * See {@linkcode queryEvents}.
-   *
-   * @param options Paging.
-   * @returns Events.
-   */
-  async listEvents(
-    options: { after?: number; limit?: number; newestFirst?: boolean } = {},
-  ): Promise<StoredEvent[]> {
-    return (await queryEvents(
-      this.kv,
-      options.after === undefined ? {} : { afterId: options.after },
-      { limit: options.limit ?? 100, newestFirst: options.newestFirst ?? false },
-    )).items;
-  }
-
-  /**
-   * See {@linkcode listRunPage}.
-   *
-   * @param query Filters and paging.
-   * @returns A page.
-   */
-  listWorkflows(query: RunListQuery = {}): Promise<CursorPage<WorkflowRecord>> {
-    return listRunPage(this.kv, query);
-  }
-
-  /**
-   * See {@linkcode getTask}.
-   *
-   * @param id Task id.
-   * @param workflowId Its run.
-   * @returns The task.
-   */
-  getTask(id: number, workflowId?: string): Promise<TaskRecord | undefined> {
-    return getTask(this.kv, id, workflowId);
-  }
-
-  /**
-   * See {@linkcode listTasks}.
-   *
-   * @param options Filters.
-   * @returns Tasks.
-   */
-  listTasks(options: TaskListOptions = {}): Promise<TaskRecord[]> {
-    return listTasks(this.kv, options);
-  }
-
-  /**
-   * See {@linkcode queryLogs}.
-   *
-   * @param options Filters.
-   * @returns Entries.
-   */
-  async listLogs(
-    options: { workflowId?: string; level?: string; limit?: number } = {},
-  ): Promise<LogRecord[]> {
-    return (await queryLogs(this.kv, {
-      ...(options.workflowId === undefined ? {} : { workflowId: options.workflowId }),
-      ...(options.level === undefined ? {} : { levels: [options.level] }),
-    }, { limit: options.limit ?? 100 })).items;
   }
 
   /** Closes the KV handle. */

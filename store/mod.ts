@@ -6,7 +6,16 @@
  */
 
 export { CHUNK_BYTES, decodeValue, INLINE_LIMIT, valueSize } from "./chunks.ts";
-export { ATOMIC_BUDGET, inputReference, pack, plan, type Transition } from "./commit.ts";
+export {
+  ATOMIC_BUDGET,
+  inputReference,
+  type Mutation,
+  pack,
+  type Packed,
+  type Plan,
+  plan,
+  type Transition,
+} from "./commit.ts";
 export { type Key, keys } from "./keys.ts";
 export { FenceLost, KvStore, openKv } from "./kv_store.ts";
 export {

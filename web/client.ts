@@ -18,16 +18,16 @@ import {
   type ResultOptions,
   type SerializedError,
   type StartOptions,
+  toJson,
   type TypedWorkflowRef,
   type WorkflowClient,
+  workflowDefinitionOf,
   type WorkflowHandle,
   type WorkflowInfo,
   type WorkflowRef,
   type WorkflowStatus,
   WorkflowStillRunningError,
 } from "../engine/mod.ts";
-import { workflowDefinitionOf } from "../engine/definition/workflow.ts";
-import { toJson } from "../engine/json.ts";
 import { readSse, type SseMessage } from "./sse_reader.ts";
 
 /** Options of {@linkcode connect}. */

@@ -70,12 +70,11 @@ import type { ActivationRequest, ActivationResponse, Executor } from "./executor
 import { Handle, type HandleBackend } from "./handle.ts";
 import { InIsolateExecutor } from "./in_isolate_executor.ts";
 import { KvQueueWakeup } from "./kv_queue_wakeup.ts";
-import { isTerminal, outcomeError } from "./outcome.ts";
 import { PollingWakeup } from "./polling_wakeup.ts";
 import { type Item, Run } from "./run.ts";
-import { listRuns, runInfo } from "./run_views.ts";
 import type { Wakeup } from "./wakeup.ts";
 import { WorkerPoolExecutor } from "./worker_pool/mod.ts";
+import { isTerminal, LoomReader, outcomeError } from "../views/mod.ts";
 
 /** Named points where tests stop the engine to kill it (`crashPoint` option). */
 export const CrashPoint = {
@@ -191,6 +190,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   readonly #options: EngineOptions;
   readonly #registry: Registry;
   readonly #store: KvStore;
+  readonly #reader: LoomReader;
   readonly #ownsKv: boolean;
   readonly #executor: Executor;
   readonly #wakeup: Wakeup;
@@ -219,6 +219,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     this.#options = options;
     this.#registry = options.registry ?? defaultRegistry;
     this.#store = store;
+    this.#reader = new LoomReader(store.kv, store.where);
     this.#ownsKv = ownsKv;
     this.#executor = options.executor ??
       new InIsolateExecutor({
@@ -451,7 +452,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
    * @returns A page of runs and the cursor of the next one.
    */
   list(options: ListOptions = {}): Promise<ListPage> {
-    return listRuns(this.#store, options);
+    return this.#reader.list(options);
   }
 
   /**
@@ -465,9 +466,9 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     return () => this.#listeners.delete(listener);
   }
 
-  /** The store, for readers (HTTP API, CLI). */
-  get store(): KvStore {
-    return this.#store;
+  /** Reads what this engine's KV file holds (HTTP API, CLI, dashboard). */
+  get reader(): LoomReader {
+    return this.#reader;
   }
 
   /** The definitions this engine runs. */
@@ -621,7 +622,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
 
   async #info(id: string): Promise<WorkflowInfo> {
     if (this.#starting.has(id)) await this.#starting.get(id);
-    return runInfo(this.#store, await this.#record(id));
+    return this.#reader.info(await this.#record(id));
   }
 
   // ---------------------------------------------------------------- activation loop
