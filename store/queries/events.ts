@@ -111,12 +111,7 @@ async function* entries(
   let start: Key | undefined;
   if (afterId !== undefined) {
     // Start at the index key whose entries may hold the next id (it may begin before it).
-    start = keys.eventIndex(afterId + 1);
-    const holder = kv.list<EventIndexEntry[]>({ prefix, end: keys.eventIndex(afterId + 2) }, {
-      reverse: true,
-      limit: 1,
-    });
-    for await (const e of holder) start = e.key;
+    start = await indexKeyAt(kv, afterId + 1) ?? keys.eventIndex(afterId + 1);
   }
   const selector: Deno.KvListSelector = start === undefined ? { prefix } : { prefix, start };
   for await (
