@@ -128,25 +128,20 @@ export { InIsolateExecutor } from "./runtime/in_isolate_executor.ts";
 export { connectKv, KvClient, type KvClientOptions } from "./runtime/kv_client.ts";
 export { loadModules, type LoadModulesOptions } from "./runtime/load_modules.ts";
 export type { OnDue, Wakeup } from "./runtime/wakeup/wakeup.ts";
-export {
-  type HistoryRecord,
-  type InboxReply,
-  type InboxRequest,
-  type Key,
-  KvStore,
-  type LogRecord,
-  type Page,
-  type StoredError,
-  type StoredEvent,
-  type StoredValue,
-  TaskKind,
-  type TaskRecord,
-  TaskStatus,
-  type Transition,
-  type WorkflowQuery,
-  type WorkflowRecord,
-} from "../store/mod.ts";
 export { KvQueueWakeup, PollingWakeup } from "./runtime/wakeup/mod.ts";
+export {
+  buildGraph,
+  type EdgeType,
+  type GraphEdge,
+  type GraphFormat,
+  type GraphNode,
+  isTerminal,
+  LoomReader,
+  type NodeType,
+  renderGraph,
+  stateFromEvents,
+  type WorkflowGraph,
+} from "./views/mod.ts";
 export {
   WorkerPoolExecutor,
   type WorkerPoolOptions,

@@ -24,6 +24,7 @@ import type {
   EventIndexEntry,
   HistoryRecord,
   LogRecord,
+  StoredValue,
   TaskRecord,
   WorkflowRecord,
 } from "./records.ts";
@@ -32,7 +33,11 @@ import type {
 export interface Transition {
   /** The run. */
   workflowId: string;
-  /** New value of the run's record; `pack` fills its `input`/`result` from the fields below. */
+  /**
+   * New value of the run's record. Its `input` must already hold the stored reference of the
+   * input (see {@linkcode inputReference}); `pack` does not modify it, and stores a copy whose
+   * `input` (on creation) and `result` (at the end) are made from the fields below.
+   */
   record: WorkflowRecord;
   /** The run is new: write its indexes and input. */
   created?: boolean;
@@ -64,6 +69,8 @@ export type Mutation =
 
 /** A transition's writes with their sizes. */
 export interface Packed {
+  /** The run's record as stored: the transition's record with its input and result references. */
+  record: WorkflowRecord;
   /** Writes that must land in the same atomic operation. */
   main: Mutation[];
   /** Chunk writes that may land before, in their own operations. */
@@ -96,15 +103,28 @@ function sizeOf(m: Mutation): [bytes: number, keyBytes: number] {
 }
 
 /**
- * Lists the writes of a transition.
+ * The reference a run's record holds for its input: the input itself when it is small, otherwise
+ * where {@linkcode pack} writes its chunks when the run is created.
+ *
+ * @param workflowId The run.
+ * @param input Its input.
+ * @returns The stored reference.
+ */
+export function inputReference(workflowId: string, input: unknown): StoredValue {
+  return encodeValue(input ?? null, workflowId, "input", RECORD_INLINE_LIMIT).stored;
+}
+
+/**
+ * Lists the writes of a transition. Pure: the transition (and its record) is left as it was.
  *
  * @param t The transition.
- * @returns Main writes, chunk writes, sizes, and what goes to the shared keys.
+ * @returns The record as stored, main writes, chunk writes, sizes, and what goes to the shared
+ * keys.
  */
 export function pack(t: Transition): Packed {
   const main: Mutation[] = [];
   const chunks: Mutation[] = [];
-  const record = t.record;
+  const record: WorkflowRecord = { ...t.record };
   const id = t.workflowId;
   const addChunks = (list: [Key, Uint8Array][]) => {
     for (const [key, value] of list) chunks.push({ kind: "set", key, value });
@@ -174,7 +194,7 @@ export function pack(t: Transition): Packed {
     bytes += b;
     keyBytes += k;
   }
-  return { main, chunks, bytes, keyBytes, entries, finished: t.finishedTasks };
+  return { record, main, chunks, bytes, keyBytes, entries, finished: t.finishedTasks };
 }
 
 /** Mutations grouped into atomic operations. */

@@ -1,29 +1,23 @@
 /**
- * Loom's store: its records in Deno KV, the owner lease, and the commit of transitions.
+ * Loom's store: its records in Deno KV, the owner lease, the commit of transitions (the write
+ * model, `KvStore`), and the one read API over them (`queries/`).
  *
  * @module
  */
 
-export { CHUNK_BYTES, INLINE_LIMIT, valueSize } from "./chunks.ts";
-export { ATOMIC_BUDGET, pack, plan, type Transition } from "./commit.ts";
+export { CHUNK_BYTES, decodeValue, INLINE_LIMIT, valueSize } from "./chunks.ts";
+export {
+  ATOMIC_BUDGET,
+  inputReference,
+  type Mutation,
+  pack,
+  type Packed,
+  type Plan,
+  plan,
+  type Transition,
+} from "./commit.ts";
 export { type Key, keys } from "./keys.ts";
-export {
-  countEvents,
-  type EventFilter,
-  type EventPage,
-  type EventPaging,
-  queryEvents,
-  TIME_SKEW_MS,
-} from "./event_query.ts";
-export { FenceLost, KvStore, openKv, type Page, type WorkflowQuery } from "./kv_store.ts";
-export {
-  countLogs,
-  listAllTasks,
-  type LogFilter,
-  type LogPaging,
-  queryLogs,
-  type TaskFilter,
-} from "./log_query.ts";
+export { FenceLost, KvStore, openKv } from "./kv_store.ts";
 export {
   acquireLease,
   type HeldLease,
@@ -33,6 +27,46 @@ export {
   releaseLease,
   renewLease,
 } from "./lease.ts";
+export {
+  countByStatus,
+  countEvents,
+  countLogs,
+  countRecords,
+  countRuns,
+  type CursorPage,
+  type EventFilter,
+  type EventPage,
+  type EventPaging,
+  eventsOf,
+  findRunIds,
+  getEvent,
+  getRun,
+  getRuns,
+  getTask,
+  lastIds,
+  listAllTasks,
+  listRunPage,
+  listTasks,
+  loadHistory,
+  type LogFilter,
+  type LogPage,
+  type LogPaging,
+  matchesRun,
+  queryEvents,
+  queryLogs,
+  queryRuns,
+  type RecordCounts,
+  type RunFilter,
+  runIdsWithStatus,
+  type RunListQuery,
+  runNames,
+  type RunPage,
+  type RunPaging,
+  type RunPosition,
+  type TaskFilter,
+  type TaskListOptions,
+  TIME_SKEW_MS,
+} from "./queries/mod.ts";
 export {
   type EventIndexEntry,
   type HistoryRecord,
@@ -48,17 +82,5 @@ export {
   TaskStatus,
   type WorkflowRecord,
 } from "./records.ts";
-export { countRecords, findWorkflowIds, type RecordCounts } from "./queries.ts";
-export {
-  countByStatus,
-  countRuns,
-  matchesRun,
-  queryRuns,
-  type RunFilter,
-  runNames,
-  type RunPage,
-  type RunPaging,
-  type RunPosition,
-} from "./run_query.ts";
 export { SCHEMA_VERSION, SchemaMismatch } from "./schema.ts";
 export { wipeRecords } from "./wipe.ts";

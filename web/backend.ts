@@ -1,14 +1,14 @@
 /**
  * What the HTTP API needs from the process it runs in. Two implementations: the owner (an
- * `Engine`: its client API, its store, its registry, and its lifecycle hook for the live feed)
+ * `Engine`: its client API, its reader, its registry, and its lifecycle hook for the live feed)
  * and a reader that does not own the file (a `KvClient` reading KV directly, mutations through
  * the owner's inbox, and a live feed that polls KV).
  *
  * @module
  */
 
-import type { Registry, WorkflowClient } from "../engine/mod.ts";
-import type { KvStore, StoredEvent } from "../store/mod.ts";
+import type { LoomReader, Registry, WorkflowClient } from "../engine/mod.ts";
+import type { StoredEvent } from "../store/mod.ts";
 
 /** What changed in one run: the events recorded, and its status after them. */
 export interface FeedChange {
@@ -28,7 +28,7 @@ export interface FeedChange {
 export interface ChangeFeed {
   /**
    * Calls `listener` with every change that lands after the returned promise resolves; every
-   * event up to that moment is already readable from the store.
+   * event up to that moment is already readable from the reader.
    *
    * @param listener Receives changes, in order.
    * @returns A function that unsubscribes.
@@ -51,7 +51,7 @@ export interface ApiBackend {
   /** Starts runs and acts on them. */
   readonly client: WorkflowClient;
   /** Reads runs, events, tasks and logs. */
-  readonly store: KvStore;
+  readonly reader: LoomReader;
   /** The workflow definitions known to this process. */
   readonly registry: Registry;
   /** Changes as they land. */

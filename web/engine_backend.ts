@@ -34,7 +34,7 @@ export function engineBackend(engine: Engine): ApiBackend {
   return {
     role: "owner",
     client: engine,
-    store: engine.store,
+    reader: engine.reader,
     registry: engine.registry,
     feed,
     live() {

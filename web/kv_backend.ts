@@ -7,7 +7,6 @@
  */
 
 import { defaultRegistry, type KvClient, type Registry } from "../engine/mod.ts";
-import { listAllTasks } from "../store/mod.ts";
 import type { ApiBackend } from "./backend.ts";
 import { PollingFeed } from "./polling_feed.ts";
 
@@ -29,16 +28,16 @@ export interface KvBackendOptions {
  * @returns The backend; closing it stops the feed, not the client.
  */
 export function kvBackend(client: KvClient, options: KvBackendOptions = {}): ApiBackend {
-  const store = client.store;
-  const feed = new PollingFeed(store, options.pollIntervalMs ?? 500, options.onError);
+  const reader = client.reader;
+  const feed = new PollingFeed(reader, options.pollIntervalMs ?? 500, options.onError);
   return {
     role: "reader",
     client,
-    store,
+    reader,
     registry: options.registry ?? defaultRegistry,
     feed,
     async live() {
-      const tasks = await listAllTasks(store, { statuses: ["PENDING", "RUNNING"] });
+      const tasks = await reader.allTasks({ statuses: ["PENDING", "RUNNING"] });
       return {
         activitiesRunning: tasks.filter((t) => t.kind === "ACTIVITY" && t.status === "RUNNING")
           .length,

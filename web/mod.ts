@@ -31,7 +31,7 @@ export {
   type NodeType,
   renderGraph,
   type WorkflowGraph,
-} from "./api/graph.ts";
+} from "../engine/mod.ts";
 export type { ApiBackend, ChangeFeed, FeedChange, LiveCounts } from "./backend.ts";
 export { connect, type ConnectOptions, HttpClient, HttpError } from "./client.ts";
 export { engineBackend } from "./engine_backend.ts";

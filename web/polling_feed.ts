@@ -6,14 +6,15 @@
  * @module
  */
 
-import type { KvStore, StoredEvent } from "../store/mod.ts";
+import type { LoomReader } from "../engine/mod.ts";
+import type { StoredEvent } from "../store/mod.ts";
 import type { ChangeFeed, FeedChange } from "./backend.ts";
 
 const BATCH = 1000;
 
 /** See the module doc. */
 export class PollingFeed implements ChangeFeed {
-  readonly #store: KvStore;
+  readonly #reader: LoomReader;
   readonly #intervalMs: number;
   readonly #onError: (error: Error) => void;
   readonly #listeners = new Set<(change: FeedChange) => void>();
@@ -26,12 +27,12 @@ export class PollingFeed implements ChangeFeed {
   /**
    * Makes the feed; it polls only while someone listens.
    *
-   * @param store The store to read.
+   * @param reader What to read.
    * @param intervalMs Time between reads, in ms.
    * @param onError Receives read errors (the feed goes on).
    */
-  constructor(store: KvStore, intervalMs: number, onError: (error: Error) => void = () => {}) {
-    this.#store = store;
+  constructor(reader: LoomReader, intervalMs: number, onError: (error: Error) => void = () => {}) {
+    this.#reader = reader;
     this.#intervalMs = intervalMs;
     this.#onError = onError;
   }
@@ -44,7 +45,7 @@ export class PollingFeed implements ChangeFeed {
    */
   async subscribe(listener: (change: FeedChange) => void): Promise<() => void> {
     if (this.#cursor === undefined) {
-      this.#starting ??= this.#store.lastIds().then((ids) => {
+      this.#starting ??= this.#reader.lastIds().then((ids) => {
         this.#cursor = ids.event;
       }).finally(() => this.#starting = undefined);
       await this.#starting;
@@ -87,7 +88,9 @@ export class PollingFeed implements ChangeFeed {
 
   async #poll(): Promise<void> {
     while (this.#cursor !== undefined && this.#listeners.size > 0) {
-      const events = await this.#store.listEvents({ after: this.#cursor, limit: BATCH });
+      const { items: events } = await this.#reader.queryEvents({ afterId: this.#cursor }, {
+        limit: BATCH,
+      });
       if (events.length === 0) return;
       await this.#deliver(events);
       this.#cursor = (events.at(-1) as StoredEvent).id;
@@ -103,7 +106,7 @@ export class PollingFeed implements ChangeFeed {
       else groups.push([e]);
     }
     const ids = [...new Set(events.map((e) => e.workflowId))];
-    const records = await this.#store.getWorkflows(ids);
+    const records = await this.#reader.runs(ids);
     const byId = new Map(ids.map((id, i) => [id, records[i]]));
     for (const group of groups) {
       const first = group[0] as StoredEvent;

@@ -6,8 +6,7 @@
  * @module
  */
 
-import { KvStore } from "../../store/mod.ts";
-import { EventType, WorkflowStatus } from "../../engine/mod.ts";
+import { EventType, LoomReader, WorkflowStatus } from "../../engine/mod.ts";
 import { within } from "../env.ts";
 import { Child } from "../subprocess.ts";
 import { w6Ids } from "../w6_worker.ts";
@@ -30,16 +29,16 @@ async function snapshotCounts(
   ids: string[],
 ): Promise<{ committed: Set<string>; completed: number }> {
   const kv = await Deno.openKv(path);
-  const store = new KvStore(kv, path);
+  const reader = new LoomReader(kv, path);
   try {
     const committed = new Set<string>();
     let completed = 0;
-    const records = await store.getWorkflows(ids);
+    const records = await reader.runs(ids);
     for (const r of records) if (r?.status === WorkflowStatus.Completed) completed++;
     for (let i = 0; i < ids.length; i += 50) {
       await Promise.all(
         ids.slice(i, i + 50).map(async (id) => {
-          for (const e of await store.listEventsOf(id)) {
+          for (const e of await reader.eventsOf(id)) {
             if (e.type === EventType.ActivityCompleted) {
               committed.add(`${id}:${(e.payload as { seq: number }).seq}`);
             }

@@ -135,7 +135,7 @@ async function clean(kvPath: string, io: Io, force: boolean, backup: boolean): P
   let before = 0;
   try {
     await refuseIfOwned(store, "clean");
-    const counts = await countRecords(store);
+    const counts = await countRecords(store.kv);
     const workflows = Object.values(counts.workflows).reduce((a, b) => a + b, 0);
     const tasks = Object.values(counts.tasks).reduce((a, b) => a + b, 0);
     before = await kvFileSize(kvPath) ?? 0;

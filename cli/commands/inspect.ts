@@ -4,8 +4,8 @@
  * @module
  */
 
-import { WorkflowNotFoundError } from "../../engine/mod.ts";
-import { findWorkflowIds, type KvStore, type WorkflowRecord } from "../../store/mod.ts";
+import { LoomReader, stateFromEvents, WorkflowNotFoundError } from "../../engine/mod.ts";
+import type { WorkflowRecord } from "../../store/mod.ts";
 import { COMMON_OPTIONS, JSON_OPTION, type ParsedArgs } from "../args.ts";
 import { CliError } from "../errors.ts";
 import { colorLevel, colorStatus, compactJson, formatDuration, formatTime } from "../format.ts";
@@ -18,16 +18,16 @@ import type { Command } from "./command.ts";
 /**
  * Finds a run by its id or by an unambiguous start of it.
  *
- * @param store The store.
+ * @param reader The reader.
  * @param id An id, or the start of one.
  * @returns The run's record.
  * @throws {WorkflowNotFoundError} When nothing matches.
  * @throws {CliError} When the prefix matches several runs.
  */
-export async function findWorkflow(store: KvStore, id: string): Promise<WorkflowRecord> {
-  const exact = await store.getWorkflow(id);
+export async function findWorkflow(reader: LoomReader, id: string): Promise<WorkflowRecord> {
+  const exact = await reader.run(id);
   if (exact !== undefined) return exact;
-  const ids = id === "" ? [] : await findWorkflowIds(store, id, 6);
+  const ids = id === "" ? [] : await reader.findRunIds(id, 6);
   if (ids.length === 0) throw new WorkflowNotFoundError(id);
   if (ids.length > 1) {
     throw new CliError(
@@ -36,28 +36,9 @@ export async function findWorkflow(store: KvStore, id: string): Promise<Workflow
       }`,
     );
   }
-  const record = await store.getWorkflow(ids[0] as string);
+  const record = await reader.run(ids[0] as string);
   if (record === undefined) throw new WorkflowNotFoundError(id);
   return record;
-}
-
-/**
- * The state a run's `STATE_SET` and `STATE_UPDATE` events leave.
- *
- * @param events The run's events, in order.
- * @returns The state.
- */
-export function stateOf(events: { type: string; payload: unknown }[]): Record<string, unknown> {
-  let state: Record<string, unknown> = {};
-  for (const e of events) {
-    const p = e.payload as Record<string, unknown> | null;
-    if (e.type === "STATE_SET" && p !== null && typeof p.key === "string") {
-      state = { ...state, [p.key]: p.value };
-    } else if (e.type === "STATE_UPDATE" && p !== null && typeof p.state === "object") {
-      state = { ...(p.state as Record<string, unknown>) };
-    }
-  }
-  return state;
 }
 
 function indented(value: unknown): string[] {
@@ -85,15 +66,18 @@ export const inspectCommand: Command = {
   async run(args: ParsedArgs, io: Io): Promise<number> {
     const store = await openReader(targetOf(args).kvPath);
     try {
-      const record = await findWorkflow(store, args.positionals[0] as string);
+      const reader = new LoomReader(store.kv, store.where);
+      const record = await findWorkflow(reader, args.positionals[0] as string);
       const [events, input, result, logs] = await Promise.all([
-        store.listEventsOf(record.id),
-        store.readValue(record.id, record.input),
-        record.result === undefined ? undefined : store.readValue(record.id, record.result),
-        args.flag("logs") ? store.listLogs({ workflowId: record.id, limit: 1000 }) : undefined,
+        reader.eventsOf(record.id),
+        reader.input(record),
+        reader.result(record),
+        args.flag("logs")
+          ? reader.queryLogs({ workflowId: record.id }, { limit: 1000 }).then((p) => p.items)
+          : undefined,
       ]);
       logs?.reverse();
-      const state = stateOf(events);
+      const state = stateFromEvents(events);
       if (args.flag("json")) {
         const out: InspectJson = {
           ...workflowJson(record),

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { WorkflowStatus } from "../../engine/mod.ts";
+import { LoomReader, WorkflowStatus } from "../../engine/mod.ts";
 import type { WorkflowRecord } from "../../store/mod.ts";
 import { COMMON_OPTIONS, JSON_OPTION, type ParsedArgs } from "../args.ts";
 import { CliError, UsageError } from "../errors.ts";
@@ -84,7 +84,7 @@ export const listCommand: Command = {
     const store = await openReader(targetOf(args).kvPath);
     let page;
     try {
-      page = await store.listWorkflows({
+      page = await new LoomReader(store.kv, store.where).runPage({
         limit,
         ...(status === undefined ? {} : { status }),
         ...(name === undefined ? {} : { name }),

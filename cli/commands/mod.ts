@@ -18,7 +18,7 @@ import { workerCommand } from "./worker.ts";
 
 export type { Command, CommandContext } from "./command.ts";
 export { parseStatus } from "./list.ts";
-export { findWorkflow, stateOf } from "./inspect.ts";
+export { findWorkflow } from "./inspect.ts";
 export { DEFAULT_MAX_BODY, serveOptions, webOptions } from "./serve.ts";
 export { runWorker, type WorkerOptions } from "./worker.ts";
 export { confirm } from "./clean.ts";

@@ -23,7 +23,7 @@ import type { Command } from "./command.ts";
 export async function readStats(kvPath: string): Promise<StatsJson> {
   const store = await openReader(kvPath);
   try {
-    const [counts, lease] = await Promise.all([countRecords(store), readLease(store.kv, 0)]);
+    const [counts, lease] = await Promise.all([countRecords(store.kv), readLease(store.kv, 0)]);
     const w = counts.workflows;
     const t = counts.tasks;
     const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);

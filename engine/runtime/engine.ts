@@ -36,7 +36,6 @@ import type { EngineOptions } from "./engine_options.ts";
 import type { Executor } from "./executor.ts";
 import { Handle } from "./handle.ts";
 import { type EngineChange, Listeners } from "./listeners.ts";
-import { outcomeError } from "./outcome.ts";
 import { InboxServer } from "./owner/inbox_server.ts";
 import { LeaseKeeper } from "./owner/lease_keeper.ts";
 import { recoverRuns } from "./owner/recovery.ts";
@@ -44,8 +43,8 @@ import { ResultWaiters } from "./result_waiters.ts";
 import { RunActions } from "./run_actions.ts";
 import { Run } from "./run.ts";
 import { type Lifecycle, RunLoop } from "./run_loop.ts";
-import { listRuns } from "./run_views.ts";
 import type { Wakeup } from "./wakeup/wakeup.ts";
+import { LoomReader, outcomeError } from "../views/mod.ts";
 
 /** What `createEngine()` hands the engine: its options and the parts it picked. */
 export interface EngineParts {
@@ -72,6 +71,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   readonly #options: EngineOptions;
   readonly #registry: Registry;
   readonly #store: KvStore;
+  readonly #reader: LoomReader;
   readonly #ownsKv: boolean;
   readonly #executor: Executor;
   readonly #wakeup: Wakeup;
@@ -94,6 +94,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     this.#options = options;
     this.#registry = options.registry ?? defaultRegistry;
     this.#store = parts.store;
+    this.#reader = new LoomReader(parts.store.kv, parts.store.where);
     this.#ownsKv = parts.ownsKv;
     this.#executor = parts.executor;
     this.#wakeup = parts.wakeup;
@@ -113,6 +114,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     });
     this.#actions = new RunActions({
       store: parts.store,
+      reader: this.#reader,
       loop: this.#loop,
       starting: this.#starting,
       waiters: this.#waiters,
@@ -270,7 +272,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
    * @returns A page of runs and the cursor of the next one.
    */
   list(options: ListOptions = {}): Promise<ListPage> {
-    return listRuns(this.#store, options);
+    return this.#reader.list(options);
   }
 
   /**
@@ -283,9 +285,9 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     return this.#listeners.subscribe(listener);
   }
 
-  /** The store, for readers (HTTP API, CLI). */
-  get store(): KvStore {
-    return this.#store;
+  /** Reads what this engine's KV file holds (HTTP API, CLI, dashboard). */
+  get reader(): LoomReader {
+    return this.#reader;
   }
 
   /** The definitions this engine runs. */

@@ -29,8 +29,7 @@ import {
 import { type JsonValue, toJson } from "../json.ts";
 import { type InboxRequest, KvStore, openKv, readLease } from "../../store/mod.ts";
 import { Handle, type HandleBackend } from "./handle.ts";
-import { isTerminal, outcomeError } from "./outcome.ts";
-import { listRuns, runInfo } from "./run_views.ts";
+import { isTerminal, LoomReader, outcomeError } from "../views/mod.ts";
 
 /** Options of {@linkcode connectKv}. */
 export interface KvClientOptions {
@@ -47,6 +46,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** See the module doc. */
 export class KvClient implements WorkflowClient, AsyncDisposable {
   readonly #store: KvStore;
+  readonly #reader: LoomReader;
   readonly #poll: number;
   readonly #timeout: number;
   #closed = false;
@@ -59,13 +59,14 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
    */
   constructor(store: KvStore, options: KvClientOptions) {
     this.#store = store;
+    this.#reader = new LoomReader(store.kv, store.where);
     this.#poll = options.pollIntervalMs ?? 50;
     this.#timeout = options.replyTimeoutMs ?? 30_000;
   }
 
-  /** The store, for readers. */
-  get store(): KvStore {
-    return this.#store;
+  /** Reads what the owner's KV file holds (HTTP API, CLI, dashboard). */
+  get reader(): LoomReader {
+    return this.#reader;
   }
 
   async #request(request: InboxRequest): Promise<{ workflowId?: string }> {
@@ -129,7 +130,7 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
   }
 
   list(options: ListOptions = {}): Promise<ListPage> {
-    return listRuns(this.#store, options);
+    return this.#reader.list(options);
   }
 
   readonly #backend: HandleBackend = {
@@ -154,7 +155,7 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
         reason,
       });
     },
-    info: async (id) => runInfo(this.#store, await this.#record(id)),
+    info: async (id) => this.#reader.info(await this.#record(id)),
   };
 
   async #record(id: string) {

@@ -9,7 +9,7 @@ import type { HistoryEntry } from "../replay/history.ts";
 import type { WorkflowDefinition } from "../replay/definitions.ts";
 import { type WorkflowEvent, WorkflowStatus } from "../replay/events.ts";
 import type { JsonValue } from "../json.ts";
-import type { TaskRecord, WorkflowRecord } from "../../store/mod.ts";
+import { inputReference, type TaskRecord, type WorkflowRecord } from "../../store/mod.ts";
 
 /** A resolution waiting to be delivered, and who to tell once it has landed. */
 export interface Item {
@@ -111,7 +111,7 @@ export class Run {
       updatedAt: time,
       entries: 0,
       events: 0,
-      input: { v: null },
+      input: inputReference(id, input),
       partition,
       tasks: [],
     }, input);

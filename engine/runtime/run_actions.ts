@@ -18,16 +18,17 @@ import {
 import { type JsonValue, toJson } from "../json.ts";
 import type { KvStore, WorkflowRecord } from "../../store/mod.ts";
 import type { HandleBackend } from "./handle.ts";
-import { isTerminal, outcomeError } from "./outcome.ts";
 import type { ResultWaiters } from "./result_waiters.ts";
 import type { Item, Run } from "./run.ts";
 import type { RunLoop } from "./run_loop.ts";
-import { runInfo } from "./run_views.ts";
+import { isTerminal, type LoomReader, outcomeError } from "../views/mod.ts";
 
 /** What the actions work with. */
 export interface RunActionsDeps {
   /** The store. */
   store: KvStore;
+  /** Reads runs. */
+  reader: LoomReader;
   /** The run loop. */
   loop: RunLoop;
   /** Starts that have not landed yet, by run. */
@@ -101,7 +102,7 @@ export class RunActions implements HandleBackend {
 
   async info(id: string): Promise<WorkflowInfo> {
     await this.#started(id);
-    return runInfo(this.#deps.store, await this.#record(id));
+    return this.#deps.reader.info(await this.#record(id));
   }
 
   async #started(id: string): Promise<void> {

@@ -20,7 +20,7 @@ import {
   type Transition,
   type WorkflowRecord,
 } from "../../store/mod.ts";
-import { isTerminal } from "./outcome.ts";
+import { isTerminal } from "../views/mod.ts";
 
 /** Open tasks listed in a run's record (more are counted, not listed, to keep it small). */
 export const MAX_OPEN_TASKS = 200;

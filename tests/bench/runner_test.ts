@@ -82,7 +82,7 @@ Deno.test("a round's engine uses the round's KV and is closed after the round", 
     async run(env) {
       captured = await env.engine();
       kvPath = env.kvPath;
-      assert.equal(captured.store.where, ":memory:");
+      assert.equal(captured.reader.where, ":memory:");
       return { x: 1 };
     },
   };

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { connectKv } from "../../engine/mod.ts";
-import { KvStore } from "../../store/mod.ts";
+import { connectKv, LoomReader } from "../../engine/mod.ts";
 import { FLOWS_MODULE, tempDir, traceLines, until } from "../_helpers.ts";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -51,7 +50,7 @@ Deno.test("loom serve --workers --module runs the modules in Workers and SIGTERM
     assert.deepEqual(await traceLines(trace), ["started", "finished"]);
     const kv = await Deno.openKv(kvPath);
     try {
-      const types = (await new KvStore(kv, kvPath).listEventsOf("slow")).map((e) => e.type);
+      const types = (await new LoomReader(kv, kvPath).eventsOf("slow")).map((e) => e.type);
       assert.ok(types.includes("ACTIVITY_COMPLETED"), types.join());
       assert.equal((await kv.get(["owner", 0])).value, null, "the lease was released");
     } finally {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { KvStore } from "../../store/mod.ts";
+import { LoomReader } from "../../engine/mod.ts";
 import { tempDir, traceLines, until } from "../_helpers.ts";
 
 const OWNER = new URL("./_owner.ts", import.meta.url).pathname;
@@ -26,12 +26,12 @@ function spawnOwner(kvPath: string, trace: string, point: string) {
 /** Activity results that had committed, per workflow, read from the file of the killed owner. */
 async function committedSteps(kvPath: string): Promise<Set<string>> {
   const kv = await Deno.openKv(kvPath);
-  const store = new KvStore(kv, kvPath);
+  const reader = new LoomReader(kv, kvPath);
   const done = new Set<string>();
   try {
     for (let i = 0; i < COUNT; i++) {
       const id = `r-${i}`;
-      const events = await store.listEventsOf(id);
+      const events = await reader.eventsOf(id);
       const names = new Map<number, string>();
       for (const e of events) {
         const p = e.payload as { seq: number; args: unknown[] };

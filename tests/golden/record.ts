@@ -32,7 +32,7 @@ await runs.approval.signal("approve", { approved: false, by: "golden" });
 for (const [name, handle] of Object.entries(runs)) {
   await handle.result();
   const info = await handle.info();
-  const history = (await engine.store.loadHistory(handle.workflowId)).map((h) => ({
+  const history = (await engine.reader.history(handle.workflowId)).map((h) => ({
     kind: h.kind,
     time: h.time,
     events: h.events,

@@ -15,6 +15,14 @@ import {
   type Transition,
   type WorkflowRecord,
 } from "../../store/mod.ts";
+import {
+  getEvent,
+  getTask,
+  listRunPage,
+  listTasks,
+  queryEvents,
+  queryLogs,
+} from "../../store/queries/mod.ts";
 import { queuelessKv, tempDir } from "../_helpers.ts";
 
 type Mode = "memory" | "file" | "queueless";
@@ -85,10 +93,10 @@ storeTest("commits a new run with its indexes, history and input", async (store)
   assert.deepEqual(await store.readValue("a", rec!.input), { n: 1 });
   assert.deepEqual((await store.loadHistory("a")).map((h) => h.r), [0]);
   assert.deepEqual(await store.idsWithStatus("RUNNING"), ["a"]);
-  assert.equal((await store.listWorkflows({ name: "flow" })).items.length, 1);
+  assert.equal((await listRunPage(store.kv, { name: "flow" })).items.length, 1);
   assert.deepEqual(await store.lastIds(), { event: 1, log: 0 });
-  assert.equal((await store.getEvent(1))?.type, "WORKFLOW_STARTED");
-  assert.equal(await store.getEvent(2), undefined);
+  assert.equal((await getEvent(store.kv, 1))?.type, "WORKFLOW_STARTED");
+  assert.equal(await getEvent(store.kv, 2), undefined);
 });
 
 storeTest("moves the status index when the status changes", async (store) => {
@@ -112,9 +120,12 @@ storeTest("moves the status index when the status changes", async (store) => {
   assert.deepEqual(await store.idsWithStatus("COMPLETED"), ["a"]);
   const rec = await store.getWorkflow("a");
   assert.deepEqual(await store.readValue("a", rec!.result!), { ok: true });
-  assert.deepEqual((await store.listEvents({ after: 1 })).map((e) => e.type), [
-    "WORKFLOW_COMPLETED",
-  ]);
+  assert.deepEqual(
+    (await queryEvents(store.kv, { afterId: 1 }, { limit: 100 })).items.map((e) => e.type),
+    [
+      "WORKFLOW_COMPLETED",
+    ],
+  );
 });
 
 storeTest("chunks values and histories larger than a KV value", async (store) => {
@@ -127,7 +138,7 @@ storeTest("chunks values and histories larger than a KV value", async (store) =>
   assert.deepEqual(await store.readValue("big", rec!.input), { big });
   const [h] = await store.loadHistory("big");
   assert.equal((h!.events[0] as { payload: { value: string } }).payload.value, big);
-  assert.equal((await store.getEvent(1))?.type, "STATE_SET");
+  assert.equal((await getEvent(store.kv, 1))?.type, "STATE_SET");
   assert.ok(INLINE_LIMIT < 65_536);
 });
 
@@ -157,9 +168,9 @@ storeTest(
     const results = await store.commit(many);
     assert.ok(results.every((r) => r === undefined));
     assert.equal((await store.idsWithStatus("RUNNING")).length, 600);
-    const page = await store.listWorkflows({ limit: 250 });
+    const page = await listRunPage(store.kv, { limit: 250 });
     assert.equal(page.items.length, 250);
-    const next = await store.listWorkflows({ limit: 500, cursor: page.cursor! });
+    const next = await listRunPage(store.kv, { limit: 500, cursor: page.cursor! });
     assert.equal(next.items.length, 350);
     assert.equal(next.cursor, undefined);
   },
@@ -256,16 +267,19 @@ storeTest("keeps open tasks in records and finished ones in the task log", async
     history: events(2),
     finishedTasks: [task(4, "odd", "COMPLETED")],
   })]);
-  assert.deepEqual((await store.listTasks()).map((t) => t.id), [3, 4, 2, 1]);
-  assert.deepEqual((await store.listTasks({ status: "RUNNING" })).map((t) => t.id), [3]);
-  assert.deepEqual((await store.listTasks({ status: "FAILED" })).map((t) => t.id), [2]);
-  assert.deepEqual((await store.listTasks({ workflowId: "even" })).map((t) => t.id), [3, 2, 1]);
-  assert.equal((await store.getTask(2))?.status, "FAILED");
-  assert.equal((await store.getTask(3, "even"))?.status, "RUNNING");
-  assert.equal(await store.getTask(99), undefined);
+  assert.deepEqual((await listTasks(store.kv)).map((t) => t.id), [3, 4, 2, 1]);
+  assert.deepEqual((await listTasks(store.kv, { status: "RUNNING" })).map((t) => t.id), [3]);
+  assert.deepEqual((await listTasks(store.kv, { status: "FAILED" })).map((t) => t.id), [2]);
+  assert.deepEqual((await listTasks(store.kv, { workflowId: "even" })).map((t) => t.id), [3, 2, 1]);
+  assert.equal((await getTask(store.kv, 2))?.status, "FAILED");
+  assert.equal((await getTask(store.kv, 3, "even"))?.status, "RUNNING");
+  assert.equal(await getTask(store.kv, 99), undefined);
   assert.equal(await store.pruneTasks(1), 2);
-  assert.deepEqual((await store.listTasks()).map((t) => t.id), [3, 4]);
-  assert.equal((await store.listLogs({ workflowId: "even" }))[0]?.message, "hi");
+  assert.deepEqual((await listTasks(store.kv)).map((t) => t.id), [3, 4]);
+  assert.equal(
+    (await queryLogs(store.kv, { workflowId: "even" }, { limit: 100 })).items[0]?.message,
+    "hi",
+  );
   assert.deepEqual(await store.dueTimers(1000), [[500, "even", 7]]);
   assert.deepEqual(await store.lastIds(), { event: 2, log: 1 });
 });

@@ -64,7 +64,7 @@ Deno.test("over a real loopback server: start a run, signal it, receive its even
     "WORKFLOW_COMPLETED",
   ]);
   const ids = messages.filter((m) => m.event === "message").map((m) => Number(m.id));
-  assert.deepEqual(ids, (await engine.store.listEventsOf("e2e")).map((e) => e.id));
+  assert.deepEqual(ids, (await engine.reader.eventsOf("e2e")).map((e) => e.id));
   assert.deepEqual(JSON.parse(messages.at(-1)?.data ?? "{}"), { id: "e2e", status: "COMPLETED" });
 });
 

@@ -66,7 +66,7 @@ Deno.test("a reader's live feed polls KV: live events, and Last-Event-ID resume"
     );
     await (await engine.start(ClassFlow, { x: 1 }, { workflowId: "polled" })).result();
     const messages = await reading;
-    const stored = (await engine.store.listEventsOf("polled")).map((e) => e.id);
+    const stored = (await engine.reader.eventsOf("polled")).map((e) => e.id);
     const got = messages.filter((m) => m.event === "message").map((m) => Number(m.id));
     assert.deepEqual(got, stored);
     const resumed = await readUntil(
@@ -84,13 +84,13 @@ Deno.test("a reader's live feed polls KV: live events, and Last-Event-ID resume"
 Deno.test("PollingFeed delivers each change once, in order, and stops polling without listeners", async () => {
   await using dir = await tempDir();
   await using engine = await createEngine({ kvPath: `${dir.path}/loom.kv` });
-  const feed = new PollingFeed(engine.store, 10);
+  const feed = new PollingFeed(engine.reader, 10);
   const changes: FeedChange[] = [];
   const unsubscribe = await feed.subscribe((c) => changes.push(c));
   const h = await engine.start(SignalFlow, {}, { workflowId: "f" });
   await h.signal("go", 1);
   await h.result();
-  const stored = (await engine.store.listEventsOf("f")).map((e) => e.id);
+  const stored = (await engine.reader.eventsOf("f")).map((e) => e.id);
   await until(() => changes.flatMap((c) => c.events).length === stored.length, "all events");
   assert.deepEqual(changes.flatMap((c) => c.events.map((e) => e.id)), stored);
   assert.equal(changes.at(-1)?.status, "COMPLETED");

@@ -74,22 +74,6 @@ export function workflowSummary(r: WorkflowRecord) {
 }
 
 /**
- * Rebuilds a run's state from its `STATE_SET` and `STATE_UPDATE` events.
- *
- * @param events The run's events, in order.
- * @returns The state.
- */
-export function stateFromEvents(events: StoredEvent[]): Record<string, unknown> {
-  let state: Record<string, unknown> = {};
-  for (const e of events) {
-    const p = e.payload as Record<string, unknown>;
-    if (e.type === "STATE_SET") state[String(p.key)] = p.value;
-    else if (e.type === "STATE_UPDATE") state = { ...(p.state as Record<string, unknown>) };
-  }
-  return state;
-}
-
-/**
  * A run with its input, state and error.
  *
  * @param r The record.

@@ -5,14 +5,8 @@
  * @module
  */
 
-import {
-  countByStatus,
-  countLogs,
-  type KvStore,
-  listAllTasks,
-  queryEvents,
-  type StoredEvent,
-} from "../../store/mod.ts";
+import type { LoomReader } from "../../engine/mod.ts";
+import type { StoredEvent } from "../../store/mod.ts";
 import type { ApiBackend } from "../backend.ts";
 import { iso } from "./shapes.ts";
 
@@ -24,11 +18,11 @@ export const THROUGHPUT_EVENT_LIMIT = 50_000;
 /**
  * Counts runs by status.
  *
- * @param store The store.
+ * @param reader The reader.
  * @returns The reference's shape (`canceled`), and `cancelled`.
  */
-export async function workflowStats(store: KvStore) {
-  const c = await countByStatus(store.kv, STATUSES);
+export async function workflowStats(reader: LoomReader) {
+  const c = await reader.countByStatus(STATUSES);
   const n = (s: string) => c[s] ?? 0;
   return {
     total: STATUSES.reduce((sum, s) => sum + n(s), 0),
@@ -43,11 +37,11 @@ export async function workflowStats(store: KvStore) {
 /**
  * Counts tasks by status.
  *
- * @param store The store.
+ * @param reader The reader.
  * @returns Counts.
  */
-export async function taskStats(store: KvStore) {
-  const tasks = await listAllTasks(store);
+export async function taskStats(reader: LoomReader) {
+  const tasks = await reader.allTasks();
   const n = (s: string) => tasks.filter((t) => t.status === s).length;
   return {
     total: tasks.length,
@@ -67,7 +61,7 @@ export async function taskStats(store: KvStore) {
 export async function liveStats(backend: ApiBackend) {
   const [live, due] = await Promise.all([
     backend.live(),
-    listAllTasks(backend.store, { kinds: ["TIMER"], statuses: ["PENDING"], dueBy: Date.now() }),
+    backend.reader.allTasks({ kinds: ["TIMER"], statuses: ["PENDING"], dueBy: Date.now() }),
   ]);
   return {
     activities_running: live.activitiesRunning,
@@ -87,12 +81,12 @@ const ENDS: Record<string, "completed" | "failed" | "cancelled"> = {
  * Runs started and ended per minute over the last `minutes` whole minutes and the current one,
  * from the events of that window.
  *
- * @param store The store.
+ * @param reader The reader.
  * @param minutes Window length.
  * @param now The current time (ms).
  * @returns Per-minute counts, oldest first, and the mean completions per whole minute.
  */
-export async function throughput(store: KvStore, minutes: number, now = Date.now()) {
+export async function throughput(reader: LoomReader, minutes: number, now = Date.now()) {
   const current = Math.floor(now / 60_000) * 60_000;
   const since = current - minutes * 60_000;
   const buckets = Array.from({ length: minutes + 1 }, (_, i) => ({
@@ -102,7 +96,7 @@ export async function throughput(store: KvStore, minutes: number, now = Date.now
     failed: 0,
     cancelled: 0,
   }));
-  const page = await queryEvents(store, {
+  const page = await reader.queryEvents({
     since,
     types: ["WORKFLOW_STARTED", ...Object.keys(ENDS)],
   }, { newestFirst: true, limit: THROUGHPUT_EVENT_LIMIT });
@@ -125,15 +119,15 @@ export async function throughput(store: KvStore, minutes: number, now = Date.now
  * The reference's `/api/stats/health`: healthy when at most 10 % of runs failed, degraded up to
  * 25 %, unhealthy above; with active runs, due tasks, and ERROR logs of the last hour (UTC).
  *
- * @param store The store.
+ * @param reader The reader.
  * @param now The current time (ms).
  * @returns The health summary.
  */
-export async function healthStats(store: KvStore, now = Date.now()) {
+export async function healthStats(reader: LoomReader, now = Date.now()) {
   const [w, due, errors] = await Promise.all([
-    workflowStats(store),
-    listAllTasks(store, { statuses: ["PENDING"], dueBy: now }),
-    countLogs(store, { levels: ["ERROR"], since: now - 3_600_000 }),
+    workflowStats(reader),
+    reader.allTasks({ statuses: ["PENDING"], dueBy: now }),
+    reader.countLogs({ levels: ["ERROR"], since: now - 3_600_000 }),
   ]);
   const rate = w.total === 0 ? 0 : Math.round((w.failed / w.total) * 10_000) / 100;
   return {

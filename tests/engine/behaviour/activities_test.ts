@@ -22,10 +22,10 @@ engineTest(
     const handle = await engine.start(RetryFlow, { failTimes: 2, trace });
     assert.deepEqual(await handle.result(), { result: "ok after 3" });
     assert.deepEqual(await traceLines(trace), ["attempt 1", "attempt 2", "attempt 3"]);
-    const events = await engine.store.listEventsOf(handle.workflowId);
+    const events = await engine.reader.eventsOf(handle.workflowId);
     assert.equal(events.filter((e) => e.type === "ACTIVITY_RETRYING").length, 2);
     assert.equal(events.filter((e) => e.type === "ACTIVITY_SCHEDULED").length, 1);
-    const [task] = await engine.store.listTasks({
+    const [task] = await engine.reader.listTasks({
       workflowId: handle.workflowId,
       kind: "ACTIVITY",
     });
@@ -45,7 +45,7 @@ engineTest("retryCount counts retries after the first attempt", async (engine, {
     return true;
   });
   assert.equal((await traceLines(trace)).length, 4);
-  const [task] = await engine.store.listTasks({ workflowId: handle.workflowId, kind: "ACTIVITY" });
+  const [task] = await engine.reader.listTasks({ workflowId: handle.workflowId, kind: "ACTIVITY" });
   assert.equal(task?.status, "FAILED");
   assert.equal(task?.lastError, "boom 4");
 });
@@ -83,7 +83,7 @@ engineTest(
     assert.equal(await handle.status(), WorkflowStatus.Failed);
     const info = await handle.info();
     assert.equal(info.error?.code, "ACTIVITY_FAILED");
-    const events = await engine.store.listEventsOf(handle.workflowId);
+    const events = await engine.reader.eventsOf(handle.workflowId);
     const failed = events.find((e) => e.type === "WORKFLOW_FAILED");
     assert.match(
       (failed?.payload as { error: string }).error,
@@ -123,7 +123,7 @@ engineTest("Promise.all and Promise.race over durable calls work", async (engine
   assert.deepEqual(state.doubled, Array.from({ length: 12 }, (_, i) => i * 2));
   assert.equal(state.winner, "sleep");
   assert.equal(state.loser, "activity");
-  const events = await engine.store.listEventsOf(handle.workflowId);
+  const events = await engine.reader.eventsOf(handle.workflowId);
   assert.ok(
     events.some((e) => e.type === "ACTIVITY_CANCELLED"),
     "the losing activity is cancelled at the end",
@@ -141,7 +141,7 @@ engineTest("payloads over 64 KiB are chunked and read back whole", async (engine
     (await handle.info()).input && ((await handle.info()).input as { blob: string }).blob,
     blob,
   );
-  const events = await engine.store.listEventsOf(handle.workflowId);
+  const events = await engine.reader.eventsOf(handle.workflowId);
   const completed = events.find((e) => e.type === "ACTIVITY_COMPLETED");
   assert.equal((completed?.payload as { result: string }).result.length, 300_000);
 });

@@ -21,13 +21,13 @@ engineTest(
     );
     assert.equal(await handle.status(), WorkflowStatus.Cancelled);
     await until(async () => (await traceLines(trace)).includes("aborted"), "the abort signal");
-    const types = (await engine.store.listEventsOf(handle.workflowId)).map((e) => e.type);
+    const types = (await engine.reader.eventsOf(handle.workflowId)).map((e) => e.type);
     assert.deepEqual(types.slice(-3), [
       "CANCEL_REQUESTED",
       "ACTIVITY_CANCELLED",
       "WORKFLOW_CANCELLED",
     ]);
-    const [task] = await engine.store.listTasks({
+    const [task] = await engine.reader.listTasks({
       workflowId: handle.workflowId,
       kind: "ACTIVITY",
     });
@@ -43,7 +43,7 @@ engineTest("durable calls after a cancel work (compensation)", async (engine, { 
   await until(async () => (await traceLines(trace)).includes("started"), "the activity to start");
   await handle.cancel("rollback");
   await assert.rejects(handle.result(), WorkflowCancelledError);
-  const events = await engine.store.listEventsOf(handle.workflowId);
+  const events = await engine.reader.eventsOf(handle.workflowId);
   const completed = events.filter((e) => e.type === "ACTIVITY_COMPLETED");
   assert.deepEqual(completed.map((e) => (e.payload as { result: unknown }).result), [
     "undone: rollback",

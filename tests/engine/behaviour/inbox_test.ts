@@ -5,6 +5,7 @@ import {
   WorkflowDefinitionNotFoundError,
   WorkflowNotRunningError,
 } from "../../../engine/mod.ts";
+import { KvStore } from "../../../store/mod.ts";
 import { queuelessKv, tempDir } from "../../_helpers.ts";
 import { SeqFlow, SignalFlow, SleepFlow } from "../../fixtures/flows.ts";
 
@@ -24,7 +25,7 @@ Deno.test("a process that does not own the file starts, signals and cancels thro
   await doomed.cancel("from the client");
   assert.equal(await doomed.status(), "CANCELLED");
   assert.equal((await client.list({ status: "COMPLETED" })).items.length, 2);
-  assert.equal((await engine.store.readInbox()).length, 0);
+  assert.equal((await engine.reader.countRecords()).inbox, 0);
 });
 
 Deno.test("without an owner the client says so at once", async () => {
@@ -44,14 +45,14 @@ Deno.test("on KV without queues, timers fire from the polled timer index", async
     const first = await createEngine({ kv, wakeup: "poll", pollIntervalMs: 20 });
     const handle = await first.start(SleepFlow, { ms: 100 }, { workflowId: "polled" });
     assert.equal((await raw.get(["owner", 0])).value !== null, true);
-    const timers = await first.store.dueTimers(Date.now() + 10_000);
+    const timers = await new KvStore(kv, "test").dueTimers(Date.now() + 10_000);
     assert.equal(timers.length, 1, "the timer is in the index");
     await first.close();
     const second = await createEngine({ kv, wakeup: "poll", pollIntervalMs: 20 });
     try {
       const state = await second.getHandle<{ before: number; after: number }>("polled").result();
       assert.ok(state.after - state.before >= 200);
-      assert.equal((await second.store.dueTimers(Date.now() + 10_000)).length, 0);
+      assert.equal((await new KvStore(kv, "test").dueTimers(Date.now() + 10_000)).length, 0);
       assert.equal(handle.workflowId, "polled");
     } finally {
       await second.close();

@@ -9,7 +9,9 @@ engineTest("logs are stored with their transition, tasks record the work", async
   const handle = await engine.start(ClassFlow, { x: 1 });
   await handle.result();
   unsubscribe();
-  const logs = await engine.store.listLogs({ workflowId: handle.workflowId });
+  const { items: logs } = await engine.reader.queryLogs({ workflowId: handle.workflowId }, {
+    limit: 100,
+  });
   assert.deepEqual(logs.map((l) => [l.level, l.message, l.step]).reverse(), [
     ["INFO", "first step", "first"],
     ["WARNING", "second step done", "second_step"],
@@ -18,11 +20,11 @@ engineTest("logs are stored with their transition, tasks record the work", async
   assert.deepEqual(logged, ["first step", "second step done"]);
   const ids = changes.flatMap((c) => c.events.map((e) => e.id));
   assert.deepEqual(ids, [...ids].sort((a, b) => a - b), "event ids increase");
-  const stored = await engine.store.listEventsOf(handle.workflowId);
+  const stored = await engine.reader.eventsOf(handle.workflowId);
   assert.deepEqual(stored.map((e) => e.id), ids);
-  const byId = await engine.store.getEvent(ids[3] as number);
+  const byId = await engine.reader.event(ids[3] as number);
   assert.equal(byId?.type, stored[3]?.type);
-  const tasks = await engine.store.listTasks({ workflowId: handle.workflowId });
+  const tasks = await engine.reader.listTasks({ workflowId: handle.workflowId });
   assert.deepEqual(tasks.map((t) => [t.kind, t.target, t.status]).reverse(), [
     ["ACTIVITY", "t_double", "COMPLETED"],
     ["ACTIVITY", "t_add_one", "COMPLETED"],
@@ -36,7 +38,7 @@ engineTest(
   async (engine) => {
     const handle = await engine.start(SignalFlow, {});
     await assert.rejects(handle.result({ wait: false }), WorkflowStillRunningError);
-    const [task] = await engine.store.listTasks({ workflowId: handle.workflowId, kind: "STEP" });
+    const [task] = await engine.reader.listTasks({ workflowId: handle.workflowId, kind: "STEP" });
     assert.equal(task?.status, "RUNNING");
     const controller = new AbortController();
     const waiting = handle.result({ signal: controller.signal });

@@ -35,7 +35,7 @@ engineTest(
 engineTest("state set, update and batch record one event each", async (engine) => {
   const handle = await engine.start(StateFlow, null);
   assert.deepEqual(await handle.result(), { a: 1, b: 2, c: 3, d: 4 });
-  const events = (await engine.store.listEventsOf(handle.workflowId)).filter((e) =>
+  const events = (await engine.reader.eventsOf(handle.workflowId)).filter((e) =>
     e.type.startsWith("STATE_")
   );
   assert.deepEqual(events.map((e) => [e.type, e.payload]), [
@@ -64,7 +64,7 @@ engineTest(
     assert.ok(state.second[0] >= state.first[0] + 10);
     // "first" was recorded in the first activation; the final state holds the value the replay
     // (before the second activation) computed again.
-    const recorded = (await engine.store.listEventsOf(a.workflowId)).find((e) =>
+    const recorded = (await engine.reader.eventsOf(a.workflowId)).find((e) =>
       e.type === "STATE_SET" && (e.payload as { key: string }).key === "first"
     );
     assert.deepEqual((recorded?.payload as { value: unknown }).value, state.first);

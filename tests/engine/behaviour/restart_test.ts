@@ -81,7 +81,8 @@ Deno.test("an owner takes over a lease that its dead holder no longer renews", a
   const engine = await createEngine({ kvPath });
   try {
     assert.ok(Date.now() - started >= 300, "it waited for the lease to lapse");
-    const lease = await engine.store.kv.get<{ epoch: number }>(["owner", 0]);
+    using peek = await Deno.openKv(kvPath);
+    const lease = await peek.get<{ epoch: number }>(["owner", 0]);
     assert.equal(lease.value?.epoch, 8);
   } finally {
     await engine.close();
@@ -134,7 +135,7 @@ Deno.test("code that no longer matches history fails with NonDeterministicWorkfl
   const first = await createEngine({ kvPath, registry: before });
   const handle = await first.start("nd_flow", null, { workflowId: "nd" });
   await until(
-    async () => (await first.store.listEventsOf("nd")).some((e) => e.type === "SIGNAL_WAITING"),
+    async () => (await first.reader.eventsOf("nd")).some((e) => e.type === "SIGNAL_WAITING"),
     "the wait",
   );
   await first.close();
@@ -162,12 +163,12 @@ Deno.test("finished tasks beyond the retention are deleted, unfinished ones kept
   const first = await createEngine({ kvPath });
   for (let i = 0; i < 4; i++) await (await first.start(SleepFlow, { ms: 1 })).result();
   await first.start(SignalFlow, {}, { workflowId: "open" });
-  assert.equal((await first.store.listTasks()).length, 4 * 3 + 1);
+  assert.equal((await first.reader.listTasks()).length, 4 * 3 + 1);
   await first.close();
   const second = await createEngine({ kvPath, taskRetention: 2 });
   try {
-    await until(async () => (await second.store.listTasks()).length === 3, "the pruning");
-    const left = await second.store.listTasks();
+    await until(async () => (await second.reader.listTasks()).length === 3, "the pruning");
+    const left = await second.reader.listTasks();
     assert.deepEqual(left.filter((t) => t.status === "RUNNING").map((t) => t.workflowId), ["open"]);
   } finally {
     await second.close();

@@ -28,7 +28,7 @@ engineTest("engine.start() runs a workflow to its final state", async (engine) =
 engineTest("a decorated class runs its steps in declaration order", async (engine) => {
   const handle = await engine.start(ClassFlow, { x: 4 });
   assert.deepEqual(await handle.result(), { doubled: 8, plusOne: 9 });
-  const events = await engine.store.listEventsOf(handle.workflowId);
+  const events = await engine.reader.eventsOf(handle.workflowId);
   const steps = events.filter((e) => e.type === "STEP_START").map((e) =>
     (e.payload as { step_name: string; step_fn: string }).step_name
   );

@@ -13,10 +13,10 @@ engineTest("sleep and sleepUntil wait durably, in order", async (engine) => {
   const state = await handle.result();
   assert.ok(Date.now() - started >= 120, "both sleeps waited");
   assert.ok(state.after - state.before >= 120, "ctx.now() moved on with the timers");
-  const tasks = await engine.store.listTasks({ workflowId: handle.workflowId, kind: "TIMER" });
+  const tasks = await engine.reader.listTasks({ workflowId: handle.workflowId, kind: "TIMER" });
   assert.equal(tasks.length, 2);
   assert.ok(tasks.every((t) => t.status === "COMPLETED"));
-  const events = (await engine.store.listEventsOf(handle.workflowId)).map((e) => e.type);
+  const events = (await engine.reader.eventsOf(handle.workflowId)).map((e) => e.type);
   assert.deepEqual(events.filter((t) => t.startsWith("TIMER")), [
     "TIMER_SCHEDULED",
     "TIMER_FIRED",
@@ -29,13 +29,13 @@ engineTest("a signal resumes a waiting workflow with its data", async (engine) =
   const handle = await engine.start(SignalFlow, { count: 2 });
   await until(
     async () =>
-      (await engine.store.listEventsOf(handle.workflowId)).some((e) => e.type === "SIGNAL_WAITING"),
+      (await engine.reader.eventsOf(handle.workflowId)).some((e) => e.type === "SIGNAL_WAITING"),
     "the wait",
   );
   await handle.signal("go", { n: 1 });
   await handle.signal("go", [2]);
   assert.deepEqual(await handle.result(), { received: [{ n: 1 }, [2]], timedOut: false });
-  const received = (await engine.store.listEventsOf(handle.workflowId)).filter((e) =>
+  const received = (await engine.reader.eventsOf(handle.workflowId)).filter((e) =>
     e.type === "SIGNAL_RECEIVED"
   );
   assert.deepEqual(received.map((e) => (e.payload as { name: string; payload: unknown }).payload), [
@@ -56,9 +56,9 @@ engineTest("waitForSignal with a timeout rejects with SignalTimeoutError", async
   const fast = await engine.start(SignalFlow, { timeout: 5_000 });
   await fast.signal("go", "quick");
   assert.deepEqual(await fast.result(), { received: ["quick"], timedOut: false });
-  const events = (await engine.store.listEventsOf(fast.workflowId)).map((e) => e.type);
+  const events = (await engine.reader.eventsOf(fast.workflowId)).map((e) => e.type);
   assert.ok(events.includes("TIMER_CANCELLED"), "the timeout timer is cancelled by the signal");
-  const [timer] = await engine.store.listTasks({ workflowId: fast.workflowId, kind: "TIMER" });
+  const [timer] = await engine.reader.listTasks({ workflowId: fast.workflowId, kind: "TIMER" });
   assert.equal(timer?.status, "FAILED");
   assert.equal(timer?.lastError, "cancelled");
 });

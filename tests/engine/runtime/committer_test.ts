@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Committer } from "../../../engine/runtime/committer.ts";
-import { FenceLost, KvStore, type Transition } from "../../../store/mod.ts";
+import { FenceLost, KvStore, listRunPage, type Transition } from "../../../store/mod.ts";
 
 function t(id: string, entries: number, message = "ok"): Transition {
   return {
@@ -49,7 +49,7 @@ Deno.test("Committer groups what arrives while a commit is in flight", async () 
   const committer = new Committer(store, () => {});
   await Promise.all(Array.from({ length: 50 }, (_, i) => committer.submit(t(`w${i}`, 1))));
   assert.equal(ops, 1, "50 transitions submitted together land in one store commit");
-  assert.equal((await store.listWorkflows({ limit: 100 })).items.length, 50);
+  assert.equal((await listRunPage(store.kv, { limit: 100 })).items.length, 50);
 });
 
 Deno.test("Committer refuses a run's queued transitions once one of them was refused", async () => {

@@ -49,7 +49,7 @@ Deno.test("GET /api/workflows filters by status (CANCELED as an alias), name, wo
   assert.deepEqual(await ids("workflow=t_sig"), [], "workflow is an exact name");
   assert.deepEqual(await ids("id_prefix=sig-"), ["sig-b", "sig-a"]);
   assert.deepEqual(await ids("name=signal&status=RUNNING"), ["sig-b"]);
-  const record = await api.engine.store.getWorkflow("sig-b");
+  const record = await api.engine.reader.run("sig-b");
   const at = new Date(record?.createdAt ?? 0).toISOString();
   assert.deepEqual(await ids(`started_after=${encodeURIComponent(at)}`), ["cls-a", "sig-b"]);
   assert.deepEqual(await ids(`started_before=${record?.createdAt}`), ["sig-a"]);
@@ -97,7 +97,7 @@ Deno.test("GET /api/workflows/{id} shows input, current state, error and event c
   assert.deepEqual(body.current_state, { a: 1, b: 2, c: 3, d: 4 });
   assert.equal(body.input, null);
   assert.equal(body.error, null);
-  assert.equal(body.event_count, (await api.engine.store.listEventsOf("state")).length);
+  assert.equal(body.event_count, (await api.engine.reader.eventsOf("state")).length);
   await api.engine.start(SignalFlow, {}, { workflowId: "live" });
   await api.engine.getHandle("live").signal("go", 1);
   const live = await api.json("/api/workflows/live");
@@ -185,7 +185,7 @@ Deno.test("events and logs of all runs, and one event by id", async () => {
   assert.equal(newest.type, "WORKFLOW_COMPLETED");
   assert.equal(newest.workflow_name, "t_class");
   assert.equal(newest.workflow_status, "COMPLETED");
-  assert.equal(events.body.meta.total, (await api.engine.store.listEventsOf("c")).length);
+  assert.equal(events.body.meta.total, (await api.engine.reader.eventsOf("c")).length);
   const one = await api.json(`/api/events/${newest.id}`);
   assert.equal(one.body.type, "WORKFLOW_COMPLETED");
   assert.equal((await api.json("/api/events/123456")).status, 404);
@@ -223,7 +223,7 @@ Deno.test("stats count runs and tasks by status, what is in flight, and throughp
     cancelled: 1,
   });
   assert.equal(body.logs, 2);
-  assert.equal(body.events, (await api.engine.store.lastIds()).event);
+  assert.equal(body.events, (await api.engine.reader.lastIds()).event);
   assert.deepEqual(body.live, {
     activities_running: 0,
     timers_scheduled: 1,

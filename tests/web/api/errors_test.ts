@@ -83,7 +83,7 @@ Deno.test("a body over the limit is 413 BODY_TOO_LARGE and nothing is written", 
     body: new Blob([JSON.stringify(big)]).stream(),
   });
   assert.equal(chunked.status, 413, "also without a content-length");
-  assert.equal(await api.engine.store.getWorkflow("big"), undefined);
+  assert.equal(await api.engine.reader.run("big"), undefined);
   const small = await api.json("/api/workflows", { body: { name: "t_signal", input: {} } });
   assert.equal(small.status, 201);
 });
@@ -133,8 +133,8 @@ Deno.test("unknown routes are 404 ROUTE_NOT_FOUND; every error code maps to a st
 Deno.test("a signal whose data is not JSON-compatible is refused before anything is written", async () => {
   await using api = await apiFixture();
   await api.engine.start(SignalFlow, {}, { workflowId: "s" });
-  const before = (await api.engine.store.listEventsOf("s")).length;
+  const before = (await api.engine.reader.eventsOf("s")).length;
   const res = await api.json("/api/workflows/s/signal", { body: { data: 1 } });
   assert.equal(res.status, 400);
-  assert.equal((await api.engine.store.listEventsOf("s")).length, before);
+  assert.equal((await api.engine.reader.eventsOf("s")).length, before);
 });

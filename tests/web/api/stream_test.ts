@@ -17,7 +17,7 @@ Deno.test("the live feed sends each event with its global id, then the run's sta
   );
   await (await api.engine.start(ClassFlow, { x: 1 }, { workflowId: "live" })).result();
   const messages = await reading;
-  const stored = await api.engine.store.listEventsOf("live");
+  const stored = await api.engine.reader.eventsOf("live");
   assert.deepEqual(ids(messages), stored.map((e) => e.id));
   const first = JSON.parse((events(messages)[0] as SseMessage).data);
   assert.equal(first.type, "WORKFLOW_STARTED");
@@ -40,7 +40,7 @@ Deno.test("Last-Event-ID resumes after that id: events made while disconnected a
   await handle.signal("go", 1);
   await handle.signal("go", 2);
   await handle.result();
-  const all = await api.engine.store.listEventsOf("sig");
+  const all = await api.engine.reader.eventsOf("sig");
   const resumed = await readUntil(
     await api.call("/api/events/stream", { headers: { "last-event-id": String(lastSeen) } }),
     (_, got) => ids(got).length >= all.filter((e) => e.id > lastSeen).length,
@@ -51,7 +51,7 @@ Deno.test("Last-Event-ID resumes after that id: events made while disconnected a
 Deno.test("a resumed feed replays, then continues live without a gap or a repeat", async () => {
   await using api = await apiFixture();
   await (await api.engine.start(ClassFlow, { x: 1 }, { workflowId: "before" })).result();
-  const stored = await api.engine.store.listEventsOf("before");
+  const stored = await api.engine.reader.eventsOf("before");
   const middle = (stored[4] as { id: number }).id;
   const res = await api.call(`/api/events/stream?after=${middle}`);
   const reading = readUntil(res, (m) =>
@@ -61,7 +61,7 @@ Deno.test("a resumed feed replays, then continues live without a gap or a repeat
   const messages = await reading;
   const expected = [
     ...stored.filter((e) => e.id > middle),
-    ...await api.engine.store.listEventsOf("after"),
+    ...await api.engine.reader.eventsOf("after"),
   ].map((e) => e.id);
   assert.deepEqual(ids(messages), expected);
 });
@@ -78,7 +78,7 @@ Deno.test("one run's feed: history after an id, live events, and `end` once the 
   const messages = await reading;
   assert.equal(messages.at(-1)?.event, "end", "the stream ends by itself");
   assert.deepEqual(JSON.parse(messages.at(-1)?.data ?? "{}"), { id: "one", status: "COMPLETED" });
-  assert.deepEqual(ids(messages), (await api.engine.store.listEventsOf("one")).map((e) => e.id));
+  assert.deepEqual(ids(messages), (await api.engine.reader.eventsOf("one")).map((e) => e.id));
   for (const m of events(messages)) assert.equal(JSON.parse(m.data).workflow_id, "one");
   const ended = await readUntil(await api.call("/api/workflows/one/events/stream"), () => false);
   assert.deepEqual(

@@ -5,17 +5,8 @@
  * @module
  */
 
-import { WorkflowNotFoundError } from "../../../engine/mod.ts";
-import {
-  countEvents,
-  countLogs,
-  type EventFilter,
-  type KvStore,
-  type LogFilter,
-  queryEvents,
-  queryLogs,
-  type WorkflowRecord,
-} from "../../../store/mod.ts";
+import { type LoomReader, WorkflowNotFoundError } from "../../../engine/mod.ts";
+import type { EventFilter, LogFilter, WorkflowRecord } from "../../../store/mod.ts";
 import { offsetMeta } from "../params.ts";
 import { logEntry } from "../shapes.ts";
 import { z } from "../../_deps.ts";
@@ -70,13 +61,13 @@ export const IdParams = z.object({
 /**
  * Reads a run's record.
  *
- * @param store The store.
+ * @param reader The reader.
  * @param id Run id.
  * @returns The record.
  * @throws {WorkflowNotFoundError} When there is no such run.
  */
-export async function recordOf(store: KvStore, id: string): Promise<WorkflowRecord> {
-  const record = await store.getWorkflow(id);
+export async function recordOf(reader: LoomReader, id: string): Promise<WorkflowRecord> {
+  const record = await reader.run(id);
   if (record === undefined) throw new WorkflowNotFoundError(id);
   return record;
 }
@@ -84,7 +75,7 @@ export async function recordOf(store: KvStore, id: string): Promise<WorkflowReco
 /**
  * One page of log entries with the total that matches, in the reference's shape.
  *
- * @param store The store.
+ * @param reader The reader.
  * @param filter What to match.
  * @param page Page number, from 1.
  * @param perPage Page size.
@@ -92,15 +83,15 @@ export async function recordOf(store: KvStore, id: string): Promise<WorkflowReco
  * @returns `{ data, meta }`.
  */
 export async function logPage(
-  store: KvStore,
+  reader: LoomReader,
   filter: LogFilter,
   page: number,
   perPage: number,
   oldestFirst: boolean,
 ) {
   const [result, total] = await Promise.all([
-    queryLogs(store, filter, { oldestFirst, offset: (page - 1) * perPage, limit: perPage }),
-    countLogs(store, filter),
+    reader.queryLogs(filter, { oldestFirst, offset: (page - 1) * perPage, limit: perPage }),
+    reader.countLogs(filter),
   ]);
   return { data: result.items.map(logEntry), meta: offsetMeta(page, perPage, total) };
 }
@@ -108,7 +99,7 @@ export async function logPage(
 /**
  * One page of events with the total that matches.
  *
- * @param store The store.
+ * @param reader The reader.
  * @param filter What to match.
  * @param page Page number, from 1.
  * @param perPage Page size.
@@ -116,15 +107,15 @@ export async function logPage(
  * @returns The events and the offset paging metadata.
  */
 export async function eventPage(
-  store: KvStore,
+  reader: LoomReader,
   filter: EventFilter,
   page: number,
   perPage: number,
   newestFirst: boolean,
 ) {
   const [result, total] = await Promise.all([
-    queryEvents(store, filter, { newestFirst, offset: (page - 1) * perPage, limit: perPage }),
-    countEvents(store, filter),
+    reader.queryEvents(filter, { newestFirst, offset: (page - 1) * perPage, limit: perPage }),
+    reader.countEvents(filter),
   ]);
   return { items: result.items, meta: offsetMeta(page, perPage, total) };
 }

@@ -5,12 +5,18 @@
  * @module
  */
 
-import { compareVersions, type Registry, type WorkflowDefinition } from "../../../engine/mod.ts";
-import { countRuns, type KvStore, queryRuns } from "../../../store/mod.ts";
+import {
+  buildGraph,
+  compareVersions,
+  type LoomReader,
+  type Registry,
+  renderGraph,
+  type WorkflowDefinition,
+  type WorkflowGraph as Graph,
+} from "../../../engine/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import type { ApiBackend } from "../../backend.ts";
 import { type App, reply, type RouteDeps } from "../context.ts";
-import { buildGraph, renderGraph, type WorkflowGraph as Graph } from "../graph.ts";
 import {
   Definition,
   DefinitionVersion,
@@ -133,9 +139,9 @@ export function listDefinitions(registry: Registry): z.input<typeof Definition>[
 }
 
 async function graphOfRun(backend: ApiBackend, id: string): Promise<Graph> {
-  const record = await recordOf(backend.store, id);
+  const record = await recordOf(backend.reader, id);
   const def = backend.registry.getWorkflow(record.name, record.version);
-  return buildGraph(def, { id, events: await backend.store.listEventsOf(id) });
+  return buildGraph(def, { id, events: await backend.reader.eventsOf(id) });
 }
 
 function rendered(graph: Graph, format: "mermaid" | "dot" | "json") {
@@ -170,11 +176,11 @@ function oneRoute(app: App, registry: Registry): void {
   });
 }
 
-function graphListRoute(app: App, store: KvStore): void {
+function graphListRoute(app: App, reader: LoomReader): void {
   app.openapi(graphList, async (c) => {
     const [page, total] = await Promise.all([
-      queryRuns(store, {}, { limit: GRAPH_LIST_LIMIT }),
-      countRuns(store, {}),
+      reader.queryRuns({}, { limit: GRAPH_LIST_LIMIT }),
+      reader.countRuns({}),
     ]);
     return reply(c, GraphWorkflowList, {
       total_count: total,
@@ -231,7 +237,7 @@ function defGraphRoutes(app: App, registry: Registry): void {
 export function definitionRoutes(app: App, { backend }: RouteDeps): void {
   listRoute(app, backend.registry);
   oneRoute(app, backend.registry);
-  graphListRoute(app, backend.store);
+  graphListRoute(app, backend.reader);
   runGraphRoutes(app, backend);
   defGraphRoutes(app, backend.registry);
 }

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { EventType } from "../../../engine/mod.ts";
-import type { KvStore, LogFilter, StoredEvent } from "../../../store/mod.ts";
+import { EventType, type LoomReader } from "../../../engine/mod.ts";
+import type { LogFilter, StoredEvent } from "../../../store/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import { type App, reply, type RouteDeps } from "../context.ts";
 import { ApiError, HttpErrorCode } from "../errors.ts";
@@ -96,14 +96,14 @@ const recent = createRoute({
   responses: { 200: jsonResponse(LogPage, "A page of log entries"), ...errorResponses(400) },
 });
 
-async function details(store: KvStore, events: StoredEvent[]) {
+async function details(reader: LoomReader, events: StoredEvent[]) {
   const ids = [...new Set(events.map((e) => e.workflowId))];
-  const records = await store.getWorkflows(ids);
+  const records = await reader.runs(ids);
   const byId = new Map(ids.map((id, i) => [id, records[i]]));
   return events.map((e) => eventDetail(e, byId.get(e.workflowId)));
 }
 
-function listRoute(app: App, store: KvStore): void {
+function listRoute(app: App, reader: LoomReader): void {
   app.openapi(list, async (c) => {
     const q = c.req.valid("query");
     const since = parseTime(q.since, "since");
@@ -113,29 +113,29 @@ function listRoute(app: App, store: KvStore): void {
       ...(since === undefined ? {} : { since }),
     };
     const { items, meta } = await eventPage(
-      store,
+      reader,
       filter,
       q.page ?? 1,
       q.per_page,
       q.sort_order === "desc",
     );
-    return reply(c, EventDetailPage, { data: await details(store, items), meta }, 200);
+    return reply(c, EventDetailPage, { data: await details(reader, items), meta }, 200);
   });
 }
 
-function oneRoute(app: App, store: KvStore): void {
+function oneRoute(app: App, reader: LoomReader): void {
   app.openapi(one, async (c) => {
     const { event_id } = c.req.valid("param");
-    const found = /^\d{1,15}$/.test(event_id) ? await store.getEvent(Number(event_id)) : undefined;
+    const found = /^\d{1,15}$/.test(event_id) ? await reader.event(Number(event_id)) : undefined;
     if (found === undefined) {
       throw new ApiError(HttpErrorCode.EventNotFound, `Event "${event_id}" not found`);
     }
-    const [answer] = await details(store, [found]);
+    const [answer] = await details(reader, [found]);
     return reply(c, EventDetail, answer as NonNullable<typeof answer>, 200);
   });
 }
 
-function logRoutes(app: App, store: KvStore): void {
+function logRoutes(app: App, reader: LoomReader): void {
   app.openapi(logs, async (c) => {
     const q = c.req.valid("query");
     const since = parseTime(q.since, "since");
@@ -144,12 +144,12 @@ function logRoutes(app: App, store: KvStore): void {
       ...(q.level === undefined ? {} : { levels: [q.level] }),
       ...(since === undefined ? {} : { since }),
     };
-    const body = await logPage(store, filter, q.page ?? 1, q.per_page, q.sort_order === "asc");
+    const body = await logPage(reader, filter, q.page ?? 1, q.per_page, q.sort_order === "asc");
     return reply(c, LogPage, body, 200);
   });
 }
 
-function errorLogRoutes(app: App, store: KvStore): void {
+function errorLogRoutes(app: App, reader: LoomReader): void {
   app.openapi(errorsRoute, async (c) => {
     const q = c.req.valid("query");
     const since = parseTime(q.since, "since");
@@ -158,11 +158,11 @@ function errorLogRoutes(app: App, store: KvStore): void {
       ...(q.workflow_id === undefined ? {} : { workflowId: q.workflow_id }),
       ...(since === undefined ? {} : { since }),
     };
-    return reply(c, LogPage, await logPage(store, filter, q.page, q.per_page, false), 200);
+    return reply(c, LogPage, await logPage(reader, filter, q.page, q.per_page, false), 200);
   });
   app.openapi(recent, async (c) => {
     const q = c.req.valid("query");
-    return reply(c, LogPage, await logPage(store, {}, q.page, q.per_page, false), 200);
+    return reply(c, LogPage, await logPage(reader, {}, q.page, q.per_page, false), 200);
   });
 }
 
@@ -173,8 +173,8 @@ function errorLogRoutes(app: App, store: KvStore): void {
  * @param deps Backend and options.
  */
 export function eventRoutes(app: App, { backend }: RouteDeps): void {
-  listRoute(app, backend.store);
-  oneRoute(app, backend.store);
-  logRoutes(app, backend.store);
-  errorLogRoutes(app, backend.store);
+  listRoute(app, backend.reader);
+  oneRoute(app, backend.reader);
+  logRoutes(app, backend.reader);
+  errorLogRoutes(app, backend.reader);
 }

@@ -5,8 +5,7 @@
  * @module
  */
 
-import { type JsonValue, serializeError } from "../../../engine/mod.ts";
-import type { KvStore } from "../../../store/mod.ts";
+import { type JsonValue, type LoomReader, serializeError } from "../../../engine/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import type { ApiBackend, ChangeFeed } from "../../backend.ts";
 import { type App, reply, type RouteDeps } from "../context.ts";
@@ -90,14 +89,14 @@ const result = createRoute({
  * Waits until a run ends, the time is up, or a signal aborts.
  *
  * @param feed The live feed.
- * @param store The store.
+ * @param reader The reader.
  * @param id The run.
  * @param ms Longest wait.
  * @param signals Stop waiting when any aborts.
  */
 export async function waitForEnd(
   feed: ChangeFeed,
-  store: KvStore,
+  reader: LoomReader,
   id: string,
   ms: number,
   signals: (AbortSignal | undefined)[],
@@ -111,7 +110,7 @@ export async function waitForEnd(
   const live = signals.filter((s): s is AbortSignal => s !== undefined);
   for (const s of live) s.addEventListener("abort", done, { once: true });
   try {
-    const record = await store.getWorkflow(id);
+    const record = await reader.run(id);
     if (record === undefined || record.status !== "RUNNING") return;
     if (live.some((s) => s.aborted)) return;
     await ended;
@@ -126,13 +125,13 @@ function startRoute(app: App, backend: ApiBackend): void {
   app.openapi(start, async (c) => {
     const body = c.req.valid("json");
     const existed = body.workflow_id !== undefined &&
-      await backend.store.getWorkflow(body.workflow_id) !== undefined;
+      await backend.reader.run(body.workflow_id) !== undefined;
     const handle = await backend.client.start(body.name, body.input ?? null, {
       ...(body.workflow_id === undefined ? {} : { workflowId: body.workflow_id }),
       ...(body.version === undefined ? {} : { version: body.version }),
       ...(body.if_exists === undefined ? {} : { ifExists: body.if_exists }),
     });
-    const record = await recordOf(backend.store, handle.workflowId);
+    const record = await recordOf(backend.reader, handle.workflowId);
     const answer = { created: !existed, workflow: workflowSummary(record) };
     return existed ? reply(c, StartResponse, answer, 200) : reply(c, StartResponse, answer, 201);
   });
@@ -160,12 +159,12 @@ function resultRoute(app: App, { backend, options }: RouteDeps): void {
   app.openapi(result, async (c) => {
     const { id } = c.req.valid("param");
     const q = c.req.valid("query");
-    let record = await recordOf(backend.store, id);
+    let record = await recordOf(backend.reader, id);
     if (record.status === "RUNNING" && (q.wait === "true" || q.wait === "1")) {
       const ms = Math.min(q.timeout_ms ?? options.maxResultWaitMs, options.maxResultWaitMs);
       // Not the request's signal: reading it makes Deno 2.9 warn about its legacy abort.
-      await waitForEnd(backend.feed, backend.store, id, ms, [options.signal]);
-      record = await recordOf(backend.store, id);
+      await waitForEnd(backend.feed, backend.reader, id, ms, [options.signal]);
+      record = await recordOf(backend.reader, id);
     }
     const status = record.status as "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED";
     if (status === "RUNNING") {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { KvStore } from "../../../store/mod.ts";
+import type { LoomReader } from "../../../engine/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import type { ApiBackend } from "../../backend.ts";
 import { type App, reply, type RouteDeps } from "../context.ts";
@@ -94,13 +94,13 @@ const detailed = createRoute({
 function allRoute(app: App, backend: ApiBackend): void {
   app.openapi(all, async (c) => {
     const { minutes } = c.req.valid("query");
-    const store = backend.store;
+    const reader = backend.reader;
     const [w, t, ids, live, tp] = await Promise.all([
-      workflowStats(store),
-      taskStats(store),
-      store.lastIds(),
+      workflowStats(reader),
+      taskStats(reader),
+      reader.lastIds(),
       liveStats(backend),
-      throughput(store, minutes),
+      throughput(reader, minutes),
     ]);
     return reply(c, SystemStats, {
       workflows: w,
@@ -113,17 +113,17 @@ function allRoute(app: App, backend: ApiBackend): void {
   });
 }
 
-function halfRoutes(app: App, store: KvStore): void {
-  app.openapi(workflows, async (c) => reply(c, WorkflowStats, await workflowStats(store), 200));
-  app.openapi(tasks, async (c) => reply(c, TaskStats, await taskStats(store), 200));
+function halfRoutes(app: App, reader: LoomReader): void {
+  app.openapi(workflows, async (c) => reply(c, WorkflowStats, await workflowStats(reader), 200));
+  app.openapi(tasks, async (c) => reply(c, TaskStats, await taskStats(reader), 200));
   app.openapi(rate, async (c) => {
     const { minutes } = c.req.valid("query");
-    return reply(c, Throughput, await throughput(store, minutes), 200);
+    return reply(c, Throughput, await throughput(reader, minutes), 200);
   });
-  app.openapi(health, async (c) => reply(c, HealthStats, await healthStats(store), 200));
+  app.openapi(health, async (c) => reply(c, HealthStats, await healthStats(reader), 200));
 }
 
-function healthRoutes(app: App, store: KvStore): void {
+function healthRoutes(app: App, reader: LoomReader): void {
   app.openapi(
     ping,
     (c) => reply(c, Health, { status: "healthy", timestamp: iso(Date.now()) }, 200),
@@ -133,7 +133,7 @@ function healthRoutes(app: App, store: KvStore): void {
     const errors: string[] = [];
     let body;
     try {
-      const [w, t] = await Promise.all([workflowStats(store), taskStats(store)]);
+      const [w, t] = await Promise.all([workflowStats(reader), taskStats(reader)]);
       body = {
         database: { status: "connected", response_time_ms: performance.now() - started },
         workflows: { total: w.total, active: w.running },
@@ -167,6 +167,6 @@ function healthRoutes(app: App, store: KvStore): void {
  */
 export function statsRoutes(app: App, { backend }: RouteDeps): void {
   allRoute(app, backend);
-  halfRoutes(app, backend.store);
-  healthRoutes(app, backend.store);
+  halfRoutes(app, backend.reader);
+  healthRoutes(app, backend.reader);
 }

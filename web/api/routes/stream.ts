@@ -12,7 +12,8 @@
  * @module
  */
 
-import type { KvStore, StoredEvent } from "../../../store/mod.ts";
+import type { LoomReader } from "../../../engine/mod.ts";
+import type { StoredEvent } from "../../../store/mod.ts";
 import { type Context, createRoute, type SSEStreamingApi, streamSSE, z } from "../../_deps.ts";
 import type { FeedChange } from "../../backend.ts";
 import type { App, RouteDeps } from "../context.ts";
@@ -122,23 +123,23 @@ interface Feed {
 
 class Sender {
   readonly #s: SSEStreamingApi;
-  readonly #store: KvStore;
+  readonly #reader: LoomReader;
   readonly #names = new Map<string, string>();
   /** Ids sent while replaying, to drop them when the live feed brings them again. */
   readonly #replayed = new Set<number>();
   #replayMax = -1;
   #floor: number;
 
-  constructor(s: SSEStreamingApi, store: KvStore, after: number | undefined) {
+  constructor(s: SSEStreamingApi, reader: LoomReader, after: number | undefined) {
     this.#s = s;
-    this.#store = store;
+    this.#reader = reader;
     this.#floor = after ?? -1;
   }
 
   async #name(id: string): Promise<string> {
     let name = this.#names.get(id);
     if (name === undefined) {
-      name = (await this.#store.getWorkflow(id))?.name ?? "";
+      name = (await this.#reader.run(id))?.name ?? "";
       this.#names.set(id, name);
     }
     return name;
@@ -174,20 +175,20 @@ class Sender {
   }
 }
 
-async function replay(store: KvStore, sender: Sender, feed: Feed & { after: number }) {
+async function replay(reader: LoomReader, sender: Sender, feed: Feed & { after: number }) {
   const statusOf = async (ids: string[]) => {
-    const records = await store.getWorkflows(ids);
+    const records = await reader.runs(ids);
     return new Map(ids.map((id, i) => [id, records[i]]));
   };
   if (feed.workflowId !== undefined) {
-    const events = (await store.listEventsOf(feed.workflowId)).filter((e) => e.id > feed.after);
+    const events = (await reader.eventsOf(feed.workflowId)).filter((e) => e.id > feed.after);
     const record = (await statusOf([feed.workflowId])).get(feed.workflowId);
     await sender.events(events, record?.status ?? "RUNNING", true);
     return;
   }
   let cursor = feed.after;
   while (true) {
-    const page = await store.listEvents({ after: cursor, limit: REPLAY_PAGE });
+    const { items: page } = await reader.queryEvents({ afterId: cursor }, { limit: REPLAY_PAGE });
     if (page.length === 0) return;
     const records = await statusOf([...new Set(page.map((e) => e.workflowId))]);
     for (const e of page) {
@@ -202,7 +203,7 @@ async function replay(store: KvStore, sender: Sender, feed: Feed & { after: numb
 }
 
 function live(c: Context, { backend, options }: RouteDeps, feed: Feed): Response {
-  const store = backend.store;
+  const reader = backend.reader;
   return streamSSE(c, async (s) => {
     const queue = new ChangeQueue();
     const stop = () => queue.close();
@@ -216,12 +217,10 @@ function live(c: Context, { backend, options }: RouteDeps, feed: Feed): Response
     try {
       if (options.signal?.aborted) return;
       await s.write("retry: 2000\n: connected\n\n");
-      const sender = new Sender(s, store, feed.after);
+      const sender = new Sender(s, reader, feed.after);
       // Read the run's status before replaying: if it had ended, the replay holds its end.
-      const ended = feed.workflowId === undefined
-        ? undefined
-        : await store.getWorkflow(feed.workflowId);
-      if (feed.after !== undefined) await replay(store, sender, { ...feed, after: feed.after });
+      const ended = feed.workflowId === undefined ? undefined : await reader.run(feed.workflowId);
+      if (feed.after !== undefined) await replay(reader, sender, { ...feed, after: feed.after });
       if (ended !== undefined && ended.status !== "RUNNING") {
         await sender.run(ended.id, ended.name, ended.status, ended.updatedAt);
         await sender.end(ended.id, ended.status);
@@ -264,7 +263,7 @@ function oneRoute(app: App, deps: RouteDeps): void {
   app.openapi(one, async (c) => {
     const { id } = c.req.valid("param");
     const after = resumeFrom(c);
-    await recordOf(deps.backend.store, id);
+    await recordOf(deps.backend.reader, id);
     return live(c, deps, { workflowId: id, after }) as never;
   });
 }

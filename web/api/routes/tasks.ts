@@ -5,7 +5,8 @@
  * @module
  */
 
-import { type KvStore, listAllTasks, type TaskRecord } from "../../../store/mod.ts";
+import type { LoomReader } from "../../../engine/mod.ts";
+import type { TaskRecord } from "../../../store/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import { type App, reply, type RouteDeps } from "../context.ts";
 import { ApiError, HttpErrorCode } from "../errors.ts";
@@ -69,10 +70,10 @@ const one = createRoute({
   responses: { 200: jsonResponse(Task, "The task"), ...errorResponses(404) },
 });
 
-function listRoute(app: App, store: KvStore): void {
+function listRoute(app: App, reader: LoomReader): void {
   app.openapi(list, async (c) => {
     const q = c.req.valid("query");
-    const tasks = await listAllTasks(store, {
+    const tasks = await reader.allTasks({
       ...(q.workflow_id === undefined ? {} : { workflowId: q.workflow_id }),
       ...(q.status === undefined ? {} : { statuses: [q.status] }),
       ...(q.kind === undefined ? {} : { kinds: [q.kind] }),
@@ -92,10 +93,10 @@ function listRoute(app: App, store: KvStore): void {
   });
 }
 
-function pendingRoute(app: App, store: KvStore): void {
+function pendingRoute(app: App, reader: LoomReader): void {
   app.openapi(pending, async (c) => {
     const q = c.req.valid("query");
-    const due = await listAllTasks(store, { statuses: ["PENDING"], dueBy: Date.now() });
+    const due = await reader.allTasks({ statuses: ["PENDING"], dueBy: Date.now() });
     due.sort((a, b) => a.runAt - b.runAt || a.id - b.id);
     return reply(c, TaskPage, {
       data: due.slice((q.page - 1) * q.per_page, q.page * q.per_page).map(task),
@@ -104,10 +105,10 @@ function pendingRoute(app: App, store: KvStore): void {
   });
 }
 
-function oneRoute(app: App, store: KvStore): void {
+function oneRoute(app: App, reader: LoomReader): void {
   app.openapi(one, async (c) => {
     const { task_id } = c.req.valid("param");
-    const found = /^\d{1,15}$/.test(task_id) ? await store.getTask(Number(task_id)) : undefined;
+    const found = /^\d{1,15}$/.test(task_id) ? await reader.task(Number(task_id)) : undefined;
     if (found === undefined) {
       throw new ApiError(HttpErrorCode.TaskNotFound, `Task "${task_id}" not found`);
     }
@@ -122,7 +123,7 @@ function oneRoute(app: App, store: KvStore): void {
  * @param deps Backend and options.
  */
 export function taskRoutes(app: App, { backend }: RouteDeps): void {
-  listRoute(app, backend.store);
-  pendingRoute(app, backend.store);
-  oneRoute(app, backend.store);
+  listRoute(app, backend.reader);
+  pendingRoute(app, backend.reader);
+  oneRoute(app, backend.reader);
 }

@@ -5,14 +5,8 @@
  * @module
  */
 
-import { EventType } from "../../../engine/mod.ts";
-import {
-  countRuns,
-  type KvStore,
-  queryRuns,
-  type RunFilter,
-  type WorkflowRecord,
-} from "../../../store/mod.ts";
+import { EventType, type LoomReader, stateFromEvents } from "../../../engine/mod.ts";
+import type { RunFilter, WorkflowRecord } from "../../../store/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import { type App, reply, type RouteDeps } from "../context.ts";
 import { ApiError, HttpErrorCode } from "../errors.ts";
@@ -27,7 +21,7 @@ import {
   TimeParam,
 } from "../params.ts";
 import { EventPage, LogPage, StatusInput, WorkflowDetail, WorkflowPage } from "../schemas.ts";
-import { eventSummary, stateFromEvents, workflowDetail, workflowSummary } from "../shapes.ts";
+import { eventSummary, workflowDetail, workflowSummary } from "../shapes.ts";
 import { errorResponses, eventPage, IdParams, jsonResponse, logPage, recordOf } from "./_common.ts";
 
 /** Most runs sorted in memory when `sort_by` is not `created_at`. */
@@ -138,15 +132,15 @@ function compareBy(field: typeof SORTABLE[number]) {
  * @param deps Backend and options.
  */
 export function workflowRoutes(app: App, { backend }: RouteDeps): void {
-  listRoute(app, backend.store);
-  detailRoute(app, backend.store);
-  eventsRoute(app, backend.store);
-  logsRoute(app, backend.store);
+  listRoute(app, backend.reader);
+  detailRoute(app, backend.reader);
+  eventsRoute(app, backend.reader);
+  logsRoute(app, backend.reader);
 }
 
 // One function per route: TypeScript counts type instantiations per top-level statement.
 
-function listRoute(app: App, store: KvStore): void {
+function listRoute(app: App, reader: LoomReader): void {
   app.openapi(list, async (c) => {
     const q = c.req.valid("query");
     const filter: RunFilter = {};
@@ -167,7 +161,7 @@ function listRoute(app: App, store: KvStore): void {
           `Invalid query parameter "cursor": cursors work with sort_by=created_at only, not "${q.sort_by}"`,
         );
       }
-      const all = await queryRuns(store, filter, { limit: MAX_SORTED_RUNS + 1 });
+      const all = await reader.queryRuns(filter, { limit: MAX_SORTED_RUNS + 1 });
       if (all.more) {
         throw new ApiError(
           HttpErrorCode.InvalidRequest,
@@ -198,7 +192,7 @@ function listRoute(app: App, store: KvStore): void {
         );
       }
       const at = decodeCursor(q.cursor, query);
-      const result = await queryRuns(store, filter, {
+      const result = await reader.queryRuns(filter, {
         oldestFirst,
         after: { createdAt: at.t, id: at.id },
         limit: perPage,
@@ -218,8 +212,8 @@ function listRoute(app: App, store: KvStore): void {
     }
     const page = q.page ?? 1;
     const [result, total] = await Promise.all([
-      queryRuns(store, filter, { oldestFirst, offset: (page - 1) * perPage, limit: perPage }),
-      countRuns(store, filter),
+      reader.queryRuns(filter, { oldestFirst, offset: (page - 1) * perPage, limit: perPage }),
+      reader.countRuns(filter),
     ]);
     return reply(c, PageOfWorkflows, {
       data: result.items.map(workflowSummary),
@@ -228,23 +222,23 @@ function listRoute(app: App, store: KvStore): void {
   });
 }
 
-function detailRoute(app: App, store: KvStore): void {
+function detailRoute(app: App, reader: LoomReader): void {
   app.openapi(detail, async (c) => {
     const { id } = c.req.valid("param");
-    const record = await recordOf(store, id);
-    const input = await store.readValue(id, record.input);
+    const record = await recordOf(reader, id);
+    const input = await reader.input(record);
     const state = record.status === "RUNNING" || record.result === undefined
-      ? stateFromEvents(await store.listEventsOf(id))
-      : await store.readValue(id, record.result) as Record<string, unknown>;
+      ? stateFromEvents(await reader.eventsOf(id))
+      : await reader.result(record) as Record<string, unknown>;
     return reply(c, WorkflowDetail, workflowDetail(record, input, state ?? {}), 200);
   });
 }
 
-function eventsRoute(app: App, store: KvStore): void {
+function eventsRoute(app: App, reader: LoomReader): void {
   app.openapi(events, async (c) => {
     const { id } = c.req.valid("param");
     const q = c.req.valid("query");
-    await recordOf(store, id);
+    await recordOf(reader, id);
     const since = parseTime(q.since, "since");
     const filter = {
       workflowId: id,
@@ -252,7 +246,7 @@ function eventsRoute(app: App, store: KvStore): void {
       ...(since === undefined ? {} : { since }),
     };
     const { items, meta } = await eventPage(
-      store,
+      reader,
       filter,
       q.page ?? 1,
       q.per_page,
@@ -262,18 +256,18 @@ function eventsRoute(app: App, store: KvStore): void {
   });
 }
 
-function logsRoute(app: App, store: KvStore): void {
+function logsRoute(app: App, reader: LoomReader): void {
   app.openapi(logs, async (c) => {
     const { id } = c.req.valid("param");
     const q = c.req.valid("query");
-    await recordOf(store, id);
+    await recordOf(reader, id);
     const since = parseTime(q.since, "since");
     const filter = {
       workflowId: id,
       ...(q.level === undefined ? {} : { levels: [q.level] }),
       ...(since === undefined ? {} : { since }),
     };
-    const body = await logPage(store, filter, q.page ?? 1, q.per_page, q.sort_order === "asc");
+    const body = await logPage(reader, filter, q.page ?? 1, q.per_page, q.sort_order === "asc");
     return reply(c, LogPage, body, 200);
   });
 }

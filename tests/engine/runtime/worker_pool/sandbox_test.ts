@@ -35,7 +35,7 @@ Deno.test("a workflow that calls fetch fails, naming the workflow, the step and 
   await using loom = await poolEngine(`${dir.path}/loom.kv`);
   const handle = await loom.engine.start(FetchFlow, { url: "http://127.0.0.1:8123/x" });
   await assert.rejects(handle.result(), denied("w_fetch", "call", "net", '"127.0.0.1:8123"'));
-  const failed = (await loom.engine.store.listEventsOf(handle.workflowId)).find((e) =>
+  const failed = (await loom.engine.reader.eventsOf(handle.workflowId)).find((e) =>
     e.type === "WORKFLOW_FAILED"
   );
   const payload = failed?.payload as { step: string; error: string };
@@ -73,9 +73,7 @@ Deno.test("Date and Math.random in workflow code give the activation's time and 
   await Promise.all(handles.map((h) =>
     until(
       async () =>
-        (await loom.engine.store.listEventsOf(h.workflowId)).some((e) =>
-          e.type === "SIGNAL_WAITING"
-        ),
+        (await loom.engine.reader.eventsOf(h.workflowId)).some((e) => e.type === "SIGNAL_WAITING"),
       "the wait",
     )
   ));
@@ -108,7 +106,7 @@ Deno.test("a workflow reading Date.now() and Math.random() replays the same valu
     await first.engine.start(ClockFlow, null, { workflowId: "clock" });
     await until(
       async () =>
-        (await first.engine.store.listEventsOf("clock")).some((e) => e.type === "SIGNAL_WAITING"),
+        (await first.engine.reader.eventsOf("clock")).some((e) => e.type === "SIGNAL_WAITING"),
       "the wait",
     );
   }
@@ -118,7 +116,7 @@ Deno.test("a workflow reading Date.now() and Math.random() replays the same valu
   const state = await second.engine.getHandle<{ first: ClockReading; second: ClockReading }>(
     "clock",
   ).result();
-  const recorded = (await second.engine.store.listEventsOf("clock")).find((e) =>
+  const recorded = (await second.engine.reader.eventsOf("clock")).find((e) =>
     e.type === "STATE_SET" && (e.payload as { key: string }).key === "first"
   );
   // The final state's "first" was computed again by the replay in a new Worker.

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { KvStore } from "../../../../store/mod.ts";
+import { LoomReader } from "../../../../engine/mod.ts";
 import { tempDir, traceLines, until } from "../../../_helpers.ts";
 import "../../../fixtures/flows.ts";
 import { SlowFlow } from "../../../fixtures/worker_flows.ts";
@@ -9,7 +9,7 @@ import { poolEngine } from "./_pool.ts";
 async function eventTypes(kvPath: string, id: string): Promise<string[]> {
   const kv = await Deno.openKv(kvPath);
   try {
-    return (await new KvStore(kv, kvPath).listEventsOf(id)).map((e) => e.type);
+    return (await new LoomReader(kv, kvPath).eventsOf(id)).map((e) => e.type);
   } finally {
     kv.close();
   }
@@ -44,7 +44,7 @@ Deno.test("close() abandons an activity past the grace period; it runs again aft
   await using again = await poolEngine(kvPath);
   await until(
     async () =>
-      (await again.engine.store.listEventsOf("slow")).some((e) => e.type === "SIGNAL_WAITING"),
+      (await again.engine.reader.eventsOf("slow")).some((e) => e.type === "SIGNAL_WAITING"),
     "the activity to run again",
   );
   assert.deepEqual(await traceLines(trace), ["started", "started", "finished"]);

@@ -24,7 +24,7 @@ for (const how of ["timer", "microtask", "rejection", "close", "exit"] as const)
     assert.deepEqual(await handle.result(), { result: { how, attempt: 1 } });
     assert.deepEqual(await traceLines(trace), [`crashed ${how}`]);
     assert.equal(loom.pool.stats().restarts, 1);
-    const events = await loom.engine.store.listEventsOf(handle.workflowId);
+    const events = await loom.engine.reader.eventsOf(handle.workflowId);
     assert.equal(events.filter((e) => e.type === "ACTIVITY_RETRYING").length, 0);
     const again = await loom.engine.start(SeqFlow, { n: 2 });
     assert.deepEqual(await again.result(), { total: 2 }, "the pool keeps working");
@@ -55,7 +55,7 @@ Deno.test("an activity that never yields times out, its Worker is replaced, the 
   const state = await handle.result();
   assert.equal(state.name, "ActivityTimeoutError");
   assert.match(state.error, /Activity "w_spin" timed out after 0\.2 s/);
-  const events = await loom.engine.store.listEventsOf(handle.workflowId);
+  const events = await loom.engine.reader.eventsOf(handle.workflowId);
   assert.equal(events.filter((e) => e.type === "ACTIVITY_RETRYING").length, 1, "retried once");
   assert.equal(loom.pool.stats().restarts, 2, "each attempt's Worker was stopped");
   const after = await loom.engine.start(SeqFlow, { n: 3 });
@@ -68,7 +68,7 @@ Deno.test("a workflow that kills its Worker fails alone; the others are retried 
   const waiting = await loom.engine.start(SignalFlow, {}, { workflowId: "waiting" });
   await until(
     async () =>
-      (await loom.engine.store.listEventsOf("waiting")).some((e) => e.type === "SIGNAL_WAITING"),
+      (await loom.engine.reader.eventsOf("waiting")).some((e) => e.type === "SIGNAL_WAITING"),
     "the wait",
   );
   const [poison, ...others] = await Promise.all([

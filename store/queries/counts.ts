@@ -1,13 +1,13 @@
 /**
- * Aggregate reads for tools (`loom stats`, `loom inspect`): counts by status read from the
- * index keys, and runs found by a prefix of their id.
+ * Counts (`loom stats`, `/api/stats`): runs by status read from the index keys, what a KV file
+ * holds, and the highest event and log ids in use.
  *
  * @module
  */
 
-import { keys } from "./keys.ts";
-import type { KvStore } from "./kv_store.ts";
-import { TaskKind, type TaskRecord, TaskStatus } from "./records.ts";
+import { type Key, keys } from "../keys.ts";
+import { type EventIndexEntry, TaskKind, type TaskRecord, TaskStatus } from "../records.ts";
+import { getRuns } from "./runs.ts";
 
 /** What a KV file holds, counted. */
 export interface RecordCounts {
@@ -36,11 +36,10 @@ async function countKeys(kv: Deno.Kv, prefix: Deno.KvKey): Promise<number> {
  * and timers from the kept task records; events and logs are numbered, so their last id is
  * their count.
  *
- * @param store The store.
+ * @param kv The KV handle.
  * @returns The counts.
  */
-export async function countRecords(store: KvStore): Promise<RecordCounts> {
-  const kv = store.kv;
+export async function countRecords(kv: Deno.Kv): Promise<RecordCounts> {
   const workflows: Record<string, number> = {};
   // The status index without a status: every run, grouped by the status part of its key.
   const byStatus = keys.byStatusPrefix("").slice(0, -1);
@@ -62,14 +61,14 @@ export async function countRecords(store: KvStore): Promise<RecordCounts> {
     for await (const e of kv.list<null>({ prefix: keys.byStatusPrefix("RUNNING") })) {
       ids.push(e.key[e.key.length - 1] as string);
     }
-    for (const r of await store.getWorkflows(ids)) for (const t of r?.tasks ?? []) countTask(t);
+    for (const r of await getRuns(kv, ids)) for (const t of r?.tasks ?? []) countTask(t);
     for await (
       const e of kv.list<TaskRecord[]>({ prefix: keys.taskLogPrefix() }, { batchSize: 500 })
     ) {
       for (const t of e.value) countTask(t);
     }
   })();
-  const lastEvent = store.lastIds().then((ids) => ids.event);
+  const lastEvent = lastIds(kv).then((ids) => ids.event);
   const lastLog = (async () => {
     for await (const e of kv.list({ prefix: keys.logPrefix() }, { reverse: true, limit: 1 })) {
       return e.key[1] as number;
@@ -86,25 +85,48 @@ export async function countRecords(store: KvStore): Promise<RecordCounts> {
   return { workflows, tasks, events, logs, timers, inbox };
 }
 
-/**
- * Finds runs whose id starts with a prefix.
- *
- * @param store The store.
- * @param prefix Start of the id (not empty).
- * @param limit At most this many.
- * @returns Matching ids, in key order.
- */
-export async function findWorkflowIds(
-  store: KvStore,
-  prefix: string,
-  limit = 10,
-): Promise<string[]> {
-  const start = keys.workflow(prefix);
-  const end = keys.workflow(`${prefix}\u{10FFFF}`);
-  const ids: string[] = [];
-  for await (const e of store.kv.list<unknown>({ start, end }, { limit })) {
-    const id = e.key[e.key.length - 1] as string;
-    if (id.startsWith(prefix)) ids.push(id);
+async function lastNumber(kv: Deno.Kv, prefix: Key): Promise<number> {
+  for await (const e of kv.list({ prefix }, { reverse: true, limit: 1 })) {
+    return e.key[prefix.length] as number;
   }
-  return ids;
+  return 0;
+}
+
+/**
+ * Reads the highest ids in use, so that new ones continue from them.
+ *
+ * @param kv The KV handle.
+ * @returns The last event and log ids (0 when none).
+ */
+export async function lastIds(kv: Deno.Kv): Promise<{ event: number; log: number }> {
+  let event = 0;
+  const last = kv.list<EventIndexEntry[]>({ prefix: keys.eventIndexPrefix() }, {
+    reverse: true,
+    limit: 1,
+  });
+  for await (const e of last) {
+    for (const [, , first, count] of e.value) event = Math.max(event, first + count - 1);
+  }
+  return { event, log: await lastNumber(kv, keys.logPrefix()) };
+}
+
+/**
+ * Counts runs by status from the status index (keys only).
+ *
+ * @param kv The KV handle.
+ * @param statuses Statuses to count.
+ * @returns Count per status.
+ */
+export async function countByStatus(
+  kv: Deno.Kv,
+  statuses: readonly string[],
+): Promise<Record<string, number>> {
+  const counts = await Promise.all(statuses.map(async (s) => {
+    let n = 0;
+    for await (const _ of kv.list<null>({ prefix: keys.byStatusPrefix(s) }, { batchSize: 1000 })) {
+      n++;
+    }
+    return [s, n] as const;
+  }));
+  return Object.fromEntries(counts);
 }

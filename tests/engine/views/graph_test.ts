@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createEngine, defaultRegistry } from "../../../engine/mod.ts";
-import { buildGraph, renderGraph } from "../../../web/mod.ts";
+import { buildGraph, renderGraph } from "../../../engine/views/mod.ts";
 import "../../fixtures/flows.ts";
 
 async function withEngine(fn: (engine: Awaited<ReturnType<typeof createEngine>>) => Promise<void>) {
@@ -27,14 +27,14 @@ Deno.test("buildGraph of a run: timers, signals and state writes per step, with 
     const h = await engine.start("t_signal", { sleepFirst: 10 }, { workflowId: "g" });
     await new Promise((r) => setTimeout(r, 50));
     const def = engine.registry.getWorkflow("t_signal");
-    const waiting = buildGraph(def, { id: "g", events: await engine.store.listEventsOf("g") });
+    const waiting = buildGraph(def, { id: "g", events: await engine.reader.eventsOf("g") });
     const signal = waiting.nodes.find((n) => n.type === "signal");
     assert.equal(signal?.label, "Signal go");
     assert.equal(signal?.metadata.status, "waiting");
     assert.equal(waiting.nodes.find((n) => n.id === "step_wait")?.metadata.status, "running");
     await h.signal("go", 1);
     await h.result();
-    const g = buildGraph(def, { id: "g", events: await engine.store.listEventsOf("g") });
+    const g = buildGraph(def, { id: "g", events: await engine.reader.eventsOf("g") });
     const timer = g.nodes.find((n) => n.type === "timer");
     assert.equal(timer?.label, "Sleep 10ms");
     assert.equal(timer?.metadata.status, "fired");
@@ -60,20 +60,20 @@ Deno.test("buildGraph marks bulk state updates, repeated calls and the failed st
     await (await engine.start("t_state", null, { workflowId: "s" })).result();
     const s = buildGraph(engine.registry.getWorkflow("t_state"), {
       id: "s",
-      events: await engine.store.listEventsOf("s"),
+      events: await engine.reader.eventsOf("s"),
     });
     assert.ok(s.nodes.some((n) => n.id === "state_bulk_update"));
     await (await engine.start("t_twice", null, { workflowId: "two" })).result();
     const two = buildGraph(engine.registry.getWorkflow("t_twice"), {
       id: "two",
-      events: await engine.store.listEventsOf("two"),
+      events: await engine.reader.eventsOf("two"),
     });
     const doubled = two.nodes.filter((n) => n.type === "activity");
     assert.deepEqual(doubled.map((n) => [n.id, n.metadata.calls]), [["activity_t_double_run", 2]]);
     await assert.rejects((await engine.start("t_throw", null, { workflowId: "t" })).result());
     const t = buildGraph(engine.registry.getWorkflow("t_throw"), {
       id: "t",
-      events: await engine.store.listEventsOf("t"),
+      events: await engine.reader.eventsOf("t"),
     });
     assert.equal(t.nodes[0]?.metadata.status, "failed");
   }));

@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { WorkflowDefinition } from "../../engine/mod.ts";
+import type { WorkflowDefinition } from "../replay/definitions.ts";
 import type { StoredEvent } from "../../store/mod.ts";
 
 /** Node kinds. */

@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { KvStore } from "./kv_store.ts";
-import { type Key, keys } from "./keys.ts";
-import type { WorkflowRecord } from "./records.ts";
+import { type Key, keys } from "../keys.ts";
+import type { WorkflowRecord } from "../records.ts";
+import { getRuns } from "./runs.ts";
 
 /** Filters of {@linkcode queryRuns}; every given filter must match. */
 export interface RunFilter {
@@ -113,11 +113,11 @@ interface Plan {
   exact: boolean;
 }
 
-async function plan(store: KvStore, f: RunFilter): Promise<Plan | undefined> {
+async function plan(kv: Deno.Kv, f: RunFilter): Promise<Plan | undefined> {
   let names = f.names;
   if (f.nameContains !== undefined) {
     const needle = f.nameContains.toLowerCase();
-    names = (names ?? await runNames(store.kv)).filter((n) => n.toLowerCase().includes(needle));
+    names = (names ?? await runNames(kv)).filter((n) => n.toLowerCase().includes(needle));
   }
   if (names !== undefined) {
     if (names.length === 0) return undefined;
@@ -198,13 +198,13 @@ async function* merged(
 
 /** Runs whose id starts with a prefix, read from the records, in list order. */
 async function byIdPrefix(
-  store: KvStore,
+  kv: Deno.Kv,
   f: RunFilter & { idPrefix: string },
   paging: RunPaging,
 ): Promise<WorkflowRecord[]> {
   const prefix = keys.workflow("").slice(0, 1);
   const out: WorkflowRecord[] = [];
-  const iter = store.kv.list<WorkflowRecord>({
+  const iter = kv.list<WorkflowRecord>({
     start: [...prefix, f.idPrefix],
     end: [...prefix, `${f.idPrefix}${END}`],
   }, { batchSize: 500 });
@@ -220,29 +220,29 @@ async function byIdPrefix(
 /**
  * Lists runs that match a filter, newest (or oldest) first, by start time then id.
  *
- * @param store The store.
+ * @param kv The KV handle.
  * @param filter What to match.
  * @param paging Order, position, offset and page size.
  * @returns The page, and whether more runs follow.
  */
 export async function queryRuns(
-  store: KvStore,
+  kv: Deno.Kv,
   filter: RunFilter,
   paging: RunPaging,
 ): Promise<RunPage> {
   const limit = Math.max(0, paging.limit);
   let skip = Math.max(0, paging.offset ?? 0);
   if (filter.idPrefix !== undefined) {
-    const all = await byIdPrefix(store, { ...filter, idPrefix: filter.idPrefix }, paging);
+    const all = await byIdPrefix(kv, { ...filter, idPrefix: filter.idPrefix }, paging);
     return { items: all.slice(skip, skip + limit), more: all.length > skip + limit };
   }
-  const p = await plan(store, filter);
+  const p = await plan(kv, filter);
   if (p === undefined) return { items: [], more: false };
   const items: WorkflowRecord[] = [];
   let batch: string[] = [];
   let more = false;
   const flush = async () => {
-    const records = await store.getWorkflows(batch);
+    const records = await getRuns(kv, batch);
     batch = [];
     for (const r of records) {
       if (r === undefined || !matchesRun(r, filter)) continue;
@@ -257,7 +257,7 @@ export async function queryRuns(
       items.push(r);
     }
   };
-  for await (const pos of merged(store.kv, p.streams, filter, paging)) {
+  for await (const pos of merged(kv, p.streams, filter, paging)) {
     if (p.exact && skip > 0) {
       skip--;
       continue;
@@ -276,26 +276,26 @@ export async function queryRuns(
  * Counts the runs that match a filter. Reads index keys only when the index matches the filter
  * exactly (status alone, name alone, time range); otherwise it also reads the records.
  *
- * @param store The store.
+ * @param kv The KV handle.
  * @param filter What to match.
  * @returns The number of runs.
  */
-export async function countRuns(store: KvStore, filter: RunFilter): Promise<number> {
+export async function countRuns(kv: Deno.Kv, filter: RunFilter): Promise<number> {
   if (filter.idPrefix !== undefined) {
-    return (await byIdPrefix(store, { ...filter, idPrefix: filter.idPrefix }, { limit: 0 }))
+    return (await byIdPrefix(kv, { ...filter, idPrefix: filter.idPrefix }, { limit: 0 }))
       .length;
   }
-  const p = await plan(store, filter);
+  const p = await plan(kv, filter);
   if (p === undefined) return 0;
   let n = 0;
   let batch: string[] = [];
   const flush = async () => {
-    for (const r of await store.getWorkflows(batch)) {
+    for (const r of await getRuns(kv, batch)) {
       if (r !== undefined && matchesRun(r, filter)) n++;
     }
     batch = [];
   };
-  for await (const pos of merged(store.kv, p.streams, filter, { limit: 0 })) {
+  for await (const pos of merged(kv, p.streams, filter, { limit: 0 })) {
     if (p.exact) {
       n++;
       continue;
@@ -305,25 +305,4 @@ export async function countRuns(store: KvStore, filter: RunFilter): Promise<numb
   }
   await flush();
   return n;
-}
-
-/**
- * Counts runs by status from the status index (keys only).
- *
- * @param kv The KV handle.
- * @param statuses Statuses to count.
- * @returns Count per status.
- */
-export async function countByStatus(
-  kv: Deno.Kv,
-  statuses: readonly string[],
-): Promise<Record<string, number>> {
-  const counts = await Promise.all(statuses.map(async (s) => {
-    let n = 0;
-    for await (const _ of kv.list<null>({ prefix: keys.byStatusPrefix(s) }, { batchSize: 1000 })) {
-      n++;
-    }
-    return [s, n] as const;
-  }));
-  return Object.fromEntries(counts);
 }

@@ -1,13 +1,14 @@
 /**
- * Queries over events: of one run (its history), or of all runs through the global event index
- * (`["g", firstEventId]`, one key per history entry), with filters on type, time and id.
+ * Queries over events: of one run (its history), one by its global id, or of all runs through
+ * the global event index (`["g", firstEventId]`, one key per history entry), with filters on
+ * type, time and id.
  *
  * @module
  */
 
-import type { KvStore } from "./kv_store.ts";
-import { type Key, keys } from "./keys.ts";
-import type { EventIndexEntry, HistoryRecord, StoredEvent } from "./records.ts";
+import { type Key, keys } from "../keys.ts";
+import type { EventIndexEntry, HistoryRecord, StoredEvent } from "../records.ts";
+import { decodeHistory, historyEvents, loadHistory, type StoredHistory } from "./history.ts";
 
 /** Where a history entry's events are. */
 interface EventLocation {
@@ -52,11 +53,45 @@ export interface EventPage {
  */
 export const TIME_SKEW_MS = 60_000;
 
-function flatten(workflowId: string, h: HistoryRecord): StoredEvent[] {
-  return h.events.map((e, i) => {
-    const { type, payload } = e as { type: string; payload: unknown };
-    return { id: h.firstEventId + i, workflowId, type, payload, createdAt: h.time };
-  });
+/**
+ * Reads a run's events with their global ids.
+ *
+ * @param kv The KV handle.
+ * @param workflowId Run id.
+ * @returns Events in order.
+ */
+export async function eventsOf(kv: Deno.Kv, workflowId: string): Promise<StoredEvent[]> {
+  return historyEvents(workflowId, await loadHistory(kv, workflowId));
+}
+
+/** The event-index key whose range holds `eventId` (or the last one before it). */
+async function indexKeyAt(kv: Deno.Kv, eventId: number): Promise<Key | undefined> {
+  const iter = kv.list<EventIndexEntry[]>({
+    start: keys.eventIndex(0),
+    end: keys.eventIndex(eventId + 1),
+  }, { reverse: true, limit: 1 });
+  for await (const e of iter) return e.key;
+  return undefined;
+}
+
+/**
+ * Finds one event by its global id.
+ *
+ * @param kv The KV handle.
+ * @param eventId Global id.
+ * @returns The event, or `undefined`.
+ */
+export async function getEvent(kv: Deno.Kv, eventId: number): Promise<StoredEvent | undefined> {
+  const key = await indexKeyAt(kv, eventId);
+  if (key === undefined) return undefined;
+  const group = (await kv.get<EventIndexEntry[]>(key)).value ?? [];
+  const entry = group.find(([, , first, count]) => eventId >= first && eventId < first + count);
+  if (entry === undefined) return undefined;
+  const [workflowId, r, first] = entry;
+  const h = await kv.get<StoredHistory>(keys.history(workflowId, r));
+  if (h.value === null) return undefined;
+  const events = historyEvents(workflowId, [await decodeHistory(kv, workflowId, h.value)]);
+  return events[eventId - first];
 }
 
 function matches(e: StoredEvent, f: EventFilter): boolean {
@@ -68,7 +103,7 @@ function matches(e: StoredEvent, f: EventFilter): boolean {
 
 /** The index entries in order, starting with the one that holds the id after `afterId`. */
 async function* entries(
-  store: KvStore,
+  kv: Deno.Kv,
   afterId: number | undefined,
   newestFirst: boolean,
 ): AsyncGenerator<[first: number, loc: EventLocation]> {
@@ -76,16 +111,11 @@ async function* entries(
   let start: Key | undefined;
   if (afterId !== undefined) {
     // Start at the index key whose entries may hold the next id (it may begin before it).
-    start = keys.eventIndex(afterId + 1);
-    const holder = store.kv.list<EventIndexEntry[]>({ prefix, end: keys.eventIndex(afterId + 2) }, {
-      reverse: true,
-      limit: 1,
-    });
-    for await (const e of holder) start = e.key;
+    start = await indexKeyAt(kv, afterId + 1) ?? keys.eventIndex(afterId + 1);
   }
   const selector: Deno.KvListSelector = start === undefined ? { prefix } : { prefix, start };
   for await (
-    const e of store.kv.list<EventIndexEntry[]>(selector, {
+    const e of kv.list<EventIndexEntry[]>(selector, {
       reverse: newestFirst,
       batchSize: 500,
     })
@@ -100,13 +130,13 @@ async function* entries(
 
 /** Events of all runs, entry by entry, with histories read ten at a time. */
 async function* allEvents(
-  store: KvStore,
+  kv: Deno.Kv,
   f: EventFilter,
   newestFirst: boolean,
 ): AsyncGenerator<StoredEvent> {
   let batch: EventLocation[] = [];
   const read = async function* (): AsyncGenerator<StoredEvent, boolean> {
-    const got = await store.kv.getMany<HistoryRecord[]>(
+    const got = await kv.getMany<HistoryRecord[]>(
       batch.map((l) => keys.history(l.workflowId, l.r)),
     );
     const locs = batch;
@@ -116,14 +146,14 @@ async function* allEvents(
       const h = got[i]?.value;
       const loc = locs[i] as EventLocation;
       if (h === null || h === undefined) continue;
-      const events = flatten(loc.workflowId, await store.decodeHistory(loc.workflowId, h));
+      const events = historyEvents(loc.workflowId, [await decodeHistory(kv, loc.workflowId, h)]);
       if (newestFirst) events.reverse();
       for (const e of events) if (matches(e, f)) yield e;
       if (f.since !== undefined && h.time < f.since - TIME_SKEW_MS) old = true;
     }
     return old;
   };
-  for await (const [, loc] of entries(store, f.afterId, newestFirst)) {
+  for await (const [, loc] of entries(kv, f.afterId, newestFirst)) {
     batch.push(loc);
     if (batch.length >= 10) {
       const old = yield* read();
@@ -133,12 +163,12 @@ async function* allEvents(
   if (batch.length > 0) yield* read();
 }
 
-async function* eventsOf(
-  store: KvStore,
+async function* runEvents(
+  kv: Deno.Kv,
   f: EventFilter & { workflowId: string },
   newestFirst: boolean,
 ): AsyncGenerator<StoredEvent> {
-  const events = (await store.listEventsOf(f.workflowId)).filter((e) => matches(e, f));
+  const events = (await eventsOf(kv, f.workflowId)).filter((e) => matches(e, f));
   if (newestFirst) events.reverse();
   yield* events;
 }
@@ -146,13 +176,13 @@ async function* eventsOf(
 /**
  * Lists events that match a filter, oldest (or newest) first by global id.
  *
- * @param store The store.
+ * @param kv The KV handle.
  * @param filter What to match.
  * @param paging Order, offset and page size.
  * @returns The page, and whether more events follow.
  */
 export async function queryEvents(
-  store: KvStore,
+  kv: Deno.Kv,
   filter: EventFilter,
   paging: EventPaging,
 ): Promise<EventPage> {
@@ -160,8 +190,8 @@ export async function queryEvents(
   let skip = Math.max(0, paging.offset ?? 0);
   const items: StoredEvent[] = [];
   const source = filter.workflowId === undefined
-    ? allEvents(store, filter, newest)
-    : eventsOf(store, { ...filter, workflowId: filter.workflowId }, newest);
+    ? allEvents(kv, filter, newest)
+    : runEvents(kv, { ...filter, workflowId: filter.workflowId }, newest);
   for await (const e of source) {
     if (skip > 0) {
       skip--;
@@ -176,24 +206,24 @@ export async function queryEvents(
 /**
  * Counts the events that match a filter. Without a type or time filter it reads only the index.
  *
- * @param store The store.
+ * @param kv The KV handle.
  * @param filter What to match.
  * @returns The number of events.
  */
-export async function countEvents(store: KvStore, filter: EventFilter): Promise<number> {
+export async function countEvents(kv: Deno.Kv, filter: EventFilter): Promise<number> {
   if (filter.workflowId !== undefined) {
-    const events = await store.listEventsOf(filter.workflowId);
+    const events = await eventsOf(kv, filter.workflowId);
     return events.filter((e) => matches(e, filter)).length;
   }
   if (filter.types === undefined && filter.since === undefined) {
     let n = 0;
     const after = filter.afterId ?? 0;
-    for await (const [first, loc] of entries(store, filter.afterId, false)) {
+    for await (const [first, loc] of entries(kv, filter.afterId, false)) {
       n += loc.count - Math.max(0, after + 1 - first);
     }
     return n;
   }
   let n = 0;
-  for await (const _ of allEvents(store, filter, false)) n++;
+  for await (const _ of allEvents(kv, filter, false)) n++;
   return n;
 }

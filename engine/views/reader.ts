@@ -1,0 +1,365 @@
+/**
+ * The read side that the HTTP API, the CLI and the dashboard share: runs, one run's input,
+ * result, history, events and info, events, logs, tasks and counts, read from a KV file (owned
+ * by this process or by another). It only reads; it never runs anything.
+ *
+ * @module
+ */
+
+import type { ListOptions, ListPage, WorkflowInfo } from "../client.ts";
+import type { JsonValue } from "../json.ts";
+import {
+  countByStatus,
+  countEvents,
+  countLogs,
+  countRecords,
+  countRuns,
+  type CursorPage,
+  decodeValue,
+  type EventFilter,
+  type EventPage,
+  type EventPaging,
+  eventsOf,
+  findRunIds,
+  getEvent,
+  getRun,
+  getRuns,
+  getTask,
+  type HistoryRecord,
+  lastIds,
+  listAllTasks,
+  listRunPage,
+  listTasks,
+  loadHistory,
+  type LogFilter,
+  type LogPage,
+  type LogPaging,
+  queryEvents,
+  queryLogs,
+  queryRuns,
+  type RecordCounts,
+  type RunFilter,
+  type RunListQuery,
+  runNames,
+  type RunPage,
+  type RunPaging,
+  type StoredEvent,
+  type StoredValue,
+  type TaskFilter,
+  type TaskListOptions,
+  type TaskRecord,
+  type WorkflowRecord,
+} from "../../store/mod.ts";
+import { runInfo, runSummary } from "./runs.ts";
+
+/**
+ * Reads Loom's records. Get one from `engine.reader` or `client.reader`, or build one over any
+ * open KV handle.
+ *
+ * @example
+ * ```ts
+ * import { LoomReader } from "./reader.ts";
+ *
+ * const kv = await Deno.openKv(":memory:");
+ * const reader = new LoomReader(kv, ":memory:");
+ * console.assert((await reader.queryRuns({}, { limit: 10 })).items.length === 0);
+ * console.assert((await reader.lastIds()).event === 0);
+ * kv.close();
+ * ```
+ */
+export class LoomReader {
+  readonly #kv: Deno.Kv;
+  readonly #where: string;
+
+  /**
+   * Makes a reader over an open KV handle (the reader does not close it).
+   *
+   * @param kv The handle.
+   * @param where Its path or name, for messages.
+   */
+  constructor(kv: Deno.Kv, where: string) {
+    this.#kv = kv;
+    this.#where = where;
+  }
+
+  /** The path or name of the KV database read. */
+  get where(): string {
+    return this.#where;
+  }
+
+  // Runs
+
+  /**
+   * Reads a run's record.
+   *
+   * @param id Run id.
+   * @returns The record, or `undefined`.
+   */
+  run(id: string): Promise<WorkflowRecord | undefined> {
+    return getRun(this.#kv, id);
+  }
+
+  /**
+   * Reads several runs' records.
+   *
+   * @param ids Run ids.
+   * @returns Records in the order of `ids` (`undefined` where missing).
+   */
+  runs(ids: string[]): Promise<(WorkflowRecord | undefined)[]> {
+    return getRuns(this.#kv, ids);
+  }
+
+  /**
+   * Lists runs by status or name, newest first, a page at a time (the paging of `list()`).
+   *
+   * @param query Status, name, page size, cursor, order.
+   * @returns A page of records and the cursor of the next one.
+   */
+  runPage(query: RunListQuery = {}): Promise<CursorPage<WorkflowRecord>> {
+    return listRunPage(this.#kv, query);
+  }
+
+  /**
+   * Lists runs that match a filter, by start time then id.
+   *
+   * @param filter What to match.
+   * @param paging Order, position, offset and page size.
+   * @returns The page, and whether more runs follow.
+   */
+  queryRuns(filter: RunFilter, paging: RunPaging): Promise<RunPage> {
+    return queryRuns(this.#kv, filter, paging);
+  }
+
+  /**
+   * Counts the runs that match a filter.
+   *
+   * @param filter What to match.
+   * @returns The number of runs.
+   */
+  countRuns(filter: RunFilter): Promise<number> {
+    return countRuns(this.#kv, filter);
+  }
+
+  /**
+   * Counts runs by status.
+   *
+   * @param statuses Statuses to count.
+   * @returns Count per status.
+   */
+  countByStatus(statuses: readonly string[]): Promise<Record<string, number>> {
+    return countByStatus(this.#kv, statuses);
+  }
+
+  /**
+   * Lists the workflow names that have runs.
+   *
+   * @returns Names, sorted.
+   */
+  runNames(): Promise<string[]> {
+    return runNames(this.#kv);
+  }
+
+  /**
+   * Finds runs whose id starts with a prefix.
+   *
+   * @param prefix Start of the id (not empty).
+   * @param limit At most this many.
+   * @returns Matching ids, in key order.
+   */
+  findRunIds(prefix: string, limit?: number): Promise<string[]> {
+    return findRunIds(this.#kv, prefix, limit);
+  }
+
+  /**
+   * Lists runs as the client API does (`engine.list()`).
+   *
+   * @param options Status, workflow name, page size, cursor.
+   * @returns A page of summaries and the cursor of the next one.
+   */
+  async list(options: ListOptions = {}): Promise<ListPage> {
+    const page = await listRunPage(this.#kv, {
+      ...(options.status === undefined ? {} : { status: options.status }),
+      ...(options.workflow === undefined ? {} : { name: options.workflow }),
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+      ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
+    });
+    const out: ListPage = { items: page.items.map(runSummary) };
+    if (page.cursor !== undefined) out.cursor = page.cursor;
+    return out;
+  }
+
+  // One run
+
+  /**
+   * Reads a stored value of a run back (its input or result).
+   *
+   * @param id Run id.
+   * @param stored The value as its record holds it.
+   * @returns The value.
+   */
+  value(id: string, stored: StoredValue): Promise<unknown> {
+    return decodeValue(this.#kv, id, stored);
+  }
+
+  /**
+   * Reads a run's input.
+   *
+   * @param record The run's record.
+   * @returns The input.
+   */
+  input(record: WorkflowRecord): Promise<unknown> {
+    return decodeValue(this.#kv, record.id, record.input);
+  }
+
+  /**
+   * Reads a run's final state.
+   *
+   * @param record The run's record.
+   * @returns The final state, or `undefined` while the run has none.
+   */
+  async result(record: WorkflowRecord): Promise<unknown> {
+    return record.result === undefined
+      ? undefined
+      : await decodeValue(this.#kv, record.id, record.result);
+  }
+
+  /**
+   * What is known of a run, as `handle.info()` returns it.
+   *
+   * @param record The run's record.
+   * @returns Its info, with its input.
+   */
+  async info(record: WorkflowRecord): Promise<WorkflowInfo> {
+    return runInfo(record, await this.input(record) as JsonValue);
+  }
+
+  /**
+   * Reads a run's history.
+   *
+   * @param id Run id.
+   * @returns Its entries, in order.
+   */
+  history(id: string): Promise<HistoryRecord[]> {
+    return loadHistory(this.#kv, id);
+  }
+
+  /**
+   * Reads a run's events.
+   *
+   * @param id Run id.
+   * @returns Its events with their global ids, in order.
+   */
+  eventsOf(id: string): Promise<StoredEvent[]> {
+    return eventsOf(this.#kv, id);
+  }
+
+  // Events
+
+  /**
+   * Finds one event by its global id.
+   *
+   * @param id Global id.
+   * @returns The event, or `undefined`.
+   */
+  event(id: number): Promise<StoredEvent | undefined> {
+    return getEvent(this.#kv, id);
+  }
+
+  /**
+   * Lists events that match a filter, by global id.
+   *
+   * @param filter What to match.
+   * @param paging Order, offset and page size.
+   * @returns The page, and whether more events follow.
+   */
+  queryEvents(filter: EventFilter, paging: EventPaging): Promise<EventPage> {
+    return queryEvents(this.#kv, filter, paging);
+  }
+
+  /**
+   * Counts the events that match a filter.
+   *
+   * @param filter What to match.
+   * @returns The number of events.
+   */
+  countEvents(filter: EventFilter): Promise<number> {
+    return countEvents(this.#kv, filter);
+  }
+
+  // Logs
+
+  /**
+   * Lists log entries that match a filter, newest (or oldest) first.
+   *
+   * @param filter What to match.
+   * @param paging Order, offset and page size.
+   * @returns The entries, and whether more follow.
+   */
+  queryLogs(filter: LogFilter, paging: LogPaging): Promise<LogPage> {
+    return queryLogs(this.#kv, filter, paging);
+  }
+
+  /**
+   * Counts the log entries that match a filter.
+   *
+   * @param filter What to match.
+   * @returns The number of entries.
+   */
+  countLogs(filter: LogFilter): Promise<number> {
+    return countLogs(this.#kv, filter);
+  }
+
+  // Tasks
+
+  /**
+   * Reads a task.
+   *
+   * @param id Task id.
+   * @param workflowId Its run, when known (faster).
+   * @returns The task, or `undefined`.
+   */
+  task(id: number, workflowId?: string): Promise<TaskRecord | undefined> {
+    return getTask(this.#kv, id, workflowId);
+  }
+
+  /**
+   * Lists tasks: open ones newest first, then finished ones most recently finished first.
+   *
+   * @param options Status, run, kind, page size.
+   * @returns Tasks.
+   */
+  listTasks(options: TaskListOptions = {}): Promise<TaskRecord[]> {
+    return listTasks(this.#kv, options);
+  }
+
+  /**
+   * Lists every task that matches a filter, newest first.
+   *
+   * @param filter What to match.
+   * @returns The tasks.
+   */
+  allTasks(filter: TaskFilter = {}): Promise<TaskRecord[]> {
+    return listAllTasks(this.#kv, filter);
+  }
+
+  // Counts
+
+  /**
+   * Reads the highest event and log ids in use (their counts: ids are dense from 1).
+   *
+   * @returns The last event and log ids (0 when none).
+   */
+  lastIds(): Promise<{ event: number; log: number }> {
+    return lastIds(this.#kv);
+  }
+
+  /**
+   * Counts what the KV file holds: runs by status, tasks by status, events, logs, timers and
+   * inbox requests.
+   *
+   * @returns The counts.
+   */
+  countRecords(): Promise<RecordCounts> {
+    return countRecords(this.#kv);
+  }
+}

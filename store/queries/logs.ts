@@ -1,0 +1,96 @@
+/**
+ * Queries over log entries: of all runs, or of one run through its own prefix.
+ *
+ * @module
+ */
+
+import { keys } from "../keys.ts";
+import type { LogRecord } from "../records.ts";
+import { TIME_SKEW_MS } from "./events.ts";
+
+/** Filters of {@linkcode queryLogs}; every given filter must match. */
+export interface LogFilter {
+  /** Entries of this run only. */
+  workflowId?: string;
+  /** Any of these levels. */
+  levels?: string[];
+  /** Logged at or after this time (ms). */
+  since?: number;
+}
+
+/** Order and paging of {@linkcode queryLogs}. */
+export interface LogPaging {
+  /** Oldest first instead of newest first. @default false */
+  oldestFirst?: boolean;
+  /** Entries to skip first. @default 0 */
+  offset?: number;
+  /** Entries to return; `Infinity` for all. */
+  limit: number;
+}
+
+/** A page of log entries. */
+export interface LogPage {
+  /** The entries, in order. */
+  items: LogRecord[];
+  /** Whether more entries follow. */
+  more: boolean;
+}
+
+function matches(l: LogRecord, f: LogFilter): boolean {
+  if (f.levels !== undefined && !f.levels.includes(l.level)) return false;
+  if (f.since !== undefined && l.createdAt < f.since) return false;
+  return true;
+}
+
+async function* logs(kv: Deno.Kv, f: LogFilter, oldest: boolean): AsyncGenerator<LogRecord> {
+  const prefix = f.workflowId === undefined
+    ? keys.logPrefix()
+    : keys.logOfWorkflowPrefix(f.workflowId);
+  for await (
+    const e of kv.list<LogRecord>({ prefix }, { reverse: !oldest, batchSize: 500 })
+  ) {
+    if (matches(e.value, f)) yield e.value;
+    else if (!oldest && f.since !== undefined && e.value.createdAt < f.since - TIME_SKEW_MS) {
+      return;
+    }
+  }
+}
+
+/**
+ * Lists log entries that match a filter, newest (or oldest) first by id.
+ *
+ * @param kv The KV handle.
+ * @param filter What to match.
+ * @param paging Order, offset and page size.
+ * @returns The entries, and whether more follow.
+ */
+export async function queryLogs(
+  kv: Deno.Kv,
+  filter: LogFilter,
+  paging: LogPaging,
+): Promise<LogPage> {
+  let skip = Math.max(0, paging.offset ?? 0);
+  const items: LogRecord[] = [];
+  for await (const l of logs(kv, filter, paging.oldestFirst ?? false)) {
+    if (skip > 0) {
+      skip--;
+      continue;
+    }
+    if (items.length >= paging.limit) return { items, more: true };
+    items.push(l);
+  }
+  return { items, more: false };
+}
+
+/**
+ * Counts the log entries that match a filter.
+ *
+ * @param kv The KV handle.
+ * @param filter What to match.
+ * @returns The number of entries.
+ */
+export async function countLogs(kv: Deno.Kv, filter: LogFilter): Promise<number> {
+  let n = 0;
+  for await (const _ of logs(kv, filter, false)) n++;
+  return n;
+}
