@@ -5,11 +5,22 @@
  * @module
  */
 
-import { attachRatios, type BenchReport, floorOf, renderTable } from "./report.ts";
-import { type BenchFlags, HEAVY_ROUNDS, parseBenchFlags, roundsFor, USAGE } from "./flags.ts";
-import { k1, k1End, k2 } from "./floor.ts";
-import { runWorkload } from "./runner.ts";
-import { WORKLOADS } from "./workloads/mod.ts";
+import {
+  attachRatios,
+  type BenchFlags,
+  type BenchReport,
+  floorOf,
+  HEAVY_ROUNDS,
+  k1,
+  k1End,
+  k2,
+  parseBenchFlags,
+  renderTable,
+  roundsFor,
+  runWorkload,
+  USAGE,
+  WORKLOADS,
+} from "./mod.ts";
 
 const RESULTS = new URL("./results/", import.meta.url);
 const WEB = new URL("../web/mod.ts", import.meta.url);

@@ -121,6 +121,8 @@ export class ParsedArgs {
   readonly positionals: string[];
 
   /**
+   * Holds the parsed arguments of one command.
+   *
    * @param spec The command.
    * @param values Option values as parsed.
    * @param positionals Positional arguments.
@@ -151,6 +153,13 @@ export class ParsedArgs {
    * @returns The value.
    */
   string(name: string): string | undefined;
+  /**
+   * A string option, else its environment variable, else `fallback`.
+   *
+   * @param name Option name.
+   * @param fallback Default.
+   * @returns The value.
+   */
   string(name: string, fallback: string): string;
   string(name: string, fallback?: string): string | undefined {
     const v = this.#values[name];

@@ -38,36 +38,38 @@ export {
   type WorkflowSummary,
 } from "./client.ts";
 export {
-  LogLevel,
-  type WaitForSignalOptions,
-  type WorkflowContext,
-  type WorkflowLogger,
-  type WorkflowState,
-} from "./replay/context.ts";
-export {
+  type ActivationOutput,
   ACTIVITY,
   type Activity,
   type ActivityDefinition,
-  type RetryPolicy,
-  type StepDefinition,
-  type WorkflowDefinition,
-} from "./replay/definitions.ts";
-export type { HistoryEntry } from "./replay/history.ts";
-export type { ActivationOutput, LogLine } from "./replay/machine.ts";
-export {
   type EventPayloads,
   EventType,
+  type HistoryEntry,
+  LogLevel,
+  type LogLine,
+  type RetryPolicy,
+  type StepDefinition,
+  type WaitForSignalOptions,
+  type WorkflowContext,
+  type WorkflowDefinition,
   type WorkflowEvent,
+  type WorkflowLogger,
+  type WorkflowState,
   WorkflowStatus,
-} from "./replay/events.ts";
-export { activity, type ActivityOptions, DEFAULT_RETRY } from "./definition/activity.ts";
-export { type ActivityContext, activityContext } from "./definition/activity_context.ts";
-export { setDefaultEngine } from "./definition/default_engine.ts";
-export { compareVersions, defaultRegistry, Registry } from "./definition/registry.ts";
+} from "./replay/mod.ts";
 export {
+  activity,
+  type ActivityContext,
+  activityContext,
+  type ActivityOptions,
+  compareVersions,
+  DEFAULT_RETRY,
+  defaultRegistry,
   type DefinedWorkflow,
   defineWorkflow,
   type DefineWorkflowOptions,
+  Registry,
+  setDefaultEngine,
   step,
   type StepDecorator,
   type StepFunction,
@@ -78,7 +80,7 @@ export {
   type WorkflowDecorator,
   workflowDefinitionOf,
   type WorkflowOptions,
-} from "./definition/workflow.ts";
+} from "./definition/mod.ts";
 export type { Duration, DurationParts } from "./duration.ts";
 export {
   ActivityFailedError,
@@ -112,23 +114,29 @@ export {
   WorkflowStuckError,
 } from "./errors.ts";
 export { type JsonObject, type JsonValue, toJson } from "./json.ts";
-export { Handle, type HandleBackend } from "./runtime/handle.ts";
-export { createEngine } from "./runtime/create_engine.ts";
-export { Engine, type EngineParts } from "./runtime/engine.ts";
-export type { EngineOptions } from "./runtime/engine_options.ts";
-export { type CrashHook, CrashPoint, type EngineChange } from "./runtime/listeners.ts";
-export type {
-  ActivationRequest,
-  ActivationResponse,
-  ActivityRequest,
-  ActivityResult,
-  Executor,
-} from "./runtime/executor.ts";
-export { InIsolateExecutor } from "./runtime/in_isolate_executor.ts";
-export { connectKv, KvClient, type KvClientOptions } from "./runtime/kv_client.ts";
-export { loadModules, type LoadModulesOptions } from "./runtime/load_modules.ts";
-export type { OnDue, Wakeup } from "./runtime/wakeup/wakeup.ts";
-export { KvQueueWakeup, PollingWakeup } from "./runtime/wakeup/mod.ts";
+export {
+  type ActivationRequest,
+  type ActivationResponse,
+  type ActivityRequest,
+  type ActivityResult,
+  connectKv,
+  type CrashHook,
+  CrashPoint,
+  createEngine,
+  Engine,
+  type EngineChange,
+  type EngineOptions,
+  type EngineParts,
+  type Executor,
+  Handle,
+  type HandleBackend,
+  KvClient,
+  type KvClientOptions,
+  loadModules,
+  type LoadModulesOptions,
+  type OnDue,
+  type Wakeup,
+} from "./runtime/mod.ts";
 export {
   buildGraph,
   type EdgeType,
@@ -142,8 +150,3 @@ export {
   stateFromEvents,
   type WorkflowGraph,
 } from "./views/mod.ts";
-export {
-  WorkerPoolExecutor,
-  type WorkerPoolOptions,
-  type WorkerPoolStats,
-} from "./runtime/worker_pool/mod.ts";

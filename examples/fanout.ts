@@ -4,7 +4,7 @@
  * @module
  */
 
-import { activity, defineWorkflow } from "../engine/mod.ts";
+import { activity, type DefinedWorkflow, defineWorkflow } from "../engine/mod.ts";
 
 /** Scores one item (a stand-in for a call to a model or a service). */
 export const scoreItem = activity(
@@ -21,10 +21,24 @@ export const sum = activity(
   (values: number[]) => values.reduce((a, b) => a + b, 0),
 );
 
+/** Input of {@linkcode FanOutWorkflow}. */
+export interface FanOutInput {
+  /** Items to score. */
+  count: number;
+}
+
+/** State (and result) of {@linkcode FanOutWorkflow}. */
+export interface FanOutState {
+  /** Each item's score. */
+  scores: number[];
+  /** Their sum. */
+  total: number;
+}
+
 /** Scores `count` items in parallel, then sums the scores. */
-export const FanOutWorkflow = defineWorkflow<
-  { count: number },
-  { scores: number[]; total: number }
+export const FanOutWorkflow: DefinedWorkflow<FanOutInput, FanOutState> = defineWorkflow<
+  FanOutInput,
+  FanOutState
 >({
   name: "FanOutSum",
   description: "Score items in parallel and sum them",

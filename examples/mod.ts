@@ -10,10 +10,15 @@ import { AssessmentWorkflow } from "./assessment.ts";
 import { FanOutWorkflow } from "./fanout.ts";
 import { OrderWorkflow } from "./order.ts";
 
-export { ApprovalWorkflow } from "./approval.ts";
-export { AssessmentWorkflow } from "./assessment.ts";
-export { FanOutWorkflow } from "./fanout.ts";
-export { OrderWorkflow } from "./order.ts";
+export {
+  type ApprovalInput,
+  type ApprovalState,
+  ApprovalWorkflow,
+  type Decision,
+} from "./approval.ts";
+export { AssessmentWorkflow, type QuizInput, type QuizState } from "./assessment.ts";
+export { type FanOutInput, type FanOutState, FanOutWorkflow } from "./fanout.ts";
+export { type OrderInput, type OrderState, OrderWorkflow } from "./order.ts";
 
 /** URL of this module, for `--module`. */
 export const EXAMPLES_MODULE: string = import.meta.url;

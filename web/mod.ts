@@ -18,10 +18,19 @@
  * @module
  */
 
-export { API_VERSION, createApp, DEFAULT_MAX_BODY } from "./api/app.ts";
-export { isLoopback, TOKEN_COOKIE } from "./api/auth.ts";
-export type { App, AppOptions } from "./api/context.ts";
-export { ApiError, type ErrorBody, HttpErrorCode, statusOf } from "./api/errors.ts";
+export {
+  API_VERSION,
+  ApiError,
+  type App,
+  type AppOptions,
+  createApp,
+  DEFAULT_MAX_BODY,
+  type ErrorBody,
+  HttpErrorCode,
+  isLoopback,
+  statusOf,
+  TOKEN_COOKIE,
+} from "./api/mod.ts";
 export {
   buildGraph,
   type EdgeType,

@@ -17,9 +17,12 @@ import { statsCommand } from "./stats.ts";
 import { workerCommand } from "./worker.ts";
 
 export type { Command, CommandContext } from "./command.ts";
+export type { CommandSpec, OptionSpec, ParsedArgs, PositionalSpec } from "../args.ts";
 export { parseStatus } from "./list.ts";
 export { findWorkflow } from "./inspect.ts";
 export { DEFAULT_MAX_BODY, serveOptions, webOptions } from "./serve.ts";
+export type { ServeCommandOptions } from "../serve.ts";
+export type { WebCommandOptions } from "../web.ts";
 export { runWorker, type WorkerOptions } from "./worker.ts";
 export { confirm } from "./clean.ts";
 export { readStats } from "./stats.ts";

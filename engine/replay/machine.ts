@@ -437,12 +437,12 @@ export class WorkflowMachine {
   // The methods below serve the context objects (prototype methods, so that a waiting run costs
   // no closures); workflow code reaches them through `ctx`.
 
-  /** @returns The run's input (frozen). */
+  /** The run's input (frozen). */
   get input(): JsonValue {
     return this.#input;
   }
 
-  /** @returns `true` while re-running recorded history. */
+  /** `true` while re-running recorded history. */
   get replaying(): boolean {
     return this.#replaying;
   }
@@ -513,17 +513,29 @@ export class WorkflowMachine {
     return this.#waitForSignal<T>(name, timeout);
   }
 
-  /** @returns The activation's time. */
+  /**
+   * The activation's time.
+   *
+   * @returns The time.
+   */
   now(): Date {
     return new Date(this.#time);
   }
 
-  /** @returns The next seeded random number. */
+  /**
+   * The next number of the run's seeded sequence.
+   *
+   * @returns A number in [0, 1).
+   */
   random(): number {
     return this.#random();
   }
 
-  /** @returns A UUID from the seeded sequence. */
+  /**
+   * A UUID from the run's seeded sequence.
+   *
+   * @returns The UUID.
+   */
   uuid(): string {
     return uuidFrom(this.#random);
   }
@@ -701,7 +713,11 @@ export class WorkflowMachine {
     this.#emit(EventType.StateUpdate, { state: this.#state });
   }
 
-  /** @returns A copy of the whole state. */
+  /**
+   * A copy of the whole state.
+   *
+   * @returns The state.
+   */
   stateSnapshot(): JsonObject {
     return cloneJson(this.#current());
   }

@@ -5,9 +5,49 @@
  * @module
  */
 
-export * from "./context.ts";
-export * from "./definitions.ts";
-export * from "./events.ts";
-export * from "./history.ts";
-export * from "./machine.ts";
-export * from "./random.ts";
+export {
+  LogLevel,
+  type WaitForSignalOptions,
+  type WorkflowContext,
+  type WorkflowLogger,
+  type WorkflowState,
+} from "./context.ts";
+export {
+  ACTIVITY,
+  type Activity,
+  type ActivityDefinition,
+  activityDefinitionOf,
+  type RetryPolicy,
+  type StepDefinition,
+  type WorkflowDefinition,
+} from "./definitions.ts";
+export {
+  describeEvent,
+  type EventPayloads,
+  EventType,
+  INBOUND_TYPES,
+  isInbound,
+  isoTime,
+  sameCall,
+  type WorkflowEvent,
+  WorkflowStatus,
+} from "./events.ts";
+export {
+  activate,
+  type HistoryEntry,
+  type PendingActivity,
+  type PendingTimer,
+  type PendingWork,
+  pendingWork,
+  replay,
+  type Settle,
+} from "./history.ts";
+export {
+  type Activation,
+  type ActivationOutput,
+  type LogLine,
+  type MachineOptions,
+  MAX_LOG_MESSAGE,
+  WorkflowMachine,
+} from "./machine.ts";
+export { hashSeed, seededRandom, uuidFrom } from "./random.ts";

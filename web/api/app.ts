@@ -11,13 +11,15 @@ import { tokenAuth } from "./auth.ts";
 import { type App, type AppOptions, newApp, type RouteDeps } from "./context.ts";
 import { docsRoutes } from "./docs.ts";
 import { HttpErrorCode, notFound, onError } from "./errors.ts";
-import { definitionRoutes } from "./routes/definitions.ts";
-import { eventRoutes } from "./routes/events.ts";
-import { runRoutes } from "./routes/runs.ts";
-import { statsRoutes } from "./routes/stats.ts";
-import { streamRoutes } from "./routes/stream.ts";
-import { taskRoutes } from "./routes/tasks.ts";
-import { workflowRoutes } from "./routes/workflows.ts";
+import {
+  definitionRoutes,
+  eventRoutes,
+  runRoutes,
+  statsRoutes,
+  streamRoutes,
+  taskRoutes,
+  workflowRoutes,
+} from "./routes/mod.ts";
 
 /** Version of the API (the package version). */
 export const API_VERSION = "0.1.0";

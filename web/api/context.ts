@@ -25,8 +25,32 @@ export interface AppOptions {
   signal?: AbortSignal;
 }
 
-/** The app type: an `OpenAPIHono` without custom variables. */
-export type App = OpenAPIHono<Env>;
+/**
+ * The app as route modules see it: an `OpenAPIHono` without custom variables. Internal to the
+ * web layer (Hono's own types are not part of Loom's documented API).
+ *
+ * @ignore
+ */
+export type RoutesApp = OpenAPIHono<Env>;
+
+/** The HTTP API app: serve its `fetch` (`Deno.serve(app.fetch)`), or call `request` in tests. */
+export interface App {
+  /**
+   * Answers a request.
+   *
+   * @param request The request.
+   * @returns The response.
+   */
+  fetch(request: Request): Response | Promise<Response>;
+  /**
+   * Answers a request for a path of this app, without a socket (tests).
+   *
+   * @param input A path (`/api/workflows`), a URL or a request.
+   * @param init Method, headers, body.
+   * @returns The response.
+   */
+  request(input: string | URL | Request, init?: RequestInit): Response | Promise<Response>;
+}
 
 /** What a route module needs. */
 export interface RouteDeps {
@@ -42,7 +66,7 @@ export interface RouteDeps {
  *
  * @returns The app.
  */
-export function newApp(): App {
+export function newApp(): RoutesApp {
   return new OpenAPIHono<Env>({ strict: false, defaultHook: validationHook });
 }
 

@@ -9,7 +9,7 @@
  */
 
 import { loadSwaggerUi, SWAGGER_UI_VERSION } from "../_deps.ts";
-import type { App } from "./context.ts";
+import type { RoutesApp } from "./context.ts";
 
 /** Where the Swagger UI files are served. */
 export const ASSETS = `/docs/assets/${SWAGGER_UI_VERSION}`;
@@ -67,7 +67,7 @@ const CACHE = "public, max-age=86400, immutable";
  *
  * @param app The app.
  */
-export function docsRoutes(app: App): void {
+export function docsRoutes(app: RoutesApp): void {
   app.get("/docs", (c) => {
     c.header("Content-Security-Policy", DOCS_CSP);
     return c.html(docsPage());

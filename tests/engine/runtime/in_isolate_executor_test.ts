@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { activity, defineWorkflow, InIsolateExecutor, Registry } from "../../../engine/mod.ts";
+import { activity, defineWorkflow, Registry } from "../../../engine/mod.ts";
+import { InIsolateExecutor } from "../../../engine/runtime/mod.ts";
 import type { ActivationRequest } from "../../../engine/runtime/executor.ts";
 
 const registry = new Registry();

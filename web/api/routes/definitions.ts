@@ -16,7 +16,7 @@ import {
 } from "../../../engine/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import type { ApiBackend } from "../../backend.ts";
-import { type App, reply, type RouteDeps } from "../context.ts";
+import { reply, type RouteDeps, type RoutesApp } from "../context.ts";
 import {
   Definition,
   DefinitionVersion,
@@ -159,14 +159,14 @@ function rendered(graph: Graph, format: "mermaid" | "dot" | "json") {
   };
 }
 
-function listRoute(app: App, registry: Registry): void {
+function listRoute(app: RoutesApp, registry: Registry): void {
   app.openapi(list, (c) => {
     const definitions = listDefinitions(registry);
     return reply(c, DefinitionList, { total_count: definitions.length, definitions }, 200);
   });
 }
 
-function oneRoute(app: App, registry: Registry): void {
+function oneRoute(app: RoutesApp, registry: Registry): void {
   app.openapi(one, (c) => {
     const { name } = c.req.valid("param");
     const { version: v } = c.req.valid("query");
@@ -176,7 +176,7 @@ function oneRoute(app: App, registry: Registry): void {
   });
 }
 
-function graphListRoute(app: App, reader: LoomReader): void {
+function graphListRoute(app: RoutesApp, reader: LoomReader): void {
   app.openapi(graphList, async (c) => {
     const [page, total] = await Promise.all([
       reader.queryRuns({}, { limit: GRAPH_LIST_LIMIT }),
@@ -198,7 +198,7 @@ function graphListRoute(app: App, reader: LoomReader): void {
   });
 }
 
-function runGraphRoutes(app: App, backend: ApiBackend): void {
+function runGraphRoutes(app: RoutesApp, backend: ApiBackend): void {
   app.openapi(runGraph, async (c) => {
     const { id } = c.req.valid("param");
     return reply(c, WorkflowGraph, await graphOfRun(backend, id), 200);
@@ -210,7 +210,7 @@ function runGraphRoutes(app: App, backend: ApiBackend): void {
   });
 }
 
-function defGraphRoutes(app: App, registry: Registry): void {
+function defGraphRoutes(app: RoutesApp, registry: Registry): void {
   app.openapi(defGraph, (c) => {
     const { name } = c.req.valid("param");
     const { version: v } = c.req.valid("query");
@@ -234,7 +234,7 @@ function defGraphRoutes(app: App, registry: Registry): void {
  * @param app The app.
  * @param deps Backend and options.
  */
-export function definitionRoutes(app: App, { backend }: RouteDeps): void {
+export function definitionRoutes(app: RoutesApp, { backend }: RouteDeps): void {
   listRoute(app, backend.registry);
   oneRoute(app, backend.registry);
   graphListRoute(app, backend.reader);

@@ -9,7 +9,7 @@
 import { EventType, type LoomReader } from "../../../engine/mod.ts";
 import type { LogFilter, StoredEvent } from "../../../store/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
-import { type App, reply, type RouteDeps } from "../context.ts";
+import { reply, type RouteDeps, type RoutesApp } from "../context.ts";
 import { ApiError, HttpErrorCode } from "../errors.ts";
 import { pagingFields, parseTime, TimeParam } from "../params.ts";
 import { EventDetail, EventDetailPage, LogPage } from "../schemas.ts";
@@ -103,7 +103,7 @@ async function details(reader: LoomReader, events: StoredEvent[]) {
   return events.map((e) => eventDetail(e, byId.get(e.workflowId)));
 }
 
-function listRoute(app: App, reader: LoomReader): void {
+function listRoute(app: RoutesApp, reader: LoomReader): void {
   app.openapi(list, async (c) => {
     const q = c.req.valid("query");
     const since = parseTime(q.since, "since");
@@ -123,7 +123,7 @@ function listRoute(app: App, reader: LoomReader): void {
   });
 }
 
-function oneRoute(app: App, reader: LoomReader): void {
+function oneRoute(app: RoutesApp, reader: LoomReader): void {
   app.openapi(one, async (c) => {
     const { event_id } = c.req.valid("param");
     const found = /^\d{1,15}$/.test(event_id) ? await reader.event(Number(event_id)) : undefined;
@@ -135,7 +135,7 @@ function oneRoute(app: App, reader: LoomReader): void {
   });
 }
 
-function logRoutes(app: App, reader: LoomReader): void {
+function logRoutes(app: RoutesApp, reader: LoomReader): void {
   app.openapi(logs, async (c) => {
     const q = c.req.valid("query");
     const since = parseTime(q.since, "since");
@@ -149,7 +149,7 @@ function logRoutes(app: App, reader: LoomReader): void {
   });
 }
 
-function errorLogRoutes(app: App, reader: LoomReader): void {
+function errorLogRoutes(app: RoutesApp, reader: LoomReader): void {
   app.openapi(errorsRoute, async (c) => {
     const q = c.req.valid("query");
     const since = parseTime(q.since, "since");
@@ -172,7 +172,7 @@ function errorLogRoutes(app: App, reader: LoomReader): void {
  * @param app The app.
  * @param deps Backend and options.
  */
-export function eventRoutes(app: App, { backend }: RouteDeps): void {
+export function eventRoutes(app: RoutesApp, { backend }: RouteDeps): void {
   listRoute(app, backend.reader);
   oneRoute(app, backend.reader);
   logRoutes(app, backend.reader);

@@ -8,7 +8,7 @@
 import { type JsonValue, type LoomReader, serializeError } from "../../../engine/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import type { ApiBackend, ChangeFeed } from "../../backend.ts";
-import { type App, reply, type RouteDeps } from "../context.ts";
+import { reply, type RouteDeps, type RoutesApp } from "../context.ts";
 import {
   Accepted,
   CancelRequest,
@@ -121,7 +121,7 @@ export async function waitForEnd(
   }
 }
 
-function startRoute(app: App, backend: ApiBackend): void {
+function startRoute(app: RoutesApp, backend: ApiBackend): void {
   app.openapi(start, async (c) => {
     const body = c.req.valid("json");
     const existed = body.workflow_id !== undefined &&
@@ -137,7 +137,7 @@ function startRoute(app: App, backend: ApiBackend): void {
   });
 }
 
-function signalRoute(app: App, backend: ApiBackend): void {
+function signalRoute(app: RoutesApp, backend: ApiBackend): void {
   app.openapi(signal, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
@@ -146,7 +146,7 @@ function signalRoute(app: App, backend: ApiBackend): void {
   });
 }
 
-function cancelRoute(app: App, backend: ApiBackend): void {
+function cancelRoute(app: RoutesApp, backend: ApiBackend): void {
   app.openapi(cancel, async (c) => {
     const { id } = c.req.valid("param");
     const body = c.req.valid("json");
@@ -155,7 +155,7 @@ function cancelRoute(app: App, backend: ApiBackend): void {
   });
 }
 
-function resultRoute(app: App, { backend, options }: RouteDeps): void {
+function resultRoute(app: RoutesApp, { backend, options }: RouteDeps): void {
   app.openapi(result, async (c) => {
     const { id } = c.req.valid("param");
     const q = c.req.valid("query");
@@ -190,7 +190,7 @@ function resultRoute(app: App, { backend, options }: RouteDeps): void {
  * @param app The app.
  * @param deps Backend and options.
  */
-export function runRoutes(app: App, deps: RouteDeps): void {
+export function runRoutes(app: RoutesApp, deps: RouteDeps): void {
   startRoute(app, deps.backend);
   signalRoute(app, deps.backend);
   cancelRoute(app, deps.backend);

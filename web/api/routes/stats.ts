@@ -8,7 +8,7 @@
 import type { LoomReader } from "../../../engine/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import type { ApiBackend } from "../../backend.ts";
-import { type App, reply, type RouteDeps } from "../context.ts";
+import { reply, type RouteDeps, type RoutesApp } from "../context.ts";
 import {
   DetailedHealth,
   Health,
@@ -91,7 +91,7 @@ const detailed = createRoute({
   },
 });
 
-function allRoute(app: App, backend: ApiBackend): void {
+function allRoute(app: RoutesApp, backend: ApiBackend): void {
   app.openapi(all, async (c) => {
     const { minutes } = c.req.valid("query");
     const reader = backend.reader;
@@ -113,7 +113,7 @@ function allRoute(app: App, backend: ApiBackend): void {
   });
 }
 
-function halfRoutes(app: App, reader: LoomReader): void {
+function halfRoutes(app: RoutesApp, reader: LoomReader): void {
   app.openapi(workflows, async (c) => reply(c, WorkflowStats, await workflowStats(reader), 200));
   app.openapi(tasks, async (c) => reply(c, TaskStats, await taskStats(reader), 200));
   app.openapi(rate, async (c) => {
@@ -123,7 +123,7 @@ function halfRoutes(app: App, reader: LoomReader): void {
   app.openapi(health, async (c) => reply(c, HealthStats, await healthStats(reader), 200));
 }
 
-function healthRoutes(app: App, reader: LoomReader): void {
+function healthRoutes(app: RoutesApp, reader: LoomReader): void {
   app.openapi(
     ping,
     (c) => reply(c, Health, { status: "healthy", timestamp: iso(Date.now()) }, 200),
@@ -165,7 +165,7 @@ function healthRoutes(app: App, reader: LoomReader): void {
  * @param app The app.
  * @param deps Backend and options.
  */
-export function statsRoutes(app: App, { backend }: RouteDeps): void {
+export function statsRoutes(app: RoutesApp, { backend }: RouteDeps): void {
   allRoute(app, backend);
   halfRoutes(app, backend.reader);
   healthRoutes(app, backend.reader);

@@ -16,7 +16,7 @@ import type { LoomReader } from "../../../engine/mod.ts";
 import type { StoredEvent } from "../../../store/mod.ts";
 import { type Context, createRoute, type SSEStreamingApi, streamSSE, z } from "../../_deps.ts";
 import type { FeedChange } from "../../backend.ts";
-import type { App, RouteDeps } from "../context.ts";
+import type { RouteDeps, RoutesApp } from "../context.ts";
 import { ApiError, HttpErrorCode } from "../errors.ts";
 import { EventDetail } from "../schemas.ts";
 import { eventDetail, iso } from "../shapes.ts";
@@ -255,11 +255,11 @@ function live(c: Context, { backend, options }: RouteDeps, feed: Feed): Response
   });
 }
 
-function allRoute(app: App, deps: RouteDeps): void {
+function allRoute(app: RoutesApp, deps: RouteDeps): void {
   app.openapi(all, (c) => live(c, deps, { after: resumeFrom(c) }) as never);
 }
 
-function oneRoute(app: App, deps: RouteDeps): void {
+function oneRoute(app: RoutesApp, deps: RouteDeps): void {
   app.openapi(one, async (c) => {
     const { id } = c.req.valid("param");
     const after = resumeFrom(c);
@@ -274,7 +274,7 @@ function oneRoute(app: App, deps: RouteDeps): void {
  * @param app The app.
  * @param deps Backend and options.
  */
-export function streamRoutes(app: App, deps: RouteDeps): void {
+export function streamRoutes(app: RoutesApp, deps: RouteDeps): void {
   allRoute(app, deps);
   oneRoute(app, deps);
 }

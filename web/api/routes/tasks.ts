@@ -8,7 +8,7 @@
 import type { LoomReader } from "../../../engine/mod.ts";
 import type { TaskRecord } from "../../../store/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
-import { type App, reply, type RouteDeps } from "../context.ts";
+import { reply, type RouteDeps, type RoutesApp } from "../context.ts";
 import { ApiError, HttpErrorCode } from "../errors.ts";
 import { offsetMeta, pagingFields } from "../params.ts";
 import { Task, TaskPage } from "../schemas.ts";
@@ -70,7 +70,7 @@ const one = createRoute({
   responses: { 200: jsonResponse(Task, "The task"), ...errorResponses(404) },
 });
 
-function listRoute(app: App, reader: LoomReader): void {
+function listRoute(app: RoutesApp, reader: LoomReader): void {
   app.openapi(list, async (c) => {
     const q = c.req.valid("query");
     const tasks = await reader.allTasks({
@@ -93,7 +93,7 @@ function listRoute(app: App, reader: LoomReader): void {
   });
 }
 
-function pendingRoute(app: App, reader: LoomReader): void {
+function pendingRoute(app: RoutesApp, reader: LoomReader): void {
   app.openapi(pending, async (c) => {
     const q = c.req.valid("query");
     const due = await reader.allTasks({ statuses: ["PENDING"], dueBy: Date.now() });
@@ -105,7 +105,7 @@ function pendingRoute(app: App, reader: LoomReader): void {
   });
 }
 
-function oneRoute(app: App, reader: LoomReader): void {
+function oneRoute(app: RoutesApp, reader: LoomReader): void {
   app.openapi(one, async (c) => {
     const { task_id } = c.req.valid("param");
     const found = /^\d{1,15}$/.test(task_id) ? await reader.task(Number(task_id)) : undefined;
@@ -122,7 +122,7 @@ function oneRoute(app: App, reader: LoomReader): void {
  * @param app The app.
  * @param deps Backend and options.
  */
-export function taskRoutes(app: App, { backend }: RouteDeps): void {
+export function taskRoutes(app: RoutesApp, { backend }: RouteDeps): void {
   listRoute(app, backend.reader);
   pendingRoute(app, backend.reader);
   oneRoute(app, backend.reader);

@@ -8,7 +8,7 @@
 import { EventType, type LoomReader, stateFromEvents } from "../../../engine/mod.ts";
 import type { RunFilter, WorkflowRecord } from "../../../store/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
-import { type App, reply, type RouteDeps } from "../context.ts";
+import { reply, type RouteDeps, type RoutesApp } from "../context.ts";
 import { ApiError, HttpErrorCode } from "../errors.ts";
 import {
   decodeCursor,
@@ -131,7 +131,7 @@ function compareBy(field: typeof SORTABLE[number]) {
  * @param app The app.
  * @param deps Backend and options.
  */
-export function workflowRoutes(app: App, { backend }: RouteDeps): void {
+export function workflowRoutes(app: RoutesApp, { backend }: RouteDeps): void {
   listRoute(app, backend.reader);
   detailRoute(app, backend.reader);
   eventsRoute(app, backend.reader);
@@ -140,7 +140,7 @@ export function workflowRoutes(app: App, { backend }: RouteDeps): void {
 
 // One function per route: TypeScript counts type instantiations per top-level statement.
 
-function listRoute(app: App, reader: LoomReader): void {
+function listRoute(app: RoutesApp, reader: LoomReader): void {
   app.openapi(list, async (c) => {
     const q = c.req.valid("query");
     const filter: RunFilter = {};
@@ -222,7 +222,7 @@ function listRoute(app: App, reader: LoomReader): void {
   });
 }
 
-function detailRoute(app: App, reader: LoomReader): void {
+function detailRoute(app: RoutesApp, reader: LoomReader): void {
   app.openapi(detail, async (c) => {
     const { id } = c.req.valid("param");
     const record = await recordOf(reader, id);
@@ -234,7 +234,7 @@ function detailRoute(app: App, reader: LoomReader): void {
   });
 }
 
-function eventsRoute(app: App, reader: LoomReader): void {
+function eventsRoute(app: RoutesApp, reader: LoomReader): void {
   app.openapi(events, async (c) => {
     const { id } = c.req.valid("param");
     const q = c.req.valid("query");
@@ -256,7 +256,7 @@ function eventsRoute(app: App, reader: LoomReader): void {
   });
 }
 
-function logsRoute(app: App, reader: LoomReader): void {
+function logsRoute(app: RoutesApp, reader: LoomReader): void {
   app.openapi(logs, async (c) => {
     const { id } = c.req.valid("param");
     const q = c.req.valid("query");

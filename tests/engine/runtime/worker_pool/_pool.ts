@@ -5,13 +5,8 @@
  * @module
  */
 
-import {
-  createEngine,
-  type Engine,
-  type EngineOptions,
-  WorkerPoolExecutor,
-  type WorkerPoolOptions,
-} from "../../../../engine/mod.ts";
+import { createEngine, type Engine, type EngineOptions } from "../../../../engine/mod.ts";
+import { WorkerPoolExecutor, type WorkerPoolOptions } from "../../../../engine/runtime/mod.ts";
 import { FLOWS_MODULE } from "../../../_helpers.ts";
 
 /** The module of the pool tests' own definitions. */

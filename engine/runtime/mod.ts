@@ -1,0 +1,29 @@
+/**
+ * The owner process: the engine and its preset, the clients of processes that do not own the
+ * file, and the pluggable parts (executors, wake-ups) for tests and embedders. `engine/mod.ts`
+ * re-exports only the public part; the executors and wake-ups are reached here.
+ *
+ * @module
+ */
+
+export { createEngine } from "./create_engine.ts";
+export { Engine, type EngineParts } from "./engine.ts";
+export type { EngineOptions } from "./engine_options.ts";
+export type {
+  ActivationRequest,
+  ActivationResponse,
+  ActivityRequest,
+  ActivityResult,
+  Executor,
+} from "./executor.ts";
+export { Handle, type HandleBackend } from "./handle.ts";
+export { InIsolateExecutor, type InIsolateExecutorOptions } from "./in_isolate_executor.ts";
+export { connectKv, KvClient, type KvClientOptions } from "./kv_client.ts";
+export { type CrashHook, CrashPoint, type EngineChange } from "./listeners.ts";
+export { loadModules, type LoadModulesOptions, moduleSpecifier } from "./load_modules.ts";
+export { KvQueueWakeup, type OnDue, PollingWakeup, type Wakeup } from "./wakeup/mod.ts";
+export {
+  WorkerPoolExecutor,
+  type WorkerPoolOptions,
+  type WorkerPoolStats,
+} from "./worker_pool/mod.ts";

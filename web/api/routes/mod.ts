@@ -1,0 +1,16 @@
+/**
+ * The API's routes, one file per group: runs (`/api/workflows`), their actions and results, the
+ * live feeds, events and logs, tasks, definitions and graphs, stats and health. Each adds its
+ * routes to the app with what every route module receives (`RouteDeps`).
+ *
+ * @module
+ */
+
+export type { RouteDeps } from "../context.ts";
+export { definitionRoutes } from "./definitions.ts";
+export { eventRoutes } from "./events.ts";
+export { runRoutes } from "./runs.ts";
+export { statsRoutes } from "./stats.ts";
+export { streamRoutes } from "./stream.ts";
+export { taskRoutes } from "./tasks.ts";
+export { workflowRoutes } from "./workflows.ts";
