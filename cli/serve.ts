@@ -138,12 +138,17 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
     `API: ${server.url}/api  docs: ${server.url}/docs${options.token ? "  (token required)" : ""}`,
   );
   const stopExamples = options.modules.length === 0 ? runExamples(engine, print) : () => {};
-  await untilStopped(options.signal);
+  // Another process took the owner lease: stop, and exit non-zero so a supervisor restarts us.
+  const lost = await Promise.race([
+    untilStopped(options.signal).then(() => false),
+    engine.lost.then(() => true),
+  ]);
+  if (lost) print("error: this process lost the owner lease to another process: stopping");
   print("Shutting down...");
   stopExamples();
   unsubscribe();
   await server.close();
   await engine.close();
   if (infoPath !== undefined) await removeServerInfo(infoPath, Deno.pid);
-  return 0;
+  return lost ? 1 : 0;
 }

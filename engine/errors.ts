@@ -29,6 +29,7 @@ export const ErrorCode = {
   EngineNotFound: "ENGINE_NOT_FOUND",
   EngineClosed: "ENGINE_CLOSED",
   Storage: "STORAGE_ERROR",
+  StorageUnavailable: "STORAGE_UNAVAILABLE",
   ModuleLoad: "MODULE_LOAD_FAILED",
   WorkerCrashed: "WORKER_CRASHED",
   Internal: "INTERNAL",
@@ -365,6 +366,26 @@ export class StorageError extends LoomError {
   }
 }
 
+/**
+ * The store cannot take writes for now (disk full, database locked, I/O error): nothing of the
+ * request was applied; try again after `retryAfterMs`.
+ */
+export class StorageUnavailableError extends LoomError {
+  /** When to try again, in ms (a string, so that it crosses as error details). */
+  readonly retryAfterMs: string;
+  /**
+   * Creates the error.
+   *
+   * @param message What failed.
+   * @param retryAfterMs When to try again, in ms.
+   * @param options `cause`.
+   */
+  constructor(message: string, retryAfterMs = 1000, options?: ErrorOptions) {
+    super(ErrorCode.StorageUnavailable, message, options);
+    this.retryAfterMs = String(retryAfterMs);
+  }
+}
+
 /** A module named in `modules` could not be imported (in this isolate or in a Worker). */
 export class ModuleLoadError extends LoomError {
   /** The module's URL. */
@@ -445,6 +466,7 @@ const DETAIL_FIELDS = [
   "status",
   "module",
   "permission",
+  "retryAfterMs",
 ];
 
 /**
@@ -492,6 +514,7 @@ const CLASSES: Record<string, { prototype: Error }> = {
   [ErrorCode.EngineNotFound]: EngineNotFoundError,
   [ErrorCode.EngineClosed]: EngineClosedError,
   [ErrorCode.Storage]: StorageError,
+  [ErrorCode.StorageUnavailable]: StorageUnavailableError,
   [ErrorCode.ModuleLoad]: ModuleLoadError,
   [ErrorCode.WorkerCrashed]: WorkerCrashedError,
 };

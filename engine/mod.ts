@@ -125,6 +125,7 @@ export {
   createEngine,
   Engine,
   type EngineChange,
+  type EngineHealth,
   type EngineOptions,
   type EngineParts,
   type Executor,

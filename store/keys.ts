@@ -10,6 +10,7 @@ export type Key = Deno.KvKey;
 /** Key builders. */
 export const keys = {
   schemaVersion: (): Key => ["meta", "schema_version"],
+  probe: (): Key => ["meta", "probe"],
   lease: (partition: number): Key => ["owner", partition],
   epoch: (partition: number): Key => ["owner_epoch", partition],
   workflow: (id: string): Key => ["wf", id],

@@ -20,6 +20,7 @@ import type {
   WorkflowRecord,
 } from "./records.ts";
 import { ensureSchema } from "./schema.ts";
+import { isTransientStorageError } from "./transient.ts";
 
 /** The owner lost its lease: another process owns the partition now. */
 export class FenceLost extends Error {
@@ -35,6 +36,9 @@ export class FenceLost extends Error {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** How long a commit retries while SQLite reports the database locked by another process. */
+const LOCKED_RETRY_MS = 10_000;
 
 /**
  * Opens a KV database, retrying while SQLite reports it locked.
@@ -105,17 +109,29 @@ export class KvStore {
     }
     apply(atomic, mutations);
     let res: Deno.KvCommitResult | Deno.KvCommitError;
+    const deadline = Date.now() + LOCKED_RETRY_MS;
     for (let attempt = 0;; attempt++) {
       try {
         res = await atomic.commit();
         break;
       } catch (e) {
-        // Another process (a CLI, `loom web`) may hold SQLite's lock for a moment.
-        if (attempt >= 20 || !String(e).includes("database is locked")) throw e;
-        await sleep(10 * (attempt + 1));
+        // Another process (a CLI, `loom web`, another owner) may hold SQLite's lock for a while;
+        // other transient errors (a full disk) are the caller's to retry, after a rollback.
+        if (!String(e).includes("database is locked") || Date.now() > deadline) throw e;
+        await sleep(Math.min(250, 10 * (attempt + 1)));
       }
     }
     if (!res.ok) throw new FenceLost(this.#fence?.partition ?? 0);
+  }
+
+  /**
+   * Writes one small fenced key, to tell whether the store takes writes again.
+   *
+   * @throws {FenceLost} When another process owns the partition now.
+   * @throws The storage error, while writes still fail.
+   */
+  async probe(): Promise<void> {
+    await this.#commitOp([{ kind: "set", key: keys.probe(), value: Date.now() }]);
   }
 
   /**
@@ -131,10 +147,21 @@ export class KvStore {
     const packed = transitions.map(pack);
     const p = plan(packed);
     const results: (Error | undefined)[] = transitions.map(() => undefined);
-    const refused = new Set<string>();
+    const refused = new Map<string, Error>();
+    // After a passing failure (a full disk), the rest of the batch is refused alike.
+    let failing: Error | undefined;
+    const refuse = (m: number, error: Error) => {
+      results[m] = error;
+      const id = (transitions[m] as Transition).workflowId;
+      if (!refused.has(id)) refused.set(id, error);
+    };
     for (const op of p.chunkOps) await this.#commitOp(op);
     for (let i = 0; i < p.ops.length; i++) {
       const members = p.members[i] as number[];
+      if (failing !== undefined) {
+        for (const m of members) refuse(m, failing);
+        continue;
+      }
       const ids = members.map((m) => (transitions[m] as Transition).workflowId);
       if (!ids.some((id) => refused.has(id))) {
         try {
@@ -142,9 +169,10 @@ export class KvStore {
           continue;
         } catch (e) {
           if (e instanceof FenceLost) throw e;
-          if (members.length === 1) {
-            results[members[0] as number] = e instanceof Error ? e : new Error(String(e));
-            refused.add(ids[0] as string);
+          const error = e instanceof Error ? e : new Error(String(e));
+          if (isTransientStorageError(error)) failing = error;
+          if (members.length === 1 || failing !== undefined) {
+            for (const m of members) refuse(m, error);
             continue;
           }
         }
@@ -152,16 +180,20 @@ export class KvStore {
       // One by one, in order; a run's later transitions fall with its refused one.
       for (const m of members) {
         const t = transitions[m] as Transition;
-        if (refused.has(t.workflowId)) {
-          results[m] = new Error(
-            `An earlier transition of workflow "${t.workflowId}" was refused`,
+        const earlier = refused.get(t.workflowId);
+        if (earlier !== undefined) {
+          refuse(
+            m,
+            isTransientStorageError(earlier)
+              ? earlier
+              : new Error(`An earlier transition of workflow "${t.workflowId}" was refused`),
           );
           continue;
         }
         const error = (await this.commit([t]))[0];
         if (error !== undefined) {
-          results[m] = error;
-          refused.add(t.workflowId);
+          refuse(m, error);
+          if (isTransientStorageError(error)) failing = error;
         }
       }
     }

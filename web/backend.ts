@@ -44,6 +44,16 @@ export interface LiveCounts {
   timersScheduled: number;
 }
 
+/** Whether this process can do its job (readiness, `/health/ready`). */
+export interface Readiness {
+  /** It can: an owner holds its lease and the store takes writes; a reader can read. */
+  ready: boolean;
+  /** Why it cannot. */
+  reason?: string;
+  /** What an owner holds: its owner id and the partitions whose lease it has. */
+  ownership?: { ownerId: string; partitions: number[] };
+}
+
 /** See the module doc. */
 export interface ApiBackend {
   /** `owner` when this process runs the engine, `reader` otherwise. */
@@ -62,6 +72,12 @@ export interface ApiBackend {
    * @returns Activities running and timers scheduled.
    */
   live(): Promise<LiveCounts>;
+  /**
+   * Tells whether this process can do its job now.
+   *
+   * @returns Ready, or the reason it is not.
+   */
+  ready(): Promise<Readiness>;
   /** Stops what the backend started (a polling feed); not the engine or client it wraps. */
   close(): Promise<void>;
 }

@@ -41,6 +41,14 @@ export function engineBackend(engine: Engine): ApiBackend {
       const s = engine.stats();
       return Promise.resolve({ activitiesRunning: s.activities, timersScheduled: s.timers });
     },
+    ready() {
+      const h = engine.health();
+      return Promise.resolve({
+        ready: h.ready,
+        ...(h.reason === undefined ? {} : { reason: h.reason }),
+        ownership: { ownerId: h.ownerId, partitions: h.partitions },
+      });
+    },
     close: () => Promise.resolve(),
   };
 }

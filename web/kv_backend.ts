@@ -44,6 +44,15 @@ export function kvBackend(client: KvClient, options: KvBackendOptions = {}): Api
         timersScheduled: tasks.filter((t) => t.kind === "TIMER").length,
       };
     },
+    async ready() {
+      // A reader is ready when it can read the file.
+      try {
+        await reader.lastIds();
+        return { ready: true };
+      } catch (e) {
+        return { ready: false, reason: `cannot read ${reader.where}: ${(e as Error).message}` };
+      }
+    },
     close: () => feed.close(),
   };
 }

@@ -41,7 +41,7 @@ export {
   renderGraph,
   type WorkflowGraph,
 } from "../engine/mod.ts";
-export type { ApiBackend, ChangeFeed, FeedChange, LiveCounts } from "./backend.ts";
+export type { ApiBackend, ChangeFeed, FeedChange, LiveCounts, Readiness } from "./backend.ts";
 export { connect, type ConnectOptions, HttpClient, HttpError } from "./client.ts";
 export { engineBackend } from "./engine_backend.ts";
 export { kvBackend, type KvBackendOptions } from "./kv_backend.ts";

@@ -197,11 +197,14 @@ export async function runWorker(options: WorkerOptions, io: Io): Promise<number>
     refresh();
     status.start();
   }
-  const why = await stop.stopped;
+  // Another process took the owner lease: stop, and exit non-zero so a supervisor restarts us.
+  const why = await Promise.race([stop.stopped, engine.lost.then(() => "lease-lost")]);
   stop.dispose();
   if (ticker !== undefined) clearInterval(ticker);
   status.stop();
-  if (why !== "abort") io.out(s.yellow(`Received ${why}`));
+  if (why === "lease-lost") {
+    io.err(s.red("error: this process lost the owner lease to another process: stopping"));
+  } else if (why !== "abort") io.out(s.yellow(`Received ${why}`));
   io.out("Shutting down gracefully...");
   unsubscribe();
   await engine.close();
@@ -219,7 +222,7 @@ export async function runWorker(options: WorkerOptions, io: Io): Promise<number>
   ];
   for (const line of formatPairs(pairs, s, 2)) io.out(line);
   io.out(s.green("Worker shutdown complete"));
-  return 0;
+  return why === "lease-lost" ? 1 : 0;
 }
 
 /** See the module doc. */

@@ -8,7 +8,12 @@
  * @module
  */
 
-import type { KvStore, Transition } from "../../store/mod.ts";
+import {
+  FenceLost,
+  isTransientStorageError,
+  type KvStore,
+  type Transition,
+} from "../../store/mod.ts";
 
 interface Entry {
   t: Transition;
@@ -119,24 +124,30 @@ export class Committer {
     const ids = new Set(batch.map((e) => e.t.workflowId));
     this.#inFlight.add(ids);
     this.#store.commit(batch.map((e) => e.t)).then((results) => {
-      const refused = new Set(
-        batch.filter((_, i) => results[i] !== undefined).map((e) => e.t.workflowId),
-      );
-      if (refused.size > 0) {
-        // Transitions queued behind a refused one of the same run must not land.
-        this.#queue = this.#queue.filter((e) => {
-          if (!refused.has(e.t.workflowId)) return true;
-          e.reject(new Error(`An earlier transition of workflow "${e.t.workflowId}" was refused`));
-          return false;
-        });
-      }
+      // In commit order: a run's refused transition is told before its later ones.
+      const refused = new Map<string, Error>();
       batch.forEach((e, i) => {
         const err = results[i];
-        if (err === undefined) e.resolve();
-        else e.reject(err);
+        if (err === undefined) {
+          e.resolve();
+          return;
+        }
+        e.reject(err);
+        if (!refused.has(e.t.workflowId)) refused.set(e.t.workflowId, err);
       });
+      if (refused.size > 0) this.#refuseQueued(refused);
     }, (e) => {
       const error = e instanceof Error ? e : new Error(String(e));
+      if (!(error instanceof FenceLost) && isTransientStorageError(error)) {
+        // The store failed for a while (a full disk): the batch did not land; nothing is lost.
+        const refused = new Map<string, Error>();
+        for (const entry of batch) {
+          entry.reject(error);
+          refused.set(entry.t.workflowId, error);
+        }
+        this.#refuseQueued(refused);
+        return;
+      }
       if (this.#dead === undefined) {
         this.#dead = error;
         this.#onFenceLost(error);
@@ -145,6 +156,20 @@ export class Committer {
     }).finally(() => {
       this.#inFlight.delete(ids);
       this.#kick();
+    });
+  }
+
+  /** Transitions queued behind a refused one of the same run must not land. */
+  #refuseQueued(refused: Map<string, Error>): void {
+    this.#queue = this.#queue.filter((e) => {
+      const cause = refused.get(e.t.workflowId);
+      if (cause === undefined) return true;
+      e.reject(
+        isTransientStorageError(cause)
+          ? cause
+          : new Error(`An earlier transition of workflow "${e.t.workflowId}" was refused`),
+      );
+      return false;
     });
   }
 }

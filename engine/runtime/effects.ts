@@ -12,6 +12,7 @@ import type { Registry } from "../definition/registry.ts";
 import { WorkflowCancelledError } from "../errors.ts";
 import { Semaphore } from "./_semaphore.ts";
 import type { Executor } from "./executor.ts";
+import type { LeaseGate } from "./owner/lease_keeper.ts";
 import { CrashPoint, type Listeners } from "./listeners.ts";
 import { attemptOutcome } from "./retry_policy.ts";
 import type { Item, Run } from "./run.ts";
@@ -38,6 +39,8 @@ export interface EffectsDeps {
   track(work: Promise<void>): void;
   /** Whether the engine stopped taking work. */
   stopped(): boolean;
+  /** Whether the owner lease surely holds (nothing is dispatched or fired while it may not). */
+  lease: LeaseGate;
 }
 
 /** See the module doc. */
@@ -150,6 +153,13 @@ export class Effects {
     if (this.#deps.stopped()) return;
     const run = this.#deps.runs.get(workflowId);
     if (run === undefined) return;
+    const lease = this.#deps.lease;
+    const partition = run.record.partition;
+    if (!lease.valid(partition)) {
+      // The lease may have lapsed (a pause, a slow store): fire once it is renewed, or never.
+      lease.whenHeld(partition).then((held) => held && this.due(workflowId, seq), () => {});
+      return;
+    }
     const at = run.timers.get(seq);
     if (at !== undefined) {
       if (at > Date.now() + 2) {
@@ -195,6 +205,12 @@ export class Effects {
     const go = async () => {
       await this.#slots.acquire();
       try {
+        if (controller.signal.aborted) return;
+        // Fencing in time: an attempt waits while the lease may have lapsed, and is dropped,
+        // never started, once it is lost (another owner runs the call then).
+        const lease = this.#deps.lease;
+        const partition = run.record.partition;
+        if (!lease.valid(partition) && !await lease.whenHeld(partition)) return;
         if (controller.signal.aborted) return;
         await this.#deps.listeners.crash(CrashPoint.ActivityStarted, run.id);
         const result = await this.#deps.executor.runActivity({

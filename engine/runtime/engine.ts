@@ -42,6 +42,7 @@ import { recoverRuns } from "./owner/recovery.ts";
 import { ResultWaiters } from "./result_waiters.ts";
 import { RunActions } from "./run_actions.ts";
 import { Run } from "./run.ts";
+import { StorageHealth } from "./storage_health.ts";
 import { type Lifecycle, RunLoop } from "./run_loop.ts";
 import type { Wakeup } from "./wakeup/wakeup.ts";
 import { LoomReader, outcomeError } from "../views/mod.ts";
@@ -58,6 +59,20 @@ export interface EngineParts {
   executor: Executor;
   /** The durable wake-ups. */
   wakeup: Wakeup;
+}
+
+/** Whether an engine can do its job now, and what it holds. */
+export interface EngineHealth {
+  /** It owns its partitions, its lease surely holds, and the store takes writes. */
+  ready: boolean;
+  /** Why it is not ready. */
+  reason?: string;
+  /** This process's owner id (in the lease records). */
+  ownerId: string;
+  /** The partitions whose lease this process holds. */
+  partitions: number[];
+  /** Since when the store refuses writes (ms), while it does. */
+  storageFailingSince?: number;
 }
 
 /** The partition this engine owns (one until the store is partitioned). */
@@ -81,12 +96,15 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   readonly #inbox: InboxServer;
   readonly #actions: RunActions;
   readonly #life: Lifecycle = { closed: false, lost: undefined };
+  readonly #storage: StorageHealth;
   readonly #starting = new Map<string, Promise<void>>();
   readonly #waiters = new ResultWaiters();
   readonly #ownerId = crypto.randomUUID();
   #lease: LeaseKeeper | undefined;
   #pruner: ReturnType<typeof setInterval> | undefined;
   #closing: Promise<void> | undefined;
+  #onLost: (error: LeaseLostError) => void = () => {};
+  readonly #lostPromise = new Promise<LeaseLostError>((resolve) => this.#onLost = resolve);
   #untrack: () => void = () => {};
 
   private constructor(parts: EngineParts) {
@@ -100,6 +118,12 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     this.#wakeup = parts.wakeup;
     this.#committer = new Committer(parts.store, (e) => this.#leaseLost(e));
     this.#listeners = new Listeners((e) => this.#report(e), options.crashPoint);
+    this.#storage = new StorageHealth({
+      probe: () => parts.store.probe(),
+      recovered: () => this.#loop.resume(),
+      fenceLost: (e) => this.#leaseLost(e),
+      stopped: () => this.#life.closed || this.#life.lost !== undefined,
+    });
     this.#loop = new RunLoop({
       store: parts.store,
       executor: parts.executor,
@@ -109,6 +133,11 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       listeners: this.#listeners,
       concurrency: options.concurrency ?? 256,
       lifecycle: this.#life,
+      lease: {
+        valid: () => this.#lease?.valid() ?? false,
+        whenHeld: () => this.#lease?.whenHeld() ?? Promise.resolve(false),
+      },
+      storage: this.#storage,
       report: (e) => this.#report(e),
       ended: (run, record, result) => this.#ended(run, record, result),
     });
@@ -119,6 +148,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       starting: this.#starting,
       waiters: this.#waiters,
       assertOpen: () => this.#assertOpen(),
+      assertWritable: () => this.#storage.assertWritable(),
     });
     this.#inbox = new InboxServer(parts.store, {
       start: async (request) => {
@@ -217,6 +247,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     options: StartOptions = {},
   ): Promise<WorkflowHandle<unknown>> {
     this.#assertOpen();
+    this.#storage.assertWritable();
     const def = resolveWorkflow(this.#registry, workflow, options.version);
     const payload = toJson(input === undefined ? null : input, "input");
     const given = options.workflowId === undefined
@@ -288,6 +319,41 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   /** Reads what this engine's KV file holds (HTTP API, CLI, dashboard). */
   get reader(): LoomReader {
     return this.#reader;
+  }
+
+  /**
+   * Resolves when this engine loses its owner lease to another process (and has stopped); never
+   * otherwise. A supervisor (`loom serve`) exits non-zero then, so that it is restarted.
+   */
+  get lost(): Promise<LeaseLostError> {
+    return this.#lostPromise;
+  }
+
+  /**
+   * Whether this engine can do its job now (readiness), and what it holds.
+   *
+   * @returns Ready, or the reason it is not.
+   */
+  health(): EngineHealth {
+    const lease = this.#lease;
+    const partitions = lease?.held ? [PARTITION] : [];
+    const out: EngineHealth = { ready: false, ownerId: this.#ownerId, partitions };
+    const since = this.#storage.since;
+    if (since !== undefined) out.storageFailingSince = since;
+    if (this.#life.lost !== undefined) {
+      out.reason = `lost the owner lease of ${this.#store.where} to another process`;
+    } else if (this.#life.closed) {
+      out.reason = "the engine is closed";
+    } else if (this.#storage.degraded !== undefined) {
+      out.reason = `the store does not take writes: ${this.#storage.degraded.message}`;
+    } else if (lease === undefined || !lease.valid()) {
+      out.reason = `the owner lease of ${this.#store.where} may have lapsed${
+        lease?.renewalError === undefined ? "" : `: ${lease.renewalError.message}`
+      }`;
+    } else {
+      out.ready = true;
+    }
+    return out;
   }
 
   /** The definitions this engine runs. */
@@ -363,6 +429,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       `This engine lost the owner lease of ${this.#store.where} and stopped: ${cause.message}`,
     );
     this.#life.lost = lost;
+    this.#onLost(lost);
     this.#lease?.drop();
     this.#report(lost);
     this.#stopTimers();
@@ -376,6 +443,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
 
   #stopTimers(): void {
     this.#inbox.stop();
+    this.#storage.stop();
     if (this.#pruner !== undefined) clearInterval(this.#pruner);
     this.#pruner = undefined;
   }

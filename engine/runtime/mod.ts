@@ -7,7 +7,7 @@
  */
 
 export { createEngine } from "./create_engine.ts";
-export { Engine, type EngineParts } from "./engine.ts";
+export { Engine, type EngineHealth, type EngineParts } from "./engine.ts";
 export type { EngineOptions } from "./engine_options.ts";
 export type {
   ActivationRequest,

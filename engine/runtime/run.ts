@@ -69,6 +69,12 @@ export class Run {
   readonly timers = new Map<number, number>();
   /** In-process timeouts of timers and retries, by seq. */
   readonly timeouts = new Map<number, ReturnType<typeof setTimeout>>();
+  /** A transition was rolled back after a passing storage error; the run waits for the store. */
+  rolledBack = false;
+  /** Resolutions of rolled-back transitions, delivered again once the store takes writes. */
+  requeued: Item[] = [];
+  /** Informational events of rolled-back transitions, appended again then. */
+  requeuedInfos: WorkflowEvent[] = [];
   /** The run cannot go on until its definition is registered. */
   blocked: Error | undefined;
 

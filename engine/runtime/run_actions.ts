@@ -37,6 +37,8 @@ export interface RunActionsDeps {
   waiters: ResultWaiters;
   /** Throws when the engine no longer takes work. */
   assertOpen: () => void;
+  /** Throws `StorageUnavailableError` while the store does not take writes. */
+  assertWritable: () => void;
 }
 
 /** See the module doc. */
@@ -79,6 +81,7 @@ export class RunActions implements HandleBackend {
     }
     const payload = toJson(data === undefined ? null : data, `signal "${name}" data`);
     const run = await this.#liveRun(id, `signal "${name}" to`);
+    this.#deps.assertWritable();
     await this.#deliver(run, {
       type: EventType.SignalReceived,
       payload: { name, payload, sent_at: isoTime(Date.now()) },
@@ -94,6 +97,7 @@ export class RunActions implements HandleBackend {
       if (e instanceof WorkflowNotRunningError && e.status === WorkflowStatus.Cancelled) return;
       throw e;
     }
+    this.#deps.assertWritable();
     await this.#deliver(run, {
       type: EventType.CancelRequested,
       payload: { reason: text, requested_at: isoTime(Date.now()) },

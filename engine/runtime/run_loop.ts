@@ -20,11 +20,17 @@ import type { HistoryEntry } from "../replay/history.ts";
 import type { ActivationOutput } from "../replay/machine.ts";
 import type { Registry } from "../definition/registry.ts";
 import { EventType } from "../replay/events.ts";
-import { type KvStore, TaskKind, type WorkflowRecord } from "../../store/mod.ts";
+import {
+  isTransientStorageError,
+  type KvStore,
+  TaskKind,
+  type WorkflowRecord,
+} from "../../store/mod.ts";
 import type { Committer } from "./committer.ts";
 import { Effects } from "./effects.ts";
 import type { ActivationRequest, ActivationResponse, Executor } from "./executor.ts";
 import { changeOf, CrashPoint, type Listeners, recorded } from "./listeners.ts";
+import type { LeaseGate } from "./owner/lease_keeper.ts";
 import { toEntry } from "./owner/recovery.ts";
 import type { Item, Run } from "./run.ts";
 import {
@@ -34,6 +40,7 @@ import {
   isDone,
   type RunState,
 } from "./transition.ts";
+import type { StorageHealth } from "./storage_health.ts";
 import type { Wakeup } from "./wakeup/wakeup.ts";
 
 /** Whether the engine still takes work. */
@@ -62,6 +69,10 @@ export interface RunLoopDeps {
   concurrency: number;
   /** Whether the engine still takes work (shared with the engine). */
   lifecycle: Lifecycle;
+  /** Whether the owner lease surely holds. */
+  lease: LeaseGate;
+  /** Whether the store takes writes. */
+  storage: StorageHealth;
   /** Receives errors no caller can receive. */
   report: (error: unknown) => void;
   /** Called once a run's terminal transition has landed (after `finish`). */
@@ -84,6 +95,8 @@ export class RunLoop {
   ids: IdCounters = { event: 0, log: 0 };
   readonly #deps: RunLoopDeps;
   readonly #ready = new Set<Run>();
+  /** Runs that wait for the store to take writes again. */
+  readonly #parked = new Set<Run>();
   #flushQueued = false;
   #inFlight = 0;
   #drained: (() => void)[] = [];
@@ -105,6 +118,7 @@ export class RunLoop {
       schedule: (run) => this.schedule(run),
       track: (work) => this.track(work),
       stopped: () => deps.lifecycle.closed,
+      lease: deps.lease,
     });
   }
 
@@ -127,7 +141,11 @@ export class RunLoop {
    */
   schedule(run: Run): void {
     if (run.busy || run.ended || run.broken) return;
-    if (run.inbox.length === 0 && run.infos.length === 0) return;
+    if (run.inbox.length === 0 && run.infos.length === 0 && !run.rolledBack) return;
+    if (this.#deps.storage.degraded !== undefined || run.rolledBack) {
+      this.#parked.add(run);
+      return;
+    }
     this.#ready.add(run);
     if (this.#flushQueued) return;
     this.#flushQueued = true;
@@ -167,6 +185,25 @@ export class RunLoop {
     run.busy = false;
     for (const item of run.inbox.splice(0)) {
       item.done?.(new WorkflowNotRunningError("deliver to", run.id, record.status));
+    }
+  }
+
+  /**
+   * The store takes writes again: the runs rolled back or parked meanwhile carry on, with their
+   * rolled-back resolutions delivered again first, in their order.
+   */
+  resume(): void {
+    const parked = [...this.#parked];
+    this.#parked.clear();
+    for (const run of parked) {
+      if (run.rolledBack) {
+        run.rolledBack = false;
+        run.inbox = [...run.requeued, ...run.inbox];
+        run.infos = [...run.requeuedInfos, ...run.infos];
+        run.requeued = [];
+        run.requeuedInfos = [];
+      }
+      if (this.runs.get(run.id) === run) this.schedule(run);
     }
   }
 
@@ -311,8 +348,50 @@ export class RunLoop {
     this.schedule(run);
   }
 
+  /**
+   * A transition was refused by a passing storage error: nothing of it happened. Callers whose
+   * request it carried are told to try again; the engine's own resolutions (activity results,
+   * timers) and informational events wait to be delivered again; the run goes back to its last
+   * landed transition (its live instance is dropped and rebuilt from history) and waits for the
+   * store to take writes.
+   */
+  #rollback(run: Run, w: Work, error: Error): void {
+    const storage = this.#deps.storage;
+    storage.enter(error);
+    const unavailable = storage.unavailable();
+    for (const item of w.items) {
+      if (item.done !== undefined) item.done(unavailable);
+      else run.requeued.push(item);
+    }
+    run.requeuedInfos.push(...w.infos);
+    if (run.rolledBack) return;
+    run.rolledBack = true;
+    this.#deps.executor.evict(run.id);
+    this.#ready.delete(run);
+    if (run.committed === undefined) {
+      // The run never landed: it does not exist.
+      this.runs.delete(run.id);
+      for (const item of run.inbox.splice(0)) item.done?.(unavailable);
+      return;
+    }
+    run.created = false;
+    run.ended = false;
+    run.record = run.committed;
+    run.tasks.clear();
+    run.stepTask = undefined;
+    for (const task of run.committed.tasks ?? []) {
+      if (task.kind === TaskKind.Step) run.stepTask = task;
+      else if (task.seq !== undefined) run.tasks.set(task.seq, task);
+    }
+    this.#parked.add(run);
+  }
+
   /** A transition was refused by the store: the run fails (its code state is lost). */
   async #refused(run: Run, w: Work, error: Error): Promise<void> {
+    if (this.#deps.lifecycle.lost === undefined && isTransientStorageError(error)) {
+      this.#rollback(run, w, error);
+      return;
+    }
     if (run.broken || this.#deps.lifecycle.lost !== undefined) {
       for (const item of w.items) item.done?.(error);
       return;

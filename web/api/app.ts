@@ -14,6 +14,7 @@ import { HttpErrorCode, notFound, onError } from "./errors.ts";
 import {
   definitionRoutes,
   eventRoutes,
+  healthRoutes,
   runRoutes,
   statsRoutes,
   streamRoutes,
@@ -82,6 +83,7 @@ export function createApp(backend: ApiBackend, options: AppOptions = {}): App {
       note: "No dashboard yet: see /docs",
     }));
   statsRoutes(app, deps);
+  healthRoutes(app, deps);
   streamRoutes(app, deps);
   runRoutes(app, deps);
   workflowRoutes(app, deps);

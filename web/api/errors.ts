@@ -41,6 +41,7 @@ const STATUS: Record<string, number> = {
   [ErrorCode.OwnerLease]: 503,
   [ErrorCode.LeaseLost]: 503,
   [ErrorCode.Storage]: 503,
+  [ErrorCode.StorageUnavailable]: 503,
   [HttpErrorCode.Unauthorized]: 401,
   [HttpErrorCode.RouteNotFound]: 404,
   [HttpErrorCode.MethodNotAllowed]: 405,
@@ -94,7 +95,15 @@ export interface ErrorBody {
   details?: Record<string, string>;
 }
 
-const DETAIL_FIELDS = ["activityName", "errorMessage", "reason", "signalName", "field", "status"];
+const DETAIL_FIELDS = [
+  "activityName",
+  "errorMessage",
+  "reason",
+  "signalName",
+  "field",
+  "status",
+  "retryAfterMs",
+];
 
 /**
  * Turns anything thrown into the status and body of an error answer.
@@ -149,6 +158,11 @@ export function errorAnswer(error: unknown): { status: number; body: ErrorBody }
  */
 export function onError(error: unknown, c: Context): Response {
   const { status, body } = errorAnswer(error);
+  const retry = Number(body.details?.retryAfterMs);
+  if (status === 503 && Number.isFinite(retry)) {
+    // The store does not take writes for now: nothing was applied; try again then.
+    c.header("retry-after", String(Math.max(1, Math.ceil(retry / 1000))));
+  }
   return c.json(body, status as 400);
 }
 

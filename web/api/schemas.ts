@@ -283,11 +283,22 @@ export const Health = z.object({
   timestamp: Timestamp,
 }).openapi("Health");
 
+/** `GET /health/ready`: whether this process can do its job. */
+export const Readiness = z.object({
+  status: z.enum(["ready", "not_ready"]),
+  timestamp: Timestamp,
+  role: z.enum(["owner", "reader"]),
+  reason: z.string().nullable(),
+  owner_id: z.string().nullable(),
+  partitions: z.array(z.number().int()),
+}).openapi("Readiness");
+
 /** `GET /health/detailed`. */
 export const DetailedHealth = z.object({
   status: z.enum(["healthy", "unhealthy"]),
   timestamp: Timestamp,
   errors: z.array(z.string()),
+  readiness: Readiness,
   database: z.object({ status: z.string(), response_time_ms: z.number() }),
   workflows: z.object({ total: z.number().int(), active: z.number().int() }),
   tasks: z.object({ pending: z.number().int(), running: z.number().int() }),

@@ -32,6 +32,32 @@ export interface LeaseKeeperOptions {
   onError: (error: Error) => void;
 }
 
+/**
+ * Whether an owner may act on a partition now: its lease is held and was renewed recently
+ * enough that it cannot have lapsed (fencing in time, beside the fence every commit checks).
+ */
+export interface LeaseGate {
+  /**
+   * Whether the lease surely holds now.
+   *
+   * @param partition The partition.
+   * @returns `true` while the last successful renewal is younger than the TTL minus a margin.
+   */
+  valid(partition: number): boolean;
+  /**
+   * Waits until the lease surely holds, or is lost.
+   *
+   * @param partition The partition.
+   * @returns `true` once it holds, `false` when it is lost (or given up).
+   */
+  whenHeld(partition: number): Promise<boolean>;
+}
+
+/** Time before a lease's expiry at which its owner stops acting on it: one renewal interval. */
+function marginOf(options: { ttlMs: number; renewMs: number }): number {
+  return Math.min(options.renewMs, options.ttlMs / 2);
+}
+
 /** See the module doc. */
 export class LeaseKeeper {
   readonly #kv: Deno.Kv;
@@ -39,11 +65,16 @@ export class LeaseKeeper {
   #held: HeldLease | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #renewing = false;
+  /** Until when the lease surely holds: last successful renewal's start + TTL − margin. */
+  #validUntil: number;
+  #waiting: ((held: boolean) => void)[] = [];
+  #lastError: Error | undefined;
 
-  private constructor(kv: Deno.Kv, options: LeaseKeeperOptions, held: HeldLease) {
+  private constructor(kv: Deno.Kv, options: LeaseKeeperOptions, held: HeldLease, since: number) {
     this.#kv = kv;
     this.#options = options;
     this.#held = held;
+    this.#validUntil = since + options.ttlMs - marginOf(options);
   }
 
   /**
@@ -67,7 +98,8 @@ export class LeaseKeeper {
       if (e instanceof LeaseHeld) throw new OwnerLeaseError(e.message);
       throw e;
     }
-    const keeper = new LeaseKeeper(kv, options, held);
+    // The record's expiry was computed from `acquiredAt`, before the commit that took it.
+    const keeper = new LeaseKeeper(kv, options, held, held.record.acquiredAt);
     keeper.#timer = setInterval(() => keeper.#renew(), options.renewMs);
     return keeper;
   }
@@ -82,10 +114,40 @@ export class LeaseKeeper {
     return this.#held !== undefined;
   }
 
+  /**
+   * Whether the lease surely holds now: held, and renewed within the TTL minus a margin.
+   *
+   * @returns `true` when this owner may dispatch work.
+   */
+  valid(): boolean {
+    return this.#held !== undefined && Date.now() < this.#validUntil;
+  }
+
+  /**
+   * Waits until the lease surely holds (at once when it does), or is lost.
+   *
+   * @returns `true` once it holds, `false` when it is lost or given up.
+   */
+  whenHeld(): Promise<boolean> {
+    if (this.valid()) return Promise.resolve(true);
+    if (this.#held === undefined) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => this.#waiting.push(resolve));
+  }
+
+  /** Why the last renewal failed, while renewals fail (`undefined` once one succeeds). */
+  get renewalError(): Error | undefined {
+    return this.#lastError;
+  }
+
   /** The lease is lost: stop renewing it and forget it. */
   drop(): void {
     this.#stop();
     this.#held = undefined;
+    this.#wake(false);
+  }
+
+  #wake(held: boolean): void {
+    for (const resolve of this.#waiting.splice(0)) resolve(held);
   }
 
   /** Stops renewing and gives the lease up, so that another process may take it at once. */
@@ -93,6 +155,7 @@ export class LeaseKeeper {
     this.#stop();
     const held = this.#held;
     this.#held = undefined;
+    this.#wake(false);
     if (held !== undefined) {
       await releaseLease(this.#kv, held, this.#options.partition).catch(() => {});
     }
@@ -108,6 +171,7 @@ export class LeaseKeeper {
     // renewal checking the same versionstamp would fail and look like a takeover.
     if (this.#held === undefined || this.#renewing) return;
     this.#renewing = true;
+    const started = Date.now();
     try {
       const renewed = await renewLease(
         this.#kv,
@@ -122,9 +186,13 @@ export class LeaseKeeper {
         }
       } else if (this.#held !== undefined) {
         this.#held = renewed;
+        this.#lastError = undefined;
+        this.#validUntil = started + this.#options.ttlMs - marginOf(this.#options);
+        if (this.valid()) this.#wake(true);
       }
     } catch (e) {
-      this.#options.onError(e instanceof Error ? e : new Error(String(e)));
+      this.#lastError = e instanceof Error ? e : new Error(String(e));
+      this.#options.onError(this.#lastError);
     } finally {
       this.#renewing = false;
     }

@@ -84,7 +84,9 @@ const stuck = defineWorkflow({
   name: "m_stuck",
   registry,
   steps: [async function waitsOnFetch() {
-    await new Promise((r) => setTimeout(r, 1));
+    // Long enough that it cannot fire before the activation's macrotask boundary, even on a
+    // loaded machine.
+    await new Promise((r) => setTimeout(r, 200));
   }],
 });
 
@@ -95,6 +97,7 @@ Deno.test("WorkflowMachine fails a run that awaits something that is not durable
   assert.equal(out.error?.code, "WORKFLOW_STUCK");
   assert.match(out.error?.message ?? "", /stuck in step "waitsOnFetch"/);
   assert.deepEqual(types(out), ["STEP_START", "WORKFLOW_FAILED"]);
+  await new Promise((r) => setTimeout(r, 250)); // the step's own timer ends before the test
 });
 
 const parallel = defineWorkflow<null, { all: number[]; first: string }>({

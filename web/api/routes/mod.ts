@@ -9,6 +9,7 @@
 export type { RouteDeps } from "../context.ts";
 export { definitionRoutes } from "./definitions.ts";
 export { eventRoutes } from "./events.ts";
+export { healthRoutes } from "./health.ts";
 export { runRoutes } from "./runs.ts";
 export { statsRoutes } from "./stats.ts";
 export { streamRoutes } from "./stream.ts";

@@ -1,6 +1,6 @@
 /**
- * Statistics and health: `/api/stats` (and its halves), `/api/stats/throughput`,
- * `/api/stats/health`, `/health` (the only route open without a token) and `/health/detailed`.
+ * Statistics: `/api/stats` (and its halves), `/api/stats/throughput` and `/api/stats/health`
+ * (failure rates and recent errors; liveness and readiness are in `health.ts`).
  *
  * @module
  */
@@ -9,16 +9,7 @@ import type { LoomReader } from "../../../engine/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import type { ApiBackend } from "../../backend.ts";
 import { reply, type RouteDeps, type RoutesApp } from "../context.ts";
-import {
-  DetailedHealth,
-  Health,
-  HealthStats,
-  SystemStats,
-  TaskStats,
-  Throughput,
-  WorkflowStats,
-} from "../schemas.ts";
-import { iso } from "../shapes.ts";
+import { HealthStats, SystemStats, TaskStats, Throughput, WorkflowStats } from "../schemas.ts";
 import { healthStats, liveStats, taskStats, throughput, workflowStats } from "../stats.ts";
 import { errorResponses, jsonResponse } from "./_common.ts";
 
@@ -70,27 +61,6 @@ const health = createRoute({
   responses: { 200: jsonResponse(HealthStats, "Health"), ...errorResponses() },
 });
 
-const ping = createRoute({
-  method: "get",
-  path: "/health",
-  tags: ["Health"],
-  summary: "Liveness (no token needed)",
-  security: [],
-  responses: { 200: jsonResponse(Health, "Alive") },
-});
-
-const detailed = createRoute({
-  method: "get",
-  path: "/health/detailed",
-  tags: ["Health"],
-  summary: "Store round trip and counts",
-  responses: {
-    200: jsonResponse(DetailedHealth, "Healthy"),
-    503: jsonResponse(DetailedHealth, "Unhealthy"),
-    ...errorResponses(),
-  },
-});
-
 function allRoute(app: RoutesApp, backend: ApiBackend): void {
   app.openapi(all, async (c) => {
     const { minutes } = c.req.valid("query");
@@ -123,44 +93,8 @@ function halfRoutes(app: RoutesApp, reader: LoomReader): void {
   app.openapi(health, async (c) => reply(c, HealthStats, await healthStats(reader), 200));
 }
 
-function healthRoutes(app: RoutesApp, reader: LoomReader): void {
-  app.openapi(
-    ping,
-    (c) => reply(c, Health, { status: "healthy", timestamp: iso(Date.now()) }, 200),
-  );
-  app.openapi(detailed, async (c) => {
-    const started = performance.now();
-    const errors: string[] = [];
-    let body;
-    try {
-      const [w, t] = await Promise.all([workflowStats(reader), taskStats(reader)]);
-      body = {
-        database: { status: "connected", response_time_ms: performance.now() - started },
-        workflows: { total: w.total, active: w.running },
-        tasks: { pending: t.pending, running: t.running },
-      };
-    } catch (e) {
-      errors.push(`Store: ${(e as Error).message}`);
-      body = {
-        database: { status: "error", response_time_ms: performance.now() - started },
-        workflows: { total: 0, active: 0 },
-        tasks: { pending: 0, running: 0 },
-      };
-    }
-    const answer = {
-      status: errors.length === 0 ? "healthy" as const : "unhealthy" as const,
-      timestamp: iso(Date.now()),
-      errors,
-      ...body,
-    };
-    return errors.length === 0
-      ? reply(c, DetailedHealth, answer, 200)
-      : c.json(DetailedHealth.parse(answer), 503);
-  });
-}
-
 /**
- * Registers the statistics and health routes.
+ * Registers the statistics routes.
  *
  * @param app The app.
  * @param deps Backend and options.
@@ -168,5 +102,4 @@ function healthRoutes(app: RoutesApp, reader: LoomReader): void {
 export function statsRoutes(app: RoutesApp, { backend }: RouteDeps): void {
   allRoute(app, backend);
   halfRoutes(app, backend.reader);
-  healthRoutes(app, backend.reader);
 }
