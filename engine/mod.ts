@@ -103,6 +103,7 @@ export {
   serializeError,
   SignalTimeoutError,
   StorageError,
+  StorageUnavailableError,
   WorkerCrashedError,
   WorkflowAlreadyExistsError,
   WorkflowCancelledError,
