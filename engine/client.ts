@@ -96,6 +96,11 @@ export interface WorkflowHandle<S = Record<string, JsonValue>> {
   /** The run's id. */
   readonly workflowId: string;
   /**
+   * For a handle returned by `start()`: whether that call created the run (`false` when a run
+   * with the id existed already, whatever else ran concurrently). `undefined` for `getHandle()`.
+   */
+  readonly created?: boolean;
+  /**
    * Reads the run's status.
    *
    * @returns The run's status.

@@ -28,7 +28,14 @@ function describe(value: unknown): string {
   return `it is an instance of ${ctor ?? "a class"}, not a plain object`;
 }
 
-function check(value: unknown, path: string, seen: Set<object>): void {
+/** Deepest nesting of arrays and objects accepted in a payload. */
+export const MAX_JSON_DEPTH = 256;
+
+function shortPath(path: string): string {
+  return path.length <= 120 ? path : `${path.slice(0, 60)}…${path.slice(-40)}`;
+}
+
+function check(value: unknown, path: string, seen: Set<object>, depth = 0): void {
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -39,11 +46,17 @@ function check(value: unknown, path: string, seen: Set<object>): void {
     case "object": {
       if (value === null) return;
       if (seen.has(value)) throw new InvalidPayloadError(path, "it refers to itself (a cycle)");
+      if (depth >= MAX_JSON_DEPTH) {
+        throw new InvalidPayloadError(
+          shortPath(path),
+          `it is nested deeper than ${MAX_JSON_DEPTH} levels of arrays and objects`,
+        );
+      }
       seen.add(value);
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
           if (!(i in value)) throw new InvalidPayloadError(`${path}[${i}]`, "it is a hole");
-          check(value[i], `${path}[${i}]`, seen);
+          check(value[i], `${path}[${i}]`, seen, depth + 1);
         }
       } else {
         const proto = Object.getPrototypeOf(value);
@@ -51,7 +64,7 @@ function check(value: unknown, path: string, seen: Set<object>): void {
           throw new InvalidPayloadError(path, describe(value));
         }
         for (const key of Object.keys(value)) {
-          check((value as Record<string, unknown>)[key], `${path}.${key}`, seen);
+          check((value as Record<string, unknown>)[key], `${path}.${key}`, seen, depth + 1);
         }
       }
       seen.delete(value);
@@ -63,7 +76,8 @@ function check(value: unknown, path: string, seen: Set<object>): void {
 }
 
 /**
- * Checks that a value is JSON (finite numbers, plain objects, arrays without holes, no cycles).
+ * Checks that a value is JSON (finite numbers, plain objects, arrays without holes, no cycles,
+ * nested at most {@linkcode MAX_JSON_DEPTH} levels).
  *
  * @param value The value to check.
  * @param path Name of the field, used in the error (`input`, `state.total`, ...).

@@ -114,7 +114,13 @@ export {
   WorkflowStillRunningError,
   WorkflowStuckError,
 } from "./errors.ts";
-export { type JsonObject, type JsonValue, toJson } from "./json.ts";
+export { type JsonObject, type JsonValue, MAX_JSON_DEPTH, toJson } from "./json.ts";
+export {
+  checkWorkflowId,
+  MAX_WORKFLOW_ID_LENGTH,
+  WORKFLOW_ID_RULE,
+  workflowIdProblem,
+} from "./workflow_id.ts";
 export {
   type ActivationRequest,
   type ActivationResponse,

@@ -185,4 +185,6 @@ export type InboxRequest =
   );
 
 /** The owner's answer to an inbox request. */
-export type InboxReply = { ok: true; workflowId?: string } | { ok: false; error: StoredError };
+export type InboxReply =
+  | { ok: true; workflowId?: string; created?: boolean }
+  | { ok: false; error: StoredError };

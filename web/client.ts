@@ -250,8 +250,12 @@ export class HttpClient implements WorkflowClient {
     if (options.workflowId !== undefined) body.workflow_id = options.workflowId;
     if (options.version !== undefined) body.version = options.version;
     if (options.ifExists !== undefined) body.if_exists = options.ifExists;
-    const started = await this.#t.call<{ workflow: Summary }>("POST", "/api/workflows", { body });
-    return this.getHandle(started.workflow.id);
+    const started = await this.#t.call<{ created: boolean; workflow: Summary }>(
+      "POST",
+      "/api/workflows",
+      { body },
+    );
+    return new Handle(this.#backend, started.workflow.id, started.created);
   }
 
   /**

@@ -157,7 +157,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
           ...(request.version === undefined ? {} : { version: request.version }),
           ...(request.ifExists === undefined ? {} : { ifExists: request.ifExists }),
         });
-        return handle.workflowId;
+        return { workflowId: handle.workflowId, created: handle.created === true };
       },
       signal: (id, name, data) => this.#actions.signal(id, name, data),
       cancel: (id, reason) => this.#actions.cancel(id, reason),
@@ -264,7 +264,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     } while (!exists && (this.#starting.has(id) || runs.has(id)));
     if (exists) {
       if (options.ifExists === "fail") throw new WorkflowAlreadyExistsError(id);
-      return this.getHandle<unknown>(id);
+      return new Handle<unknown>(this.#actions, id, false);
     }
     const run = Run.create(def, id, payload, Date.now(), PARTITION);
     const landed = new Promise<void>((resolve, reject) => {
@@ -283,7 +283,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     } finally {
       this.#starting.delete(id);
     }
-    return this.getHandle<unknown>(id);
+    return new Handle<unknown>(this.#actions, id, true);
   }
 
   /**

@@ -25,6 +25,7 @@ export interface HandleBackend {
 /** A handle that forwards to a {@linkcode HandleBackend}. */
 export class Handle<S> implements WorkflowHandle<S> {
   readonly workflowId: string;
+  readonly created?: boolean;
   readonly #backend: HandleBackend;
 
   /**
@@ -32,10 +33,12 @@ export class Handle<S> implements WorkflowHandle<S> {
    *
    * @param backend The engine or client.
    * @param workflowId The run.
+   * @param created For a handle returned by `start()`: whether that call created the run.
    */
-  constructor(backend: HandleBackend, workflowId: string) {
+  constructor(backend: HandleBackend, workflowId: string, created?: boolean) {
     this.#backend = backend;
     this.workflowId = workflowId;
+    if (created !== undefined) this.created = created;
   }
 
   status(): Promise<WorkflowStatus> {

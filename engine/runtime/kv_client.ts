@@ -69,7 +69,7 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
     return this.#reader;
   }
 
-  async #request(request: InboxRequest): Promise<{ workflowId?: string }> {
+  async #request(request: InboxRequest): Promise<{ workflowId?: string; created?: boolean }> {
     if (this.#closed) throw new EngineClosedError("The client is closed");
     if (await readLease(this.#store.kv, 0) === undefined) {
       throw new StorageError(
@@ -81,7 +81,10 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
     while (Date.now() < deadline) {
       const reply = await this.#store.takeReply(request.id);
       if (reply !== undefined) {
-        if (reply.ok) return reply.workflowId === undefined ? {} : { workflowId: reply.workflowId };
+        if (reply.ok) {
+          const { ok: _, ...answer } = reply;
+          return answer;
+        }
         throw deserializeError(reply.error as unknown as SerializedError);
       }
       await sleep(this.#poll);
@@ -121,8 +124,8 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
     };
     if (options.version !== undefined) request.version = options.version;
     if (options.ifExists !== undefined) request.ifExists = options.ifExists;
-    await this.#request(request);
-    return this.getHandle(workflowId);
+    const answer = await this.#request(request);
+    return new Handle(this.#backend, workflowId, answer.created === true);
   }
 
   getHandle<S = Record<string, JsonValue>>(workflowId: string): WorkflowHandle<S> {

@@ -19,7 +19,7 @@ import type { WorkflowEvent } from "../replay/events.ts";
 import type { HistoryEntry } from "../replay/history.ts";
 import type { ActivationOutput } from "../replay/machine.ts";
 import type { Registry } from "../definition/registry.ts";
-import { EventType } from "../replay/events.ts";
+import { EventType, WorkflowStatus } from "../replay/events.ts";
 import {
   isTransientStorageError,
   type KvStore,
@@ -184,7 +184,14 @@ export class RunLoop {
     run.activities.clear();
     run.busy = false;
     for (const item of run.inbox.splice(0)) {
-      item.done?.(new WorkflowNotRunningError("deliver to", run.id, record.status));
+      // A cancel that arrives while the run ends cancelled asked for what happened: it succeeds.
+      if (
+        item.event.type === EventType.CancelRequested && record.status === WorkflowStatus.Cancelled
+      ) {
+        item.done?.();
+      } else {
+        item.done?.(new WorkflowNotRunningError("deliver to", run.id, record.status));
+      }
     }
   }
 

@@ -5,6 +5,7 @@
  */
 
 import { z } from "../_deps.ts";
+import { workflowIdProblem } from "../../engine/mod.ts";
 import { ApiError, HttpErrorCode } from "./errors.ts";
 import type { StatusInput } from "./schemas.ts";
 
@@ -102,6 +103,9 @@ export function encodeCursor(cursor: Cursor): string {
     .replaceAll("=", "");
 }
 
+/** Longest cursor accepted: a run id of 512 code units, the query, and their encoding. */
+export const MAX_CURSOR_LENGTH = 8192;
+
 /**
  * Decodes a cursor and checks that it belongs to this query.
  *
@@ -111,6 +115,13 @@ export function encodeCursor(cursor: Cursor): string {
  * @throws {ApiError} `INVALID_CURSOR` when it is malformed or made for another query.
  */
 export function decodeCursor(text: string, query: string): Cursor {
+  const shown = JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+  if (text.length > MAX_CURSOR_LENGTH) {
+    throw new ApiError(
+      HttpErrorCode.InvalidCursor,
+      `Invalid cursor ${shown}: it is longer than any cursor from this API`,
+    );
+  }
   let value: unknown;
   try {
     const bin = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
@@ -118,25 +129,23 @@ export function decodeCursor(text: string, query: string): Cursor {
   } catch {
     throw new ApiError(
       HttpErrorCode.InvalidCursor,
-      `Invalid cursor ${JSON.stringify(text)}: it is not a cursor from this API`,
+      `Invalid cursor ${shown}: it is not a cursor from this API`,
     );
   }
   const c = value as Partial<Cursor>;
   if (
-    typeof c !== "object" || c === null || typeof c.q !== "string" || typeof c.t !== "number" ||
-    typeof c.id !== "string"
+    typeof c !== "object" || c === null || typeof c.q !== "string" ||
+    !Number.isSafeInteger(c.t) || workflowIdProblem(c.id) !== undefined
   ) {
     throw new ApiError(
       HttpErrorCode.InvalidCursor,
-      `Invalid cursor ${JSON.stringify(text)}: it is not a cursor from this API`,
+      `Invalid cursor ${shown}: it is not a cursor from this API`,
     );
   }
   if (c.q !== query) {
     throw new ApiError(
       HttpErrorCode.InvalidCursor,
-      `Invalid cursor ${
-        JSON.stringify(text)
-      }: it was made for a different query (filters or order changed)`,
+      `Invalid cursor ${shown}: it was made for a different query (filters or order changed)`,
     );
   }
   return c as Cursor;

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { WORKFLOW_ID_RULE, workflowIdProblem } from "../../engine/mod.ts";
 import { z } from "../_deps.ts";
 
 /** An ISO 8601 UTC timestamp. */
@@ -145,13 +146,22 @@ export const LogEntry = z.object({
   created_at: Timestamp,
 }).openapi("LogEntry");
 
+/** A run id: the engine's rule (`workflowIdProblem`), checked wherever one comes in. */
+export const WorkflowId = z.string().superRefine((id, ctx) => {
+  const problem = workflowIdProblem(id);
+  if (problem !== undefined) {
+    ctx.addIssue({ code: "custom", message: `${problem}; an id is ${WORKFLOW_ID_RULE}` });
+  }
+});
+
 /** Body of `POST /api/workflows`. */
 export const StartRequest = z.object({
   name: z.string().min(1).openapi({ example: "OrderProcessing" }),
   version: z.string().min(1).optional(),
   input: Json.optional(),
-  workflow_id: z.string().min(1).max(512).optional().openapi({
-    description: "Idempotency key: starting an id that exists returns that run",
+  workflow_id: WorkflowId.optional().openapi({
+    description:
+      `Idempotency key: starting an id that exists returns that run (${WORKFLOW_ID_RULE})`,
   }),
   if_exists: z.enum(["return", "fail"]).optional().openapi({
     description: 'What to do when the id exists (default "return"; "fail" answers 409)',

@@ -12,8 +12,10 @@ import type { InboxReply, InboxRequest, KvStore } from "../../../store/mod.ts";
 
 /** What the inbox asks of the engine. */
 export interface InboxHandlers {
-  /** Starts a run; resolves with its id. */
-  start(request: Extract<InboxRequest, { kind: "start" }>): Promise<string>;
+  /** Starts a run; resolves with its id and whether this request created it. */
+  start(
+    request: Extract<InboxRequest, { kind: "start" }>,
+  ): Promise<{ workflowId: string; created: boolean }>;
   /** Sends a signal. */
   signal(workflowId: string, name: string, data: JsonValue): Promise<void>;
   /** Requests cancellation. */
@@ -71,7 +73,7 @@ export class InboxServer {
       let reply: InboxReply;
       try {
         if (request.kind === "start") {
-          reply = { ok: true, workflowId: await this.#handlers.start(request) };
+          reply = { ok: true, ...await this.#handlers.start(request) };
         } else if (request.kind === "signal") {
           await this.#handlers.signal(request.workflowId, request.name, request.data as JsonValue);
           reply = { ok: true };

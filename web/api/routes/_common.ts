@@ -10,7 +10,7 @@ import type { EventFilter, LogFilter, WorkflowRecord } from "../../../store/mod.
 import { offsetMeta } from "../params.ts";
 import { logEntry } from "../shapes.ts";
 import { z } from "../../_deps.ts";
-import { ErrorBody } from "../schemas.ts";
+import { ErrorBody, WorkflowId } from "../schemas.ts";
 
 const TEXT: Record<number, string> = {
   400: "Invalid request (names the parameter or field)",
@@ -55,7 +55,7 @@ export function jsonResponse<S extends z.ZodType>(schema: S, description: string
 
 /** Path parameter `id`: a run id. */
 export const IdParams = z.object({
-  id: z.string().min(1).openapi({ param: { name: "id", in: "path" }, example: "order-1" }),
+  id: WorkflowId.openapi({ param: { name: "id", in: "path" }, example: "order-1" }),
 });
 
 /**

@@ -124,16 +124,16 @@ export async function waitForEnd(
 function startRoute(app: RoutesApp, backend: ApiBackend): void {
   app.openapi(start, async (c) => {
     const body = c.req.valid("json");
-    const existed = body.workflow_id !== undefined &&
-      await backend.reader.run(body.workflow_id) !== undefined;
     const handle = await backend.client.start(body.name, body.input ?? null, {
       ...(body.workflow_id === undefined ? {} : { workflowId: body.workflow_id }),
       ...(body.version === undefined ? {} : { version: body.version }),
       ...(body.if_exists === undefined ? {} : { ifExists: body.if_exists }),
     });
     const record = await recordOf(backend.reader, handle.workflowId);
-    const answer = { created: !existed, workflow: workflowSummary(record) };
-    return existed ? reply(c, StartResponse, answer, 200) : reply(c, StartResponse, answer, 201);
+    // The engine says whether this request created the run: no check-then-act here.
+    const created = handle.created === true;
+    const answer = { created, workflow: workflowSummary(record) };
+    return created ? reply(c, StartResponse, answer, 201) : reply(c, StartResponse, answer, 200);
   });
 }
 
