@@ -61,12 +61,21 @@ export async function discoverServer(
   }
 }
 
+/** What a command prints when no process owns the KV file. */
+export const QUEUED =
+  "queued: no process owns the KV file; an owner (loom serve or loom worker) carries it out when it starts";
+
 /** A client and how it reaches Loom. */
 export interface OpenedClient extends AsyncDisposable {
   /** The client. */
   client: WorkflowClient;
   /** `http://...` or `inbox of <file>`, for messages. */
   via: string;
+  /**
+   * No process owns the KV file: what the client is asked is accepted durably and carried out
+   * when an owner starts.
+   */
+  queued: boolean;
   /** Releases the client. */
   close(): Promise<void>;
 }
@@ -92,6 +101,7 @@ export async function openClient(
   const url = target.url ?? await discoverServer(target.kvPath, options);
   let client: WorkflowClient;
   let via: string;
+  let queued = false;
   if (url !== undefined) {
     client = await connectHttp({
       url,
@@ -102,9 +112,11 @@ export async function openClient(
     if (isLocalFile(target.kvPath) && !(await exists(target.kvPath))) {
       throw noDatabase(target.kvPath);
     }
-    client = await connectKv({ kvPath: target.kvPath, pollIntervalMs: 50 });
+    const kvClient = await connectKv({ kvPath: target.kvPath, pollIntervalMs: 50 });
+    client = kvClient;
     via = `inbox of ${target.kvPath}`;
+    queued = !await kvClient.owned();
   }
   const close = () => dispose(client);
-  return { client, via, close, [Symbol.asyncDispose]: close };
+  return { client, via, queued, close, [Symbol.asyncDispose]: close };
 }

@@ -41,6 +41,11 @@ export interface Transition {
   record: WorkflowRecord;
   /** The run is new: write its indexes and input. */
   created?: boolean;
+  /**
+   * The run's record was written by a start outside the owner (`createRun`): this is its first
+   * transition, which removes its pending-start marker.
+   */
+  clearPending?: boolean;
   /** The input of a new run. */
   input?: unknown;
   /** The final state of a run that ended. */
@@ -157,6 +162,7 @@ export function pack(t: Transition): Packed {
     });
   }
   main.push({ kind: "set", key: keys.workflow(id), value: record });
+  if (t.clearPending) main.push({ kind: "delete", key: keys.pending(record.createdAt, id) });
   const entries: EventIndexEntry[] = [];
   for (const h of t.history) {
     // Events are stored as JSON text: cheaper to write than a structured value, and its size is

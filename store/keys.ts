@@ -46,6 +46,8 @@ export const keys = {
   timer: (dueAt: number, workflowId: string, seq: number): Key => ["timer", dueAt, workflowId, seq],
   timerPrefix: (): Key => ["timer"],
   inbox: (createdAt: number, id: string): Key => ["inbox", createdAt, id],
+  pending: (createdAt: number, id: string): Key => ["pending", createdAt, id],
+  pendingPrefix: (): Key => ["pending"],
   inboxPrefix: (): Key => ["inbox"],
   inboxReply: (id: string): Key => ["inbox_reply", id],
 };

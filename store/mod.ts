@@ -17,6 +17,7 @@ export {
   type Transition,
 } from "./commit.ts";
 export { type Key, keys } from "./keys.ts";
+export { createRun, readPending } from "./create_run.ts";
 export { isTransientStorageError } from "./transient.ts";
 export { FenceLost, KvStore, openKv } from "./kv_store.ts";
 export {

@@ -5,7 +5,7 @@
  */
 
 import { COMMON_OPTIONS, type ParsedArgs } from "../args.ts";
-import { openClient } from "../client.ts";
+import { openClient, QUEUED } from "../client.ts";
 import { colorStatus } from "../format.ts";
 import type { Io } from "../io.ts";
 import { targetOf } from "../target.ts";
@@ -44,6 +44,7 @@ export const cancelCommand: Command = {
         colorStatus(io.style, status)
       }`,
     );
+    if (opened.queued) io.out(io.style.yellow(QUEUED));
     return 0;
   },
 };

@@ -5,7 +5,7 @@
  */
 
 import { COMMON_OPTIONS, type ParsedArgs } from "../args.ts";
-import { openClient } from "../client.ts";
+import { openClient, QUEUED } from "../client.ts";
 import type { Io } from "../io.ts";
 import { targetOf } from "../target.ts";
 import type { Command } from "./command.ts";
@@ -40,6 +40,7 @@ export const signalCommand: Command = {
     await using opened = await openClient(targetOf(args));
     await opened.client.getHandle(id).signal(name, data);
     io.out(`Signal ${io.style.cyan(`"${name}"`)} sent to workflow ${io.style.bold(id)}`);
+    if (opened.queued) io.out(io.style.yellow(QUEUED));
     return 0;
   },
 };

@@ -13,7 +13,7 @@ import {
   type WorkflowHandle,
 } from "../../engine/mod.ts";
 import { COMMON_OPTIONS, MODULE_OPTION, type ParsedArgs, parseJsonArgument } from "../args.ts";
-import { openClient } from "../client.ts";
+import { openClient, QUEUED } from "../client.ts";
 import { UsageError } from "../errors.ts";
 import { colorStatus, formatDuration } from "../format.ts";
 import type { Io } from "../io.ts";
@@ -123,6 +123,11 @@ export const startCommand: Command = {
         help: "Definition version (default: the newest the owner has)",
       },
       wait: { type: "boolean", short: "w", help: "Wait for the run to end and print its result" },
+      timeout: {
+        type: "string",
+        value: "SECONDS",
+        help: "With --wait: give up after this long (exit 1; the run goes on)",
+      },
       json: { type: "boolean", help: "Print JSON for scripts (shape above)" },
       ...MODULE_OPTION,
       ...COMMON_OPTIONS,
@@ -151,6 +156,7 @@ export const startCommand: Command = {
       ...(version === undefined ? {} : { version }),
     });
     const s = io.style;
+    if (opened.queued && !args.flag("json")) io.err(io.errStyle.yellow(QUEUED));
     if (!args.flag("wait")) {
       if (args.flag("json")) {
         const status = await handle.status();
@@ -173,7 +179,30 @@ export const startCommand: Command = {
         ),
       );
     }
-    const outcome = await follow(handle, name, io, context);
+    const timeout = args.string("timeout");
+    const seconds = timeout === undefined ? undefined : Number(timeout);
+    if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) {
+      throw new UsageError(
+        `Invalid value "${timeout}" for --timeout: give seconds above 0`,
+        "start",
+      );
+    }
+    const limit = seconds === undefined ? undefined : AbortSignal.timeout(seconds * 1000);
+    const signal = limit === undefined
+      ? context.signal
+      : context.signal === undefined
+      ? limit
+      : AbortSignal.any([context.signal, limit]);
+    const outcome = await follow(
+      handle,
+      name,
+      io,
+      signal === undefined ? context : { ...context, signal },
+    );
+    if (limit?.aborted && outcome.error !== undefined && outcome.status === "RUNNING") {
+      io.err(`${io.errStyle.red("Error:")} the run did not end within ${seconds} s; it goes on`);
+      return 1;
+    }
     if (args.flag("json")) {
       io.out(JSON.stringify(outcome, null, 2));
     } else if (outcome.error === undefined) {

@@ -72,7 +72,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     }
     const store = new KvStore(kv, where);
     return await Engine.open({
-      options,
+      // Code in Workers can spin until it is stopped: answer start() without waiting for it.
+      options: options.startAnswerMs !== undefined || executor instanceof InIsolateExecutor
+        ? options
+        : { ...options, startAnswerMs: 250 },
       store,
       ownsKv: options.kv === undefined,
       executor,

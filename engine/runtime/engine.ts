@@ -17,19 +17,11 @@ import type {
   WorkflowHandle,
   WorkflowRef,
 } from "../client.ts";
-import { EventType, WorkflowStatus } from "../replay/events.ts";
+import { WorkflowStatus } from "../replay/events.ts";
 import { trackEngine } from "../definition/default_engine.ts";
 import { defaultRegistry, type Registry } from "../definition/registry.ts";
-import { resolveWorkflow } from "../definition/workflow.ts";
-import {
-  EngineClosedError,
-  ensureError,
-  LeaseLostError,
-  SchemaVersionError,
-  WorkflowAlreadyExistsError,
-} from "../errors.ts";
-import { type JsonValue, toJson } from "../json.ts";
-import { checkWorkflowId } from "../workflow_id.ts";
+import { EngineClosedError, ensureError, LeaseLostError, SchemaVersionError } from "../errors.ts";
+import type { JsonValue } from "../json.ts";
 import { type KvStore, SchemaMismatch, type WorkflowRecord } from "../../store/mod.ts";
 import { Committer } from "./committer.ts";
 import type { EngineOptions } from "./engine_options.ts";
@@ -38,11 +30,13 @@ import { Handle } from "./handle.ts";
 import { type EngineChange, Listeners } from "./listeners.ts";
 import { InboxServer } from "./owner/inbox_server.ts";
 import { LeaseKeeper } from "./owner/lease_keeper.ts";
+import { PendingStarts } from "./owner/pending_starts.ts";
 import { recoverRuns } from "./owner/recovery.ts";
 import { ResultWaiters } from "./result_waiters.ts";
 import { RunActions } from "./run_actions.ts";
-import { Run } from "./run.ts";
+import type { Run } from "./run.ts";
 import { StorageHealth } from "./storage_health.ts";
+import { Starts } from "./starts.ts";
 import { type Lifecycle, RunLoop } from "./run_loop.ts";
 import type { Wakeup } from "./wakeup/wakeup.ts";
 import { LoomReader, outcomeError } from "../views/mod.ts";
@@ -95,6 +89,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   readonly #loop: RunLoop;
   readonly #inbox: InboxServer;
   readonly #actions: RunActions;
+  readonly #pending: PendingStarts;
+  readonly #starts: Starts;
   readonly #life: Lifecycle = { closed: false, lost: undefined };
   readonly #storage: StorageHealth;
   readonly #starting = new Map<string, Promise<void>>();
@@ -141,7 +137,17 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       report: (e) => this.#report(e),
       ended: (run, record, result) => this.#ended(run, record, result),
     });
+    this.#pending = new PendingStarts(parts.store, this.#loop, this.#registry);
+    this.#starts = new Starts({
+      store: parts.store,
+      loop: this.#loop,
+      registry: this.#registry,
+      starting: this.#starting,
+      startAnswerMs: options.startAnswerMs ?? 0,
+      partition: PARTITION,
+    });
     this.#actions = new RunActions({
+      adopt: (id, record) => this.#pending.adopt(id, record),
       store: parts.store,
       reader: this.#reader,
       loop: this.#loop,
@@ -161,6 +167,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       },
       signal: (id, name, data) => this.#actions.signal(id, name, data),
       cancel: (id, reason) => this.#actions.cancel(id, reason),
+      adoptPending: () => this.#pending.poll(),
     }, () => this.#life.closed);
   }
 
@@ -203,7 +210,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       await recoverRuns(this.#store, (run, work) => {
         this.#loop.runs.set(run.id, run);
         this.#loop.effects.resume(run, work, now);
-      });
+      }, (record) => this.#pending.adopt(record.id, record));
     } catch (e) {
       await lease.release();
       throw e;
@@ -248,42 +255,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   ): Promise<WorkflowHandle<unknown>> {
     this.#assertOpen();
     this.#storage.assertWritable();
-    const def = resolveWorkflow(this.#registry, workflow, options.version);
-    const payload = toJson(input === undefined ? null : input, "input");
-    const given = options.workflowId === undefined
-      ? undefined
-      : checkWorkflowId(options.workflowId);
-    const id = given ?? crypto.randomUUID();
-    const runs = this.#loop.runs;
-    let exists: boolean;
-    do {
-      while (this.#starting.has(id)) await this.#starting.get(id)?.catch(() => {});
-      exists = runs.has(id) ||
-        (given !== undefined && await this.#store.getWorkflow(id) !== undefined);
-      // Another start of the same id may have begun while the store was read: look again.
-    } while (!exists && (this.#starting.has(id) || runs.has(id)));
-    if (exists) {
-      if (options.ifExists === "fail") throw new WorkflowAlreadyExistsError(id);
-      return new Handle<unknown>(this.#actions, id, false);
-    }
-    const run = Run.create(def, id, payload, Date.now(), PARTITION);
-    const landed = new Promise<void>((resolve, reject) => {
-      this.#loop.deliver(run, {
-        event: {
-          type: EventType.WorkflowStarted,
-          payload: { input: payload, workflow_name: def.name, version: def.version },
-        },
-        done: (error) => error === undefined ? resolve() : reject(error),
-      });
-    });
-    runs.set(id, run);
-    this.#starting.set(id, landed);
-    try {
-      await landed;
-    } finally {
-      this.#starting.delete(id);
-    }
-    return new Handle<unknown>(this.#actions, id, true);
+    const { workflowId, created } = await this.#starts.start(workflow, input, options);
+    return new Handle<unknown>(this.#actions, workflowId, created);
   }
 
   /**
@@ -463,6 +436,16 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     while (busy() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     const closed = new EngineClosedError("The engine closed before the run ended");
     for (const run of runs.values()) this.#loop.effects.halt(run, closed);
+    // Activations answer in a moment; one that spins in a Worker is cut off with the executor,
+    // and what it would have recorded is not (it runs again at the next start).
+    const left = Math.max(100, Math.min(1000, deadline - Date.now()));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.#loop.drain(),
+      new Promise<void>((r) => timer = setTimeout(r, left)),
+    ]);
+    clearTimeout(timer);
+    await this.#executor.close();
     await this.#loop.drain();
     await this.#committer.drain();
     this.#stopTimers();
@@ -472,7 +455,6 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     this.#waiters.rejectAll(closed);
     if (this.#life.lost === undefined) await this.#lease?.release();
     else this.#lease?.drop();
-    await this.#executor.close();
     if (this.#ownsKv) this.#store.close();
   }
 }

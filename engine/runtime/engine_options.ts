@@ -41,6 +41,13 @@ export interface EngineOptions {
   leaseTtlMs?: number;
   /** How often the owner lease is renewed, in ms. @default 250 */
   leaseRenewMs?: number;
+  /**
+   * How long `start()` waits for a new run's first activation before it records the start on
+   * its own and answers (so that code that spins in a Worker cannot hold the caller), in ms;
+   * `0` always waits. @default 250 with `workers` > 0, else 0 (code in this isolate that never
+   * yields cannot be interrupted anyway)
+   */
+  startAnswerMs?: number;
   /** How long `close()` lets running activities finish, in ms. @default 5000 */
   shutdownGraceMs?: number;
   /** Runs the code; by default chosen from `workers`. */

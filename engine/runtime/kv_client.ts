@@ -16,18 +16,21 @@ import type {
   WorkflowRef,
 } from "../client.ts";
 import type { WorkflowStatus } from "../replay/events.ts";
-import { workflowDefinitionOf } from "../definition/workflow.ts";
+import { defaultRegistry } from "../definition/registry.ts";
+import { resolveWorkflow, workflowDefinitionOf } from "../definition/workflow.ts";
+import { checkWorkflowId } from "../workflow_id.ts";
 import {
   deserializeError,
   EngineClosedError,
   InvalidArgumentError,
   type SerializedError,
   StorageError,
+  WorkflowAlreadyExistsError,
   WorkflowNotFoundError,
   WorkflowStillRunningError,
 } from "../errors.ts";
 import { type JsonValue, toJson } from "../json.ts";
-import { type InboxRequest, KvStore, openKv, readLease } from "../../store/mod.ts";
+import { createRun, type InboxRequest, KvStore, openKv, readLease } from "../../store/mod.ts";
 import { Handle, type HandleBackend } from "./handle.ts";
 import { isTerminal, LoomReader, outcomeError } from "../views/mod.ts";
 
@@ -69,14 +72,21 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
     return this.#reader;
   }
 
+  /**
+   * Whether a live process owns the KV file now. While none does, starts, signals and cancels
+   * are accepted durably and carried out when an owner starts ("queued").
+   *
+   * @returns `true` when an owner holds the lease.
+   */
+  async owned(): Promise<boolean> {
+    return await readLease(this.#store.kv, 0) !== undefined;
+  }
+
   async #request(request: InboxRequest): Promise<{ workflowId?: string; created?: boolean }> {
     if (this.#closed) throw new EngineClosedError("The client is closed");
-    if (await readLease(this.#store.kv, 0) === undefined) {
-      throw new StorageError(
-        `No Loom engine owns ${this.#store.where}: start one (loom serve or loom worker) to carry out requests`,
-      );
-    }
     await this.#store.putInbox(request);
+    // No owner: the request waits in the inbox for one (queued), unanswered for now.
+    if (!await this.owned()) return {};
     const deadline = Date.now() + this.#timeout;
     while (Date.now() < deadline) {
       const reply = await this.#store.takeReply(request.id);
@@ -113,19 +123,66 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
     if (name === undefined) {
       throw new InvalidArgumentError("Cannot start it: it is not a workflow or a workflow name");
     }
-    const workflowId = options.workflowId ?? crypto.randomUUID();
+    const workflowId = checkWorkflowId(options.workflowId ?? crypto.randomUUID());
+    const payload = toJson(input === undefined ? null : input, "input");
+    if (this.#closed) throw new EngineClosedError("The client is closed");
+    if (!await this.owned()) {
+      return await this.#startQueued(workflow, name, workflowId, payload, options);
+    }
     const request: InboxRequest = {
       id: crypto.randomUUID(),
       createdAt: Date.now(),
       kind: "start",
       workflow: name,
-      input: toJson(input === undefined ? null : input, "input"),
+      input: payload,
       workflowId,
     };
     if (options.version !== undefined) request.version = options.version;
     if (options.ifExists !== undefined) request.ifExists = options.ifExists;
     const answer = await this.#request(request);
     return new Handle(this.#backend, workflowId, answer.created === true);
+  }
+
+  /**
+   * Starts a run while no process owns the file: its record is written here (create-if-absent),
+   * and the owner that starts next carries it out. The definition is checked here when this
+   * process knows it; otherwise the owner uses the newest version of the name.
+   */
+  async #startQueued(
+    workflow: WorkflowRef | TypedWorkflowRef<unknown, object>,
+    name: string,
+    id: string,
+    input: JsonValue,
+    options: StartOptions,
+  ): Promise<WorkflowHandle<unknown>> {
+    let version = options.version ?? "";
+    let description = "";
+    const known = typeof workflow === "string"
+      ? defaultRegistry.listWorkflows().some((d) => d.name === name)
+      : true;
+    if (known) {
+      const def = resolveWorkflow(defaultRegistry, workflow, options.version);
+      version = def.version;
+      description = def.description;
+    }
+    const time = Date.now();
+    const created = await createRun(this.#store.kv, {
+      id,
+      name,
+      version,
+      description,
+      module: "",
+      status: "RUNNING",
+      createdAt: time,
+      updatedAt: time,
+      entries: 0,
+      events: 0,
+      input: { v: null },
+      partition: 0,
+      tasks: [],
+    }, input);
+    if (!created && options.ifExists === "fail") throw new WorkflowAlreadyExistsError(id);
+    return new Handle(this.#backend, id, created);
   }
 
   getHandle<S = Record<string, JsonValue>>(workflowId: string): WorkflowHandle<S> {

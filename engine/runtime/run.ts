@@ -9,7 +9,7 @@ import type { HistoryEntry } from "../replay/history.ts";
 import type { WorkflowDefinition } from "../replay/definitions.ts";
 import { type WorkflowEvent, WorkflowStatus } from "../replay/events.ts";
 import type { JsonValue } from "../json.ts";
-import { inputReference, type TaskRecord, type WorkflowRecord } from "../../store/mod.ts";
+import { inputReference, TaskKind, type TaskRecord, type WorkflowRecord } from "../../store/mod.ts";
 
 /** A resolution waiting to be delivered, and who to tell once it has landed. */
 export interface Item {
@@ -69,6 +69,8 @@ export class Run {
   readonly timers = new Map<number, number>();
   /** In-process timeouts of timers and retries, by seq. */
   readonly timeouts = new Map<number, ReturnType<typeof setTimeout>>();
+  /** Its record was written by a start outside the owner; its first transition clears the marker. */
+  pendingStart = false;
   /** A transition was rolled back after a passing storage error; the run waits for the store. */
   rolledBack = false;
   /** Resolutions of rolled-back transitions, delivered again once the store takes writes. */
@@ -123,6 +125,29 @@ export class Run {
     }, input);
     run.created = true;
     return run;
+  }
+
+  /**
+   * Goes back to the state of a landed record: its record, its open tasks, and whether its
+   * pending-start marker is still there (a record with no entries yet). Transitions built after
+   * it that never landed are forgotten.
+   *
+   * @param record The record as it landed.
+   */
+  resetTo(record: WorkflowRecord): void {
+    this.record = record;
+    this.committed = record;
+    this.created = false;
+    this.ended = false;
+    // A run whose only landed write is its record (started outside the owner) still has its
+    // pending-start marker: the next transition clears it.
+    this.pendingStart = record.entries === 0;
+    this.tasks.clear();
+    this.stepTask = undefined;
+    for (const task of record.tasks ?? []) {
+      if (task.kind === TaskKind.Step) this.stepTask = task;
+      else if (task.seq !== undefined) this.tasks.set(task.seq, task);
+    }
   }
 
   /** The run's id. */

@@ -25,6 +25,8 @@ import { isTerminal, type LoomReader, outcomeError } from "../views/mod.ts";
 
 /** What the actions work with. */
 export interface RunActionsDeps {
+  /** Takes on a run that another process started by writing its record. */
+  adopt: (workflowId: string, record: WorkflowRecord) => Promise<Run | undefined>;
   /** The store. */
   store: KvStore;
   /** Reads runs. */
@@ -147,6 +149,9 @@ export class RunActions implements HandleBackend {
     }
     const record = await this.#record(id);
     if (isTerminal(record.status)) throw new WorkflowNotRunningError(action, id, record.status);
+    // Started by another process a moment ago, and not yet taken on: take it on now.
+    const adopted = record.entries === 0 ? await this.#deps.adopt(id, record) : undefined;
+    if (adopted !== undefined) return adopted;
     throw new StorageError(`Workflow "${id}" is RUNNING in the store but not loaded by this owner`);
   }
 }

@@ -8,6 +8,7 @@
  */
 
 import {
+  deserializeError,
   ensureError,
   ErrorCode,
   serializeError,
@@ -153,6 +154,35 @@ export class RunLoop {
   }
 
   /**
+   * Records a new run's start on its own (record, indexes, input) without waiting for its first
+   * activation, so that the caller of `start()` can be answered when that activation is slow
+   * (code that spins in a Worker until it is stopped). The first transition then only appends.
+   *
+   * @param run A run that does not exist in the store yet.
+   * @returns Resolves once the record landed; `undefined` when the run's first transition is
+   * built already (it lands soon).
+   */
+  recordStart(run: Run): Promise<void> | undefined {
+    if (!run.created) return undefined;
+    const record: WorkflowRecord = { ...run.record };
+    run.created = false;
+    return this.#deps.committer.submit({
+      workflowId: run.id,
+      record,
+      created: true,
+      input: run.input,
+      history: [],
+      finishedTasks: [],
+      logs: [],
+      timersSet: [],
+      timersDelete: [],
+      enqueue: [],
+    }).then(() => {
+      run.committed ??= record;
+    });
+  }
+
+  /**
    * Keeps track of background work, so that shutdown can wait for it.
    *
    * @param work The work; what it rejects with is reported.
@@ -281,6 +311,17 @@ export class RunLoop {
   /** Builds the transition of one run, commits it, then carries out its effects. */
   async #land(w: Work, response: ActivationResponse | undefined, time: number): Promise<void> {
     const run = w.run;
+    if (
+      response?.kind === "error" && response.error.code === ErrorCode.EngineClosed &&
+      this.#deps.lifecycle.closed
+    ) {
+      // Cut off by shutdown: nothing of this activation is recorded; it runs again next time.
+      const closed = deserializeError(response.error);
+      for (const item of w.items) item.done?.(closed);
+      if (run.created) this.runs.delete(run.id);
+      run.busy = false;
+      return;
+    }
     if (response?.kind === "error" && response.error.code === ErrorCode.DefinitionNotFound) {
       run.blocked = new StorageError(
         `Workflow "${run.id}" cannot continue: ${response.error.message}`,
@@ -315,6 +356,7 @@ export class RunLoop {
     // (earlier results, signals, ctx.now()) is durable, so a retry after a crash gets the same
     // arguments (idempotency keys stay stable).
     run.created = false;
+    run.pendingStart = false;
     run.record = built.record;
     run.stepTask = built.stepTask;
     for (const [seq, task] of built.tasks) {
@@ -381,15 +423,7 @@ export class RunLoop {
       for (const item of run.inbox.splice(0)) item.done?.(unavailable);
       return;
     }
-    run.created = false;
-    run.ended = false;
-    run.record = run.committed;
-    run.tasks.clear();
-    run.stepTask = undefined;
-    for (const task of run.committed.tasks ?? []) {
-      if (task.kind === TaskKind.Step) run.stepTask = task;
-      else if (task.seq !== undefined) run.tasks.set(task.seq, task);
-    }
+    run.resetTo(run.committed);
     this.#parked.add(run);
   }
 
@@ -420,15 +454,8 @@ export class RunLoop {
       return;
     }
     // Fail the run from its last landed state; the refused transitions never happened.
-    run.record = run.committed;
-    run.tasks.clear();
-    run.stepTask = undefined;
-    for (const task of run.committed.tasks ?? []) {
-      if (task.kind === TaskKind.Step) run.stepTask = task;
-      else if (task.seq !== undefined) run.tasks.set(task.seq, task);
-    }
+    run.resetTo(run.committed);
     run.broken = false;
-    run.ended = false;
     run.infos = [];
     for (const item of run.inbox.splice(0)) item.done?.(storageError);
     await this.#land(
@@ -444,6 +471,7 @@ function stateOf(run: Run): RunState {
   return {
     record: run.record,
     created: run.created,
+    pendingStart: run.pendingStart,
     input: run.input,
     stepTask: run.stepTask,
     tasks: run.tasks,

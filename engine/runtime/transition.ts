@@ -54,6 +54,8 @@ export interface RunState {
   record: WorkflowRecord;
   /** The run has no record in the store yet (this is its first transition). */
   created: boolean;
+  /** Its record was written by a start outside the owner, and this is its first transition. */
+  pendingStart?: boolean;
   /** The input (written with the first transition). */
   input: JsonValue;
   /** The run's driver task. */
@@ -215,6 +217,7 @@ export function buildTransition(run: RunState, step: StepInput): BuiltTransition
     t.created = true;
     t.input = run.input;
   }
+  if (run.pendingStart) t.clearPending = true;
   listOpenTasks(record, run, acc.tasks, built.stepTask);
   built.transition = t;
   built.terminal = isTerminal(record.status);

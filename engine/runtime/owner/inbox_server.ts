@@ -20,6 +20,8 @@ export interface InboxHandlers {
   signal(workflowId: string, name: string, data: JsonValue): Promise<void>;
   /** Requests cancellation. */
   cancel(workflowId: string, reason: string): Promise<void>;
+  /** Takes on the runs that other processes started by writing their records. */
+  adoptPending(): Promise<void>;
 }
 
 /** Requests read per poll. */
@@ -66,8 +68,12 @@ export class InboxServer {
     this.#timer = undefined;
   }
 
-  /** Carries out the requests waiting now, in order, and answers each. */
+  /**
+   * Takes on runs started elsewhere, then carries out the requests waiting now, in order, and
+   * answers each (a signal may name a run started elsewhere a moment before).
+   */
   async poll(): Promise<void> {
+    await this.#handlers.adoptPending();
     for (const { key, request } of await this.#store.readInbox(BATCH)) {
       if (this.#stopped()) return;
       let reply: InboxReply;

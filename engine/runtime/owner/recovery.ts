@@ -10,7 +10,12 @@ import { type PendingWork, pendingWork } from "../../replay/history.ts";
 import type { WorkflowEvent } from "../../replay/events.ts";
 import { WorkflowStatus } from "../../replay/events.ts";
 import type { JsonValue } from "../../json.ts";
-import { type HistoryRecord, type KvStore, TaskKind } from "../../../store/mod.ts";
+import {
+  type HistoryRecord,
+  type KvStore,
+  TaskKind,
+  type WorkflowRecord,
+} from "../../../store/mod.ts";
 import { Run } from "../run.ts";
 
 /** Runs read from the store at once. */
@@ -32,10 +37,13 @@ export function toEntry(h: HistoryRecord): HistoryEntry {
  *
  * @param store The store.
  * @param onRun Called for each run with what its history leaves open.
+ * @param onNotStarted Called for each run whose record was written but which never started (a
+ * start outside the owner, or an owner that stopped right after writing it).
  */
 export async function recoverRuns(
   store: KvStore,
   onRun: (run: Run, work: PendingWork) => void,
+  onNotStarted: (record: WorkflowRecord) => Promise<unknown>,
 ): Promise<void> {
   const ids = await store.idsWithStatus(WorkflowStatus.Running);
   let next = 0;
@@ -44,18 +52,18 @@ export async function recoverRuns(
       const id = ids[next++] as string;
       const record = await store.getWorkflow(id);
       if (record === undefined || record.status !== WorkflowStatus.Running) continue;
+      if (record.entries === 0) {
+        await onNotStarted(record);
+        continue;
+      }
       const [history, input] = await Promise.all([
         store.loadHistory(id),
         store.readValue(id, record.input),
       ]);
       const entries = history.map(toEntry);
       const run = new Run(record, input as JsonValue);
-      run.committed = record;
+      run.resetTo(record);
       run.history = entries;
-      for (const task of record.tasks ?? []) {
-        if (task.kind === TaskKind.Step) run.stepTask = task;
-        else if (task.seq !== undefined) run.tasks.set(task.seq, task);
-      }
       onRun(run, pendingWork(entries));
     }
   };

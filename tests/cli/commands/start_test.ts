@@ -126,16 +126,19 @@ Deno.test("loom start --module checks the workflow before anything is sent", asy
   assert.match(broken.stderr, /Cannot load module "missing\.ts": /);
 });
 
-Deno.test("without an owner, loom start says that none runs", async () => {
+Deno.test("without an owner, loom start queues the run, and --wait gives up after --timeout", async () => {
   await using dir = await tempDir();
   const none = await loom(["start", "t_seq"], { cwd: dir.path });
   assert.equal(none.code, 1);
   assert.match(none.stderr, /No Loom database at "\.loom\/loom\.kv"/);
   assert.equal((await loom(["init"], { cwd: dir.path })).code, 0);
-  const idle = await loom(["start", "t_seq", "--module", FLOWS], { cwd: dir.path });
-  assert.equal(idle.code, 1);
-  assert.match(
-    idle.stderr,
-    /No Loom engine owns \.loom\/loom\.kv: start one \(loom serve or loom worker\)/,
+  const idle = await loom(["start", "t_seq", "--module", FLOWS, "--id", "q1"], { cwd: dir.path });
+  assert.equal(idle.code, 0, idle.stderr);
+  assert.match(idle.stderr, /queued: no process owns the KV file/);
+  const waited = await loom(
+    ["start", "t_seq", "--module", FLOWS, "--id", "q1", "--wait", "--timeout", "0.5"],
+    { cwd: dir.path },
   );
+  assert.equal(waited.code, 1);
+  assert.match(waited.stderr, /did not end within 0.5 s/);
 });

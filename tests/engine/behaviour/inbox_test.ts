@@ -28,10 +28,13 @@ Deno.test("a process that does not own the file starts, signals and cancels thro
   assert.equal((await engine.reader.countRecords()).inbox, 0);
 });
 
-Deno.test("without an owner the client says so at once", async () => {
+Deno.test("without an owner the client says so, and queues the start instead of failing", async () => {
   await using dir = await tempDir();
   await using client = await connectKv({ kvPath: `${dir.path}/loom.kv` });
-  await assert.rejects(client.start(SeqFlow, { n: 1 }), /No Loom engine owns/);
+  assert.equal(await client.owned(), false);
+  const handle = await client.start(SeqFlow, { n: 1 });
+  assert.equal(handle.created, true);
+  assert.equal(await handle.status(), "RUNNING");
 });
 
 Deno.test("on KV without queues, timers fire from the polled timer index", async () => {

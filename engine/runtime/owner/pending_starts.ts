@@ -1,0 +1,97 @@
+/**
+ * Runs started outside the owner: another process (the CLI, `loom web`, a Deno Deploy isolate
+ * that does not hold the lease) wrote the run's record with a pending-start marker
+ * (`createRun` in the store). The owner finds them (on its inbox interval, at recovery, or when
+ * a signal or cancel names one), takes them on with the newest registered version when the
+ * record names none, and delivers their `WORKFLOW_STARTED`; their first transition clears the
+ * marker.
+ *
+ * @module
+ */
+
+import { EventType, WorkflowStatus } from "../../replay/events.ts";
+import type { Registry } from "../../definition/registry.ts";
+import type { JsonValue } from "../../json.ts";
+import { keys, type KvStore, readPending, type WorkflowRecord } from "../../../store/mod.ts";
+import { Run } from "../run.ts";
+import type { RunLoop } from "../run_loop.ts";
+
+/** Markers read per poll. */
+const BATCH = 100;
+
+/** See the module doc. */
+export class PendingStarts {
+  readonly #store: KvStore;
+  readonly #loop: RunLoop;
+  readonly #registry: Registry;
+  readonly #adopting = new Map<string, Promise<Run | undefined>>();
+
+  /**
+   * Creates the reader of pending starts.
+   *
+   * @param store The store.
+   * @param loop The run loop that takes the runs on.
+   * @param registry Where a record without a version finds the newest one.
+   */
+  constructor(store: KvStore, loop: RunLoop, registry: Registry) {
+    this.#store = store;
+    this.#loop = loop;
+    this.#registry = registry;
+  }
+
+  /** Takes on the runs whose pending-start markers wait now. */
+  async poll(): Promise<void> {
+    const pending = await readPending(this.#store.kv, BATCH);
+    for (const { workflowId } of pending) await this.adopt(workflowId);
+  }
+
+  /**
+   * Takes on one run started outside the owner (once, however often it is asked).
+   *
+   * @param workflowId The run.
+   * @param known Its record, when the caller has read it already.
+   * @returns The loaded run, or `undefined` when there is nothing to take on.
+   */
+  adopt(workflowId: string, known?: WorkflowRecord): Promise<Run | undefined> {
+    const loaded = this.#loop.runs.get(workflowId);
+    if (loaded !== undefined) return Promise.resolve(loaded);
+    let adopting = this.#adopting.get(workflowId);
+    if (adopting === undefined) {
+      adopting = this.#adopt(workflowId, known).finally(() => this.#adopting.delete(workflowId));
+      this.#adopting.set(workflowId, adopting);
+    }
+    return adopting;
+  }
+
+  async #adopt(id: string, known?: WorkflowRecord): Promise<Run | undefined> {
+    const record = known ?? await this.#store.getWorkflow(id);
+    if (record === undefined) return undefined;
+    if (record.status !== WorkflowStatus.Running || record.entries > 0) {
+      // Started already (or over): the marker is stale.
+      await this.#store.kv.delete(keys.pending(record.createdAt, id));
+      return undefined;
+    }
+    const input = await this.#store.readValue(id, record.input) as JsonValue;
+    const again = this.#loop.runs.get(id);
+    if (again !== undefined) return again;
+    let version = record.version;
+    if (version === "") {
+      // The starting process did not know the definition: the newest registered one runs it.
+      // Unknown here: the run waits, blocked, for an owner that has its definition.
+      try {
+        version = this.#registry.getWorkflow(record.name).version;
+      } catch { /* left empty */ }
+    }
+    const run = new Run({ ...record, version }, input);
+    run.committed = record;
+    run.pendingStart = true;
+    this.#loop.runs.set(id, run);
+    this.#loop.deliver(run, {
+      event: {
+        type: EventType.WorkflowStarted,
+        payload: { input, workflow_name: record.name, version },
+      },
+    });
+    return run;
+  }
+}

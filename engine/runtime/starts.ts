@@ -1,0 +1,118 @@
+/**
+ * Starting runs in the owner: the id rule, idempotence on the id (one creator however many
+ * starts race), the new run's state, its `WORKFLOW_STARTED` resolution, and the answer: once the
+ * run's first transition landed, or, when its first activation takes longer than
+ * `startAnswerMs` (code that spins in a Worker), once its record alone landed.
+ *
+ * @module
+ */
+
+import type { StartOptions, TypedWorkflowRef, WorkflowRef } from "../client.ts";
+import { EventType } from "../replay/events.ts";
+import type { Registry } from "../definition/registry.ts";
+import { resolveWorkflow } from "../definition/workflow.ts";
+import { WorkflowAlreadyExistsError } from "../errors.ts";
+import { toJson } from "../json.ts";
+import { checkWorkflowId } from "../workflow_id.ts";
+import type { KvStore } from "../../store/mod.ts";
+import { Run } from "./run.ts";
+import type { RunLoop } from "./run_loop.ts";
+
+/** What starts need. */
+export interface StartsDeps {
+  /** The store (to see whether a given id exists). */
+  store: KvStore;
+  /** The run loop. */
+  loop: RunLoop;
+  /** Definitions. */
+  registry: Registry;
+  /** Starts that have not been answered yet, by run (shared with the handles' actions). */
+  starting: Map<string, Promise<void>>;
+  /** Longest wait for a first activation before the record is written on its own (0: no limit). */
+  startAnswerMs: number;
+  /** The partition of a new run. */
+  partition: number;
+}
+
+/** See the module doc. */
+export class Starts {
+  readonly #deps: StartsDeps;
+
+  /**
+   * Creates the starter.
+   *
+   * @param deps What it needs.
+   */
+  constructor(deps: StartsDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Starts a run, or finds the run that has the same id.
+   *
+   * @param workflow A class, a definition or a name.
+   * @param input The input (a JSON value).
+   * @param options Id, version, what to do when the id exists.
+   * @returns The run's id, and whether this call created it.
+   * @throws {WorkflowDefinitionNotFoundError} For an unknown name or version.
+   * @throws {InvalidPayloadError} When the input is not JSON.
+   * @throws {InvalidArgumentError} For an id that breaks the rule.
+   * @throws {WorkflowAlreadyExistsError} With `ifExists: "fail"` when the id exists.
+   */
+  async start(
+    workflow: WorkflowRef | TypedWorkflowRef<unknown, object>,
+    input: unknown,
+    options: StartOptions,
+  ): Promise<{ workflowId: string; created: boolean }> {
+    const { store, loop, starting } = this.#deps;
+    const def = resolveWorkflow(this.#deps.registry, workflow, options.version);
+    const payload = toJson(input === undefined ? null : input, "input");
+    const given = options.workflowId === undefined
+      ? undefined
+      : checkWorkflowId(options.workflowId);
+    const id = given ?? crypto.randomUUID();
+    const runs = loop.runs;
+    let exists: boolean;
+    do {
+      while (starting.has(id)) await starting.get(id)?.catch(() => {});
+      exists = runs.has(id) || (given !== undefined && await store.getWorkflow(id) !== undefined);
+      // Another start of the same id may have begun while the store was read: look again.
+    } while (!exists && (starting.has(id) || runs.has(id)));
+    if (exists) {
+      if (options.ifExists === "fail") throw new WorkflowAlreadyExistsError(id);
+      return { workflowId: id, created: false };
+    }
+    const run = Run.create(def, id, payload, Date.now(), this.#deps.partition);
+    const landed = new Promise<void>((resolve, reject) => {
+      loop.deliver(run, {
+        event: {
+          type: EventType.WorkflowStarted,
+          payload: { input: payload, workflow_name: def.name, version: def.version },
+        },
+        done: (error) => error === undefined ? resolve() : reject(error),
+      });
+    });
+    runs.set(id, run);
+    const answered = this.#answered(run, landed);
+    starting.set(id, answered);
+    try {
+      await answered;
+    } finally {
+      starting.delete(id);
+    }
+    return { workflowId: id, created: true };
+  }
+
+  /** Resolves once the start is durable: its first transition, or its record alone, landed. */
+  #answered(run: Run, landed: Promise<void>): Promise<void> {
+    const wait = this.#deps.startAnswerMs;
+    if (wait <= 0) return landed;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const early = new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => this.#deps.loop.recordStart(run)?.then(resolve, reject), wait);
+    });
+    landed.catch(() => {});
+    early.catch(() => {});
+    return Promise.race([landed, early]).finally(() => clearTimeout(timer));
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Starting a run from any process: its record, indexes and input are written at once
+ * (create-if-absent on the record key), with a pending-start marker that the owner of the run's
+ * partition reads; the owner then delivers `WORKFLOW_STARTED` in the run's first transition,
+ * which removes the marker. A process that does not own the file starts runs this way, and so
+ * they are accepted durably even while no process owns it.
+ *
+ * @module
+ */
+
+import { encodeValue, RECORD_INLINE_LIMIT } from "./chunks.ts";
+import { keys } from "./keys.ts";
+import type { WorkflowRecord } from "./records.ts";
+
+/**
+ * Writes a new run's record, its indexes, its input and its pending-start marker, unless a run
+ * with its id exists.
+ *
+ * @param kv The KV handle.
+ * @param record The record (status `RUNNING`, no entries); its `input` is filled in here.
+ * @param input The run's input (a JSON value).
+ * @returns `true` when this call created the run, `false` when the id existed.
+ */
+export async function createRun(
+  kv: Deno.Kv,
+  record: WorkflowRecord,
+  input: unknown,
+): Promise<boolean> {
+  const id = record.id;
+  const encoded = encodeValue(input ?? null, id, "input", RECORD_INLINE_LIMIT);
+  // Chunks of a large input go first; they are read only through the record that names them.
+  for (const [key, bytes] of encoded.chunks) {
+    if ((await kv.get(keys.workflow(id))).value !== null) return false;
+    await kv.set(key, bytes);
+  }
+  const stored: WorkflowRecord = { ...record, input: encoded.stored };
+  const res = await kv.atomic()
+    .check({ key: keys.workflow(id), versionstamp: null })
+    .set(keys.workflow(id), stored)
+    .set(keys.byName(record.name, record.createdAt, id), null)
+    .set(keys.byTime(record.createdAt, id), null)
+    .set(keys.byStatus(record.status, record.createdAt, id), null)
+    .set(keys.pending(record.createdAt, id), null)
+    .commit();
+  return res.ok;
+}
+
+/**
+ * The pending-start markers, oldest first: runs started outside the owner, not yet started by it.
+ *
+ * @param kv The KV handle.
+ * @param limit How many.
+ * @returns Run ids with their markers' keys.
+ */
+export async function readPending(
+  kv: Deno.Kv,
+  limit = 100,
+): Promise<{ key: Deno.KvKey; workflowId: string }[]> {
+  const out: { key: Deno.KvKey; workflowId: string }[] = [];
+  for await (const e of kv.list<null>({ prefix: keys.pendingPrefix() }, { limit })) {
+    out.push({ key: e.key, workflowId: e.key[2] as string });
+  }
+  return out;
+}
