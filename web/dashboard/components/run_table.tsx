@@ -1,0 +1,62 @@
+/** @jsxImportSource npm:preact@11.2.0 */
+/**
+ * A table of runs: id (a link), name and version, status, started, duration, events.
+ *
+ * @module
+ */
+
+import { between, fmtDuration } from "./format.ts";
+import type { RunSummary } from "./types.ts";
+import { Badge, Empty, Time } from "./ui.tsx";
+
+/**
+ * The table.
+ *
+ * @param props The runs, the page's `now`, and what to say when there are none.
+ * @returns The table.
+ */
+export function RunTable(
+  props: { runs: RunSummary[]; now: number; empty?: string; id?: string; compact?: boolean },
+) {
+  if (props.runs.length === 0) return <Empty>{props.empty ?? "No runs."}</Empty>;
+  return (
+    <div class="table-wrap">
+      <table class="runs" id={props.id}>
+        <thead>
+          <tr>
+            <th scope="col">Run</th>
+            <th scope="col">Workflow</th>
+            <th scope="col">Status</th>
+            <th scope="col">Started</th>
+            <th scope="col" class="num">Duration</th>
+            {props.compact ? null : <th scope="col" class="num">Events</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {props.runs.map((r) => (
+            <tr key={r.id} data-run={r.id} data-status={r.status}>
+              <td class="mono">
+                <a href={`/workflows/${encodeURIComponent(r.id)}`}>{r.id}</a>
+                {r.error_message === null
+                  ? null
+                  : <div class="row-error" title={r.error_message}>{r.error_message}</div>}
+              </td>
+              <td>
+                <a href={`/definitions/${encodeURIComponent(r.name)}`}>{r.name}</a>
+                <span class="muted">v{r.version}</span>
+              </td>
+              <td>
+                <Badge value={r.status} />
+              </td>
+              <td>
+                <Time iso={r.created_at} now={props.now} />
+              </td>
+              <td class="num">{fmtDuration(between(r.created_at, r.completed_at, props.now))}</td>
+              {props.compact ? null : <td class="num">{r.event_count}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
