@@ -98,3 +98,13 @@ export function localToIso(value: string | null | undefined): string {
   }
   return v;
 }
+
+/**
+ * What a task runs, for people (`__timer__` is a durable timer).
+ *
+ * @param target The task's target.
+ * @returns The text.
+ */
+export function taskTarget(target: string): string {
+  return target === "__timer__" ? "timer" : target;
+}

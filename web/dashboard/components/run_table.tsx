@@ -43,7 +43,7 @@ export function RunTable(
               </td>
               <td>
                 <a href={`/definitions/${encodeURIComponent(r.name)}`}>{r.name}</a>
-                <span class="muted">v{r.version}</span>
+                <span class="muted">{` v${r.version}`}</span>
               </td>
               <td>
                 <Badge value={r.status} />

@@ -9,7 +9,7 @@
 
 import { useState } from "../../_deps.ts";
 import { ApiFailure } from "../api.ts";
-import { between, fmtDuration } from "../format.ts";
+import { between, fmtDuration, taskTarget } from "../format.ts";
 import { type GraphLayout, layoutGraph } from "../graph_layout.ts";
 import { overlays } from "../graph_status.ts";
 import { GraphView } from "../graph_view.tsx";
@@ -356,7 +356,7 @@ function TaskList(props: { tasks: Task[]; now: number }) {
               <td>
                 <Badge value={t.kind} kind="kind" />
               </td>
-              <td>{t.target}</td>
+              <td>{taskTarget(t.target)}</td>
               <td>
                 <Badge value={t.status} kind="task" />
               </td>

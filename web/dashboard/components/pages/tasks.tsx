@@ -7,7 +7,7 @@
  */
 
 import { query } from "../api.ts";
-import { fmtAge, fmtDuration } from "../format.ts";
+import { fmtAge, fmtDuration, taskTarget } from "../format.ts";
 import { Layout } from "../layout.tsx";
 import { definePage, reloader } from "../page.ts";
 import { useLiveData } from "../runtime.ts";
@@ -54,7 +54,7 @@ function QueueTable(props: { tasks: Task[]; now: number; due?: boolean; id: stri
                 <Badge value={t.kind} kind="kind" />
               </td>
               <td>
-                {t.target}
+                {taskTarget(t.target)}
                 {t.last_error === null ? null : <div class="row-error">{t.last_error}</div>}
               </td>
               <td class="mono">
@@ -100,7 +100,12 @@ export const tasks = definePage<TasksData>({
     return (
       <Layout path="/tasks" title="Tasks">
         <div class="cards">
-          <Card label="Running" value={d.running.length} tone="running" note="activity attempts" />
+          <Card
+            label="Running"
+            value={d.running.length}
+            tone="running"
+            note="steps and activity attempts"
+          />
           <Card
             label="Pending"
             value={d.pending.meta.total ?? d.pending.data.length}
@@ -162,7 +167,7 @@ export const tasks = definePage<TasksData>({
                       <td>
                         <Badge value={t.kind} kind="kind" />
                       </td>
-                      <td>{t.target}</td>
+                      <td>{taskTarget(t.target)}</td>
                       <td class="mono">
                         <a href={`/workflows/${encodeURIComponent(t.workflow_id)}`}>
                           {t.workflow_name}
