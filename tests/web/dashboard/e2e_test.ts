@@ -118,7 +118,7 @@ Deno.test({
         42,
         "no reload",
       );
-      await page.click("#tab-state");
+      await Promise.all([page.waitForURL(/tab=state/), page.click("#tab-state")]);
       assert.match(await page.textContent("#run-state") ?? "", /"after"/);
       assert.deepEqual(errors, []);
     });

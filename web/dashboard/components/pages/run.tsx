@@ -44,17 +44,22 @@ export interface RunData {
   events: RunEvent[];
   /** Events in all. */
   eventsTotal: number;
-  /** Its graph and layout, or why there is none. */
-  graph: { graph: WorkflowGraph; layout: GraphLayout } | { error: string };
-  /** Its log entries. */
-  logs: LogEntry[];
-  /** Its tasks. */
-  tasks: Task[];
+  /** Its graph and layout, or why there is none (read for the graph tab only). */
+  graph: { graph: WorkflowGraph; layout: GraphLayout } | { error: string } | null;
+  /** Its log entries (read for the logs tab only). */
+  logs: LogEntry[] | null;
+  /** Its tasks (read for the tasks tab only). */
+  tasks: Task[] | null;
 }
 
 /** Tabs, in order. */
 export const TABS = ["timeline", "graph", "input", "state", "logs", "tasks"] as const;
 type Tab = typeof TABS[number];
+
+function tabOf(url: URL): Tab {
+  const t = url.searchParams.get("tab") ?? "";
+  return (TABS as readonly string[]).includes(t) ? t as Tab : "timeline";
+}
 
 function waitingSignals(events: RunEvent[]): string[] {
   const waiting = new Map<string, number>();
@@ -76,7 +81,7 @@ function waitingSignals(events: RunEvent[]): string[] {
 export const run = definePage<RunData>({
   id: "run",
   title: (d, params) => d.run === null ? `Run ${params.id ?? ""}` : `${d.run.name} · ${d.run.id}`,
-  async load(api, { params }) {
+  async load(api, { url, params }) {
     const id = encodeURIComponent(params.id ?? "");
     const now = Date.now();
     let detail: RunDetail;
@@ -90,21 +95,28 @@ export const run = definePage<RunData>({
         error: missing ? `No run has the id "${params.id}"` : (e as Error).message,
         events: [],
         eventsTotal: 0,
-        graph: { error: "" },
-        logs: [],
-        tasks: [],
+        graph: null,
+        logs: null,
+        tasks: null,
       };
     }
+    // Each tab is its own page (a link), so a render reads only what its tab shows.
+    const tab = tabOf(url);
+    const none = Promise.resolve(null);
     const [events, graph, logs, tasks] = await Promise.all([
       api.get<Paged<RunEvent>>(
         `/api/workflows/${id}/events?per_page=${TIMELINE_LIMIT}&sort_order=asc`,
       ),
-      api.get<WorkflowGraph>(`/api/graphs/workflow/${id}/definition`).then(
+      tab !== "graph" ? none : api.get<WorkflowGraph>(`/api/graphs/workflow/${id}/definition`).then(
         (g) => ({ graph: g, layout: layoutGraph(g) }),
         (e: Error) => ({ error: e.message }),
       ),
-      api.get<Paged<LogEntry>>(`/api/workflows/${id}/logs?per_page=500&sort_order=asc`),
-      api.get<Paged<Task>>(`/api/tasks?workflow_id=${id}&per_page=200&sort_by=id&sort_order=asc`),
+      tab !== "logs"
+        ? none
+        : api.get<Paged<LogEntry>>(`/api/workflows/${id}/logs?per_page=500&sort_order=asc`),
+      tab !== "tasks" ? none : api.get<Paged<Task>>(
+        `/api/tasks?workflow_id=${id}&per_page=200&sort_by=id&sort_order=asc`,
+      ),
     ]);
     return {
       now,
@@ -113,18 +125,15 @@ export const run = definePage<RunData>({
       events: events.data,
       eventsTotal: events.meta.total ?? events.data.length,
       graph,
-      logs: logs.data,
-      tasks: tasks.data,
+      logs: logs?.data ?? null,
+      tasks: tasks?.data ?? null,
     };
   },
   feed: (d, params) => ({ kind: "run", id: params.id ?? "", after: d.events.at(-1)?.id ?? 0 }),
   Page(props) {
     const d = useLiveData(props.data, reloader(run, props), () => true, 300);
     const url = new URL(props.url, "http://localhost");
-    const initialTab = (TABS as readonly string[]).includes(url.searchParams.get("tab") ?? "")
-      ? url.searchParams.get("tab") as Tab
-      : "timeline";
-    const [tab, setTab] = useState<Tab>(initialTab);
+    const tab = tabOf(url);
     const [etype, setEtype] = useState(url.searchParams.get("etype") ?? "");
     const [eq, setEq] = useState(url.searchParams.get("eq") ?? "");
     const r = d.run;
@@ -138,13 +147,6 @@ export const run = definePage<RunData>({
         </Layout>
       );
     }
-    const select = (t: Tab) => (ev: Event) => {
-      ev.preventDefault();
-      setTab(t);
-      const u = new URL(location.href);
-      u.searchParams.set("tab", t);
-      history.replaceState(null, "", u);
-    };
     const running = r.status === "RUNNING";
     const tabHref = (t: Tab) => {
       const u = new URL(props.url, "http://localhost");
@@ -153,11 +155,11 @@ export const run = definePage<RunData>({
     };
     const counts: Record<Tab, string> = {
       timeline: String(d.eventsTotal),
-      graph: "graph" in d.graph ? String(d.graph.graph.nodes.length) : "-",
+      graph: d.graph !== null && "graph" in d.graph ? String(d.graph.graph.nodes.length) : "",
       input: "",
       state: String(Object.keys(r.current_state).length),
-      logs: String(d.logs.length),
-      tasks: String(d.tasks.length),
+      logs: d.logs === null ? "" : String(d.logs.length),
+      tasks: d.tasks === null ? "" : String(d.tasks.length),
     };
     return (
       <Layout
@@ -224,7 +226,6 @@ export const run = definePage<RunData>({
               aria-selected={tab === t}
               aria-controls={`panel-${t}`}
               id={`tab-${t}`}
-              onClick={select(t)}
             >
               {t[0]?.toUpperCase()}
               {t.slice(1)}
@@ -281,19 +282,23 @@ export const run = definePage<RunData>({
             )
             : null}
           {tab === "graph"
-            ? "error" in d.graph ? <ErrorNote>No graph: {d.graph.error}</ErrorNote> : (
-              <GraphView
-                layout={d.graph.layout}
-                overlays={overlays(d.graph.graph, r.status)}
-                title={`Graph of ${r.name} with the status of run ${r.id}`}
-                id="run-graph"
-              />
-            )
+            ? d.graph === null
+              ? null
+              : "error" in d.graph
+              ? <ErrorNote>No graph: {d.graph.error}</ErrorNote>
+              : (
+                <GraphView
+                  layout={d.graph.layout}
+                  overlays={overlays(d.graph.graph, r.status)}
+                  title={`Graph of ${r.name} with the status of run ${r.id}`}
+                  id="run-graph"
+                />
+              )
             : null}
           {tab === "input" ? <JsonBlock value={r.input} id="run-input" /> : null}
           {tab === "state" ? <JsonBlock value={r.current_state} id="run-state" /> : null}
-          {tab === "logs" ? <LogTable logs={d.logs} now={d.now} /> : null}
-          {tab === "tasks" ? <TaskList tasks={d.tasks} now={d.now} /> : null}
+          {tab === "logs" ? <LogTable logs={d.logs ?? []} now={d.now} /> : null}
+          {tab === "tasks" ? <TaskList tasks={d.tasks ?? []} now={d.now} /> : null}
         </div>
       </Layout>
     );
