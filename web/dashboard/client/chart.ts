@@ -35,7 +35,14 @@ export function mountThroughput(el: HTMLElement, data: Throughput): () => void {
       scales: { x: { time: true } },
       tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
       legend: { show: false },
-      axes: [axis, { ...axis, label: "runs/min" }],
+      axes: [
+        {
+          ...axis,
+          values: (_u: unknown, splits: number[]) =>
+            splits.map((t) => new Date(t * 1000).toISOString().slice(11, 16)),
+        },
+        { ...axis, label: "runs/min" },
+      ],
       series: [
         {},
         {

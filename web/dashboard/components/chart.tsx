@@ -66,6 +66,10 @@ export function ThroughputSvg(props: { data: Throughput }) {
   );
 }
 
+function sum(data: Throughput, key: "started" | "completed" | "failed"): number {
+  return data.minutes.reduce((n, m) => n + m[key], 0);
+}
+
 /**
  * The chart: SVG first, uPlot once hydrated (where the runtime has it).
  *
@@ -92,7 +96,11 @@ export function ThroughputChart(props: { data: Throughput }) {
             {label}
           </span>
         ))}
-        <span class="muted">· {props.data.completed_per_minute} completed/min</span>
+        <span class="muted" id="throughput-sum">
+          {`· in ${props.data.minutes.length} min: ${sum(props.data, "started")} started, ${
+            sum(props.data, "completed")
+          } completed, ${sum(props.data, "failed")} failed (UTC)`}
+        </span>
       </div>
       <div ref={box} class="chart-live" data-drawn={drawn ? "uplot" : "svg"} />
       {drawn ? null : <ThroughputSvg data={props.data} />}

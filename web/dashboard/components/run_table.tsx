@@ -5,7 +5,7 @@
  * @module
  */
 
-import { between, fmtDuration } from "./format.ts";
+import { between, fmtAge, fmtDuration } from "./format.ts";
 import type { RunSummary } from "./types.ts";
 import { Badge, Empty, Time } from "./ui.tsx";
 
@@ -19,6 +19,7 @@ export function RunTable(
   props: { runs: RunSummary[]; now: number; empty?: string; id?: string; compact?: boolean },
 ) {
   if (props.runs.length === 0) return <Empty>{props.empty ?? "No runs."}</Empty>;
+  if (props.compact) return <CompactRuns runs={props.runs} now={props.now} id={props.id} />;
   return (
     <div class="table-wrap">
       <table class="runs" id={props.id}>
@@ -29,7 +30,7 @@ export function RunTable(
             <th scope="col">Status</th>
             <th scope="col">Started</th>
             <th scope="col" class="num">Duration</th>
-            {props.compact ? null : <th scope="col" class="num">Events</th>}
+            <th scope="col" class="num">Events</th>
           </tr>
         </thead>
         <tbody>
@@ -52,7 +53,46 @@ export function RunTable(
                 <Time iso={r.created_at} now={props.now} />
               </td>
               <td class="num">{fmtDuration(between(r.created_at, r.completed_at, props.now))}</td>
-              {props.compact ? null : <td class="num">{r.event_count}</td>}
+              <td class="num">{r.event_count}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Runs in a narrow panel: id and workflow, status, age and duration. */
+function CompactRuns(props: { runs: RunSummary[]; now: number; id?: string | undefined }) {
+  return (
+    <div class="table-wrap">
+      <table class="runs compact" id={props.id}>
+        <thead>
+          <tr>
+            <th scope="col">Run</th>
+            <th scope="col">Status</th>
+            <th scope="col" class="num">Started</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.runs.map((r) => (
+            <tr key={r.id} data-run={r.id} data-status={r.status}>
+              <td>
+                <a class="mono" href={`/workflows/${encodeURIComponent(r.id)}`}>{r.id}</a>
+                <div class="muted">{`${r.name} v${r.version}`}</div>
+                {r.error_message === null
+                  ? null
+                  : <div class="row-error" title={r.error_message}>{r.error_message}</div>}
+              </td>
+              <td>
+                <Badge value={r.status} />
+              </td>
+              <td class="num">
+                <span title={r.created_at}>{fmtAge(r.created_at, props.now)}</span>
+                <div class="muted">
+                  {fmtDuration(between(r.created_at, r.completed_at, props.now))}
+                </div>
+              </td>
             </tr>
           ))}
         </tbody>

@@ -99,6 +99,10 @@ export function summarize(e: RunEvent): string {
       return `${
         p.purpose === "sleep" ? "sleep" : `timeout of signal "${String(p.signal ?? "")}"`
       } until ${String(p.fire_at).slice(11, 19)}`;
+    case "TIMER_FIRED":
+      return `timer ${String(p.timer_id ?? p.seq)} fired`;
+    case "TIMER_CANCELLED":
+      return `timer ${String(p.timer_id ?? p.seq)} no longer needed`;
     case "SIGNAL_WAITING":
       return `waiting for "${String(p.name)}"${
         p.timeout_ms === undefined ? "" : ` (timeout ${fmtDuration(Number(p.timeout_ms))})`
