@@ -309,3 +309,80 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  ...options,
+  name:
+    "e2e: keyboard reachable, dark from the system, and a phone's width without sideways scrolling",
+  async fn() {
+    await using s = await serve();
+    await s.engine.start(ShipFlow, { id: "K1" }, { workflowId: "ship-k" });
+    await waiting(s.engine, "ship-k");
+    await withBrowser(async (open) => {
+      const { page, errors } = await open();
+      await openHydrated(page, `${s.server.url}/workflows/ship-k`);
+      await page.keyboard.press("Tab");
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.textContent),
+        "Skip to content",
+      );
+      await page.keyboard.press("Tab");
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.textContent?.trim()),
+        "◇ Loom",
+      );
+      await page.focus("#signal-open");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("#signal-form");
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.getAttribute("name")),
+        "signal",
+      );
+      await page.keyboard.press("Tab");
+      await page.keyboard.type('{"by": "keys"}');
+      await page.keyboard.press("Tab");
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(
+        () => document.querySelector("h1 .badge")?.textContent === "COMPLETED",
+        null,
+        { timeout: 10_000 },
+      );
+      assert.deepEqual(errors, []);
+    });
+    const background = async (scheme: "light" | "dark") => {
+      let color = "";
+      await withBrowser(async (open) => {
+        const { page } = await open();
+        await openHydrated(page, `${s.server.url}/`);
+        color = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      }, { colorScheme: scheme });
+      return color;
+    };
+    assert.equal(await background("light"), "rgb(246, 247, 249)");
+    assert.equal(await background("dark"), "rgb(15, 18, 23)");
+    await withBrowser(async (open) => {
+      const { page, errors } = await open();
+      for (
+        const path of [
+          "/",
+          "/workflows",
+          "/workflows/ship-k",
+          "/workflows/ship-k?tab=graph",
+          "/definitions/d_ship_order",
+          "/tasks",
+          "/events",
+          "/logs",
+          "/stats",
+          "/compare?a=ship-k&b=ship-k",
+        ]
+      ) {
+        await openHydrated(page, `${s.server.url}${path}`);
+        const [scroll, inner] = await page.evaluate(
+          () => [document.documentElement.scrollWidth, innerWidth],
+        );
+        assert.ok(scroll <= inner, `${path} scrolls sideways on a phone: ${scroll} > ${inner}`);
+      }
+      assert.deepEqual(errors, []);
+    }, { width: 390, height: 844 });
+  },
+});

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { useRef, useState } from "../_deps.ts";
+import { useEffect, useRef, useState } from "../_deps.ts";
 import { type BulkProgress, cancelMatchingRuns } from "./actions.ts";
 import type { Paged, RunSummary } from "./types.ts";
 import { useHydrated, useRuntime } from "./runtime.ts";
@@ -25,6 +25,10 @@ export function BulkCancel(props: { listQuery: string }) {
   const [progress, setProgress] = useState<BulkProgress | null>(null);
   const [error, setError] = useState("");
   const stop = useRef<AbortController | null>(null);
+  const confirm = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (step === "confirm") confirm.current?.focus();
+  }, [step]);
   const running = () => {
     const p = new URLSearchParams(props.listQuery.replace(/^\?/, ""));
     p.set("status", "RUNNING");
@@ -81,13 +85,17 @@ export function BulkCancel(props: { listQuery: string }) {
                 ? "No running run matches this filter."
                 : `Cancel ${count} running run${count === 1 ? "" : "s"} matching this filter?`}
             </span>
-            {count === 0
-              ? null
-              : (
-                <button type="button" class="danger" onClick={go} id="bulk-cancel-confirm">
-                  Yes, cancel {count}
-                </button>
-              )}
+            {count === 0 ? null : (
+              <button
+                type="button"
+                class="danger"
+                onClick={go}
+                id="bulk-cancel-confirm"
+                ref={confirm}
+              >
+                Yes, cancel {count}
+              </button>
+            )}
             <button type="button" onClick={() => setStep("idle")}>Keep them</button>
           </div>
         )

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { useState } from "../_deps.ts";
+import { useEffect, useRef, useState } from "../_deps.ts";
 import { cancelRun, parseJsonInput, rerun, sendSignal } from "./actions.ts";
 import { useHydrated, useRuntime } from "./runtime.ts";
 import type { RunDetail } from "./types.ts";
@@ -27,6 +27,11 @@ export function RunActions(props: { run: RunDetail; waiting: string[] }) {
   const [signalName, setSignalName] = useState(props.waiting[0] ?? "");
   const [signalData, setSignalData] = useState("");
   const running = props.run.status === "RUNNING";
+  const first = useRef<HTMLInputElement & HTMLButtonElement>(null);
+  // Opening the form or the confirmation moves the focus into it (keyboard users land there).
+  useEffect(() => {
+    if (open !== "") first.current?.focus();
+  }, [open]);
   const act = async (what: () => Promise<string>) => {
     setBusy(true);
     setError("");
@@ -107,6 +112,7 @@ export function RunActions(props: { run: RunDetail; waiting: string[] }) {
               type="button"
               class="danger"
               id="cancel-confirm"
+              ref={first}
               disabled={busy}
               onClick={() =>
                 act(async () => {
@@ -127,6 +133,7 @@ export function RunActions(props: { run: RunDetail; waiting: string[] }) {
               Signal name
               <input
                 name="signal"
+                ref={first}
                 value={signalName}
                 list="waiting-signals"
                 onInput={(e) => setSignalName((e.currentTarget as HTMLInputElement).value)}

@@ -26,11 +26,11 @@ export function RunTable(
         <thead>
           <tr>
             <th scope="col">Run</th>
-            <th scope="col">Workflow</th>
+            <th scope="col" class="wide">Workflow</th>
             <th scope="col">Status</th>
             <th scope="col">Started</th>
-            <th scope="col" class="num">Duration</th>
-            <th scope="col" class="num">Events</th>
+            <th scope="col" class="num wide">Duration</th>
+            <th scope="col" class="num wide">Events</th>
           </tr>
         </thead>
         <tbody>
@@ -38,11 +38,12 @@ export function RunTable(
             <tr key={r.id} data-run={r.id} data-status={r.status}>
               <td class="mono">
                 <a href={`/workflows/${encodeURIComponent(r.id)}`}>{r.id}</a>
+                <div class="muted narrow-only">{`${r.name} v${r.version}`}</div>
                 {r.error_message === null
                   ? null
                   : <div class="row-error" title={r.error_message}>{r.error_message}</div>}
               </td>
-              <td>
+              <td class="wide">
                 <a href={`/definitions/${encodeURIComponent(r.name)}`}>{r.name}</a>
                 <span class="muted">{` v${r.version}`}</span>
               </td>
@@ -52,8 +53,10 @@ export function RunTable(
               <td>
                 <Time iso={r.created_at} now={props.now} />
               </td>
-              <td class="num">{fmtDuration(between(r.created_at, r.completed_at, props.now))}</td>
-              <td class="num">{r.event_count}</td>
+              <td class="num wide">
+                {fmtDuration(between(r.created_at, r.completed_at, props.now))}
+              </td>
+              <td class="num wide">{r.event_count}</td>
             </tr>
           ))}
         </tbody>
