@@ -5,6 +5,7 @@
  * @module
  */
 
+// deno-lint-ignore no-import-prefix -- the one place of the browser tests' driver, pinned
 import { chromium, type Page } from "npm:playwright-core@1.65.1";
 
 /** Where `apt-get install chromium` puts the browser. */
