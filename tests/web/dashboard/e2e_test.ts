@@ -321,6 +321,17 @@ Deno.test({
     await withBrowser(async (open) => {
       const { page, errors } = await open();
       await openHydrated(page, `${s.server.url}/workflows/ship-k`);
+      const duration = await page.textContent("#run-duration");
+      await page.waitForFunction(
+        (before) => document.getElementById("run-duration")?.textContent !== before,
+        duration,
+        { timeout: 5000 },
+      );
+      assert.match(
+        await page.textContent("#run-duration") ?? "",
+        /so far$/,
+        "a running run's duration ticks",
+      );
       await page.keyboard.press("Tab");
       assert.equal(
         await page.evaluate(() => document.activeElement?.textContent),

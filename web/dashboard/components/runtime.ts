@@ -184,3 +184,22 @@ export function useHydrated(): boolean {
   useEffect(() => setReady(true), []);
   return ready;
 }
+
+/**
+ * The current time for ages and durations: the page's `now` on the server and at hydration,
+ * then the browser's clock, every second (a local tick that re-renders; nothing is fetched).
+ *
+ * @param pageNow The time the data was read (ms).
+ * @returns The time to measure from.
+ */
+export function useNow(pageNow: number): number {
+  const rt = useRuntime();
+  const [now, setNow] = useState(pageNow);
+  useEffect(() => setNow(pageNow), [pageNow]);
+  useEffect(() => {
+    if (!rt.browser) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [rt]);
+  return Math.max(now, pageNow);
+}

@@ -9,7 +9,7 @@ import { ThroughputChart } from "../chart.tsx";
 import { fmtCount } from "../format.ts";
 import { Layout } from "../layout.tsx";
 import { definePage, reloader } from "../page.ts";
-import { useLiveData } from "../runtime.ts";
+import { useLiveData, useNow } from "../runtime.ts";
 import { RunTable } from "../run_table.tsx";
 import type { Paged, RunSummary, SystemStats } from "../types.ts";
 import { Card, Section } from "../ui.tsx";
@@ -41,6 +41,7 @@ export const home = definePage<HomeData>({
   feed: () => ({ kind: "all" }),
   Page(props) {
     const d = useLiveData(props.data, reloader(home, props), (m) => m.type === "run", 1000);
+    const now = useNow(d.now);
     const w = d.stats.workflows;
     const ended = w.completed + w.failed + w.cancelled;
     const rate = ended === 0 ? "-" : `${((w.completed / ended) * 100).toFixed(1)} %`;
@@ -91,7 +92,7 @@ export const home = definePage<HomeData>({
           <Section title="Recent runs" extra={<a href="/workflows">All runs →</a>} id="recent-runs">
             <RunTable
               runs={d.recent}
-              now={d.now}
+              now={now}
               compact
               empty="No runs yet: start one from a definition."
             />
@@ -101,7 +102,7 @@ export const home = definePage<HomeData>({
             extra={<a href="/workflows?status=FAILED">All failures →</a>}
             id="recent-failures"
           >
-            <RunTable runs={d.failures} now={d.now} compact empty="No failed runs." />
+            <RunTable runs={d.failures} now={now} compact empty="No failed runs." />
           </Section>
         </div>
       </Layout>

@@ -16,7 +16,7 @@ import { GraphView } from "../graph_view.tsx";
 import { Layout } from "../layout.tsx";
 import { definePage, reloader } from "../page.ts";
 import { RunActions } from "../run_actions.tsx";
-import { useLiveData } from "../runtime.ts";
+import { useLiveData, useNow } from "../runtime.ts";
 import { Timeline } from "../timeline.tsx";
 import {
   EVENT_TYPES,
@@ -133,6 +133,7 @@ export const run = definePage<RunData>({
   Page(props) {
     const d = useLiveData(props.data, reloader(run, props), () => true, 300);
     const url = new URL(props.url, "http://localhost");
+    const now = useNow(d.now);
     const tab = tabOf(url);
     const [etype, setEtype] = useState(url.searchParams.get("etype") ?? "");
     const [eq, setEq] = useState(url.searchParams.get("eq") ?? "");
@@ -180,19 +181,19 @@ export const run = definePage<RunData>({
           <div>
             <dt>Started</dt>
             <dd>
-              <Time iso={r.created_at} now={d.now} />
+              <Time iso={r.created_at} now={now} />
             </dd>
           </div>
           <div>
             <dt>Ended</dt>
             <dd>
-              <Time iso={r.completed_at} now={d.now} />
+              <Time iso={r.completed_at} now={now} />
             </dd>
           </div>
           <div>
             <dt>Duration</dt>
             <dd id="run-duration">
-              {fmtDuration(between(r.created_at, r.completed_at, d.now))}
+              {fmtDuration(between(r.created_at, r.completed_at, now))}
               {running ? " so far" : ""}
             </dd>
           </div>
@@ -203,7 +204,7 @@ export const run = definePage<RunData>({
           <div>
             <dt>Updated</dt>
             <dd>
-              <Time iso={r.updated_at} now={d.now} />
+              <Time iso={r.updated_at} now={now} />
             </dd>
           </div>
         </dl>
@@ -277,7 +278,7 @@ export const run = definePage<RunData>({
                     </p>
                   )
                   : null}
-                <Timeline events={d.events} type={etype} q={eq} now={d.now} running={running} />
+                <Timeline events={d.events} type={etype} q={eq} now={now} running={running} />
               </>
             )
             : null}
@@ -297,8 +298,8 @@ export const run = definePage<RunData>({
             : null}
           {tab === "input" ? <JsonBlock value={r.input} id="run-input" /> : null}
           {tab === "state" ? <JsonBlock value={r.current_state} id="run-state" /> : null}
-          {tab === "logs" ? <LogTable logs={d.logs ?? []} now={d.now} /> : null}
-          {tab === "tasks" ? <TaskList tasks={d.tasks ?? []} now={d.now} /> : null}
+          {tab === "logs" ? <LogTable logs={d.logs ?? []} now={now} /> : null}
+          {tab === "tasks" ? <TaskList tasks={d.tasks ?? []} now={now} /> : null}
         </div>
       </Layout>
     );

@@ -10,7 +10,7 @@ import { query } from "../api.ts";
 import { fmtAge, fmtDuration, taskTarget } from "../format.ts";
 import { Layout } from "../layout.tsx";
 import { definePage, reloader } from "../page.ts";
-import { useLiveData } from "../runtime.ts";
+import { useLiveData, useNow } from "../runtime.ts";
 import type { Paged, Task } from "../types.ts";
 import { Badge, Card, Empty, Pager, Section, Time } from "../ui.tsx";
 
@@ -97,6 +97,7 @@ export const tasks = definePage<TasksData>({
   feed: () => ({ kind: "all" }),
   Page(props) {
     const d = useLiveData(props.data, reloader(tasks, props), () => true, 1000);
+    const now = useNow(d.now);
     return (
       <Layout path="/tasks" title="Tasks">
         <div class="cards">
@@ -113,16 +114,16 @@ export const tasks = definePage<TasksData>({
           />
           <Card
             label="Due now"
-            value={d.pending.data.filter((t) => Date.parse(t.run_at) <= d.now).length}
+            value={d.pending.data.filter((t) => Date.parse(t.run_at) <= now).length}
             tone="failed"
             note="pending and past due"
           />
         </div>
         <Section title="Running" id="running-tasks">
-          <QueueTable tasks={d.running} now={d.now} id="running-table" />
+          <QueueTable tasks={d.running} now={now} id="running-table" />
         </Section>
         <Section title="Pending, soonest first" id="pending-tasks">
-          <QueueTable tasks={d.pending.data} now={d.now} due id="pending-table" />
+          <QueueTable tasks={d.pending.data} now={now} due id="pending-table" />
         </Section>
         <Section title="All kept tasks" id="all-tasks">
           <form class="filters inline" method="get" action="/tasks">
@@ -178,7 +179,7 @@ export const tasks = definePage<TasksData>({
                       </td>
                       <td class="num">{t.attempts}/{t.max_attempts}</td>
                       <td>
-                        <Time iso={t.created_at} now={d.now} />
+                        <Time iso={t.created_at} now={now} />
                       </td>
                     </tr>
                   ))}

@@ -11,7 +11,7 @@ import { Layout } from "../layout.tsx";
 import { definePage, reloader } from "../page.ts";
 import { apiQuery, isFiltered, pageUrl, readFilter, type RunFilter } from "../run_filter.ts";
 import { RunTable } from "../run_table.tsx";
-import { useLiveData } from "../runtime.ts";
+import { useLiveData, useNow } from "../runtime.ts";
 import { SEARCH_BUDGET, searchRuns } from "../search.ts";
 import {
   type Definition,
@@ -87,6 +87,7 @@ export const workflows = definePage<WorkflowsData>({
   feed: () => ({ kind: "all" }),
   Page(props) {
     const d = useLiveData(props.data, reloader(workflows, props), (m) => m.type === "run", 1000);
+    const now = useNow(d.now);
     const f = d.filter;
     const total = d.meta?.total;
     return (
@@ -150,7 +151,7 @@ export const workflows = definePage<WorkflowsData>({
           </p>
           {isFiltered(f) || f.status === "" ? <BulkCancel listQuery={apiQuery(f)} /> : null}
         </div>
-        <RunTable runs={d.runs} now={d.now} id="run-table" empty="No runs match these filters." />
+        <RunTable runs={d.runs} now={now} id="run-table" empty="No runs match these filters." />
         <nav class="pager" aria-label="Pages">
           {d.cursor === "" ? <span /> : <a href={pageUrl(f)}>← Newest</a>}
           <span />
