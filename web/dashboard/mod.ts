@@ -15,3 +15,5 @@ export type { RenderDeps } from "./server/render.tsx";
 export type { HydrationPayload } from "./components/page.ts";
 export { ROUTES } from "./components/pages/mod.ts";
 export { type BulkProgress, cancelMatchingRuns } from "./components/actions.ts";
+export { type Api, ApiFailure } from "./components/api.ts";
+export type { RequestHandler } from "./server/api_caller.ts";

@@ -9,10 +9,10 @@
 import { SOURCE_HASH } from "../assets/client.gen.ts";
 
 /** Where the dashboard's assets are served (the hash changes with every build). */
-export const ASSET_BASE = `/dashboard/assets/${SOURCE_HASH.slice(0, 12)}`;
+export const ASSET_BASE: string = `/dashboard/assets/${SOURCE_HASH.slice(0, 12)}`;
 
 /** The pages' Content Security Policy. */
-export const DASHBOARD_CSP =
+export const DASHBOARD_CSP: string =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
   "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
