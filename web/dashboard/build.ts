@@ -12,8 +12,19 @@
 export const ROOT: URL = new URL("../../", import.meta.url);
 /** The browser entry. */
 export const ENTRY: URL = new URL("./client/main.tsx", import.meta.url);
-/** The stylesheet. */
-export const STYLES: URL = new URL("./assets/styles.css", import.meta.url);
+/** The stylesheet's parts, in the order they are joined. */
+export const STYLES: readonly URL[] = ["base", "content", "run", "charts", "phone"].map((name) =>
+  new URL(`./assets/styles/${name}.css`, import.meta.url)
+);
+
+/**
+ * The stylesheet: its parts, joined.
+ *
+ * @returns The CSS.
+ */
+export async function readStyles(): Promise<string> {
+  return (await Promise.all(STYLES.map((u) => Deno.readTextFile(u)))).join("\n");
+}
 /** The generated module. */
 export const GENERATED: URL = new URL("./assets/client.gen.ts", import.meta.url);
 
@@ -43,7 +54,8 @@ export async function clientSources(): Promise<string[]> {
   };
   const files = info.modules.map((m) => m.specifier).filter((s) => s.startsWith("file://"))
     .map((s) => new URL(s).pathname.slice(ROOT.pathname.length));
-  return [...new Set([...files, STYLES.pathname.slice(ROOT.pathname.length)])].sort();
+  const styles = STYLES.map((u) => u.pathname.slice(ROOT.pathname.length));
+  return [...new Set([...files, ...styles])].sort();
 }
 
 /**
@@ -105,7 +117,7 @@ export const SOURCE_HASH = ${JSON.stringify(parts.hash)};
 /** The browser bundle (\`client/main.tsx\`, minified). */
 export const CLIENT_JS: string = ${JSON.stringify(parts.js)};
 
-/** The stylesheet (\`assets/styles.css\`). */
+/** The stylesheet (\`assets/styles/*.css\`). */
 export const CLIENT_CSS: string = ${JSON.stringify(parts.css)};
 `;
 }
@@ -113,7 +125,7 @@ export const CLIENT_CSS: string = ${JSON.stringify(parts.css)};
 if (import.meta.main) {
   const [js, css, hash] = await Promise.all([
     bundleClient(),
-    Deno.readTextFile(STYLES),
+    readStyles(),
     sourceHash(),
   ]);
   await Deno.writeTextFile(GENERATED, generatedModule({ js, css, hash }));
