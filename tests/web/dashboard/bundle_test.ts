@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { CLIENT_CSS, CLIENT_JS, SOURCE_HASH } from "../../../web/dashboard/assets/client.gen.ts";
-import { bundleClient, clientSources, readStyles, sourceHash } from "../../../web/dashboard/build.ts";
+import {
+  bundleClient,
+  clientSources,
+  readStyles,
+  sourceHash,
+} from "../../../web/dashboard/build.ts";
 
 const STALE =
   "web/dashboard/assets/client.gen.ts is stale: run `deno task dashboard:build` and commit it";
