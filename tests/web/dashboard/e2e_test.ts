@@ -137,6 +137,11 @@ Deno.test({
       await openHydrated(page, `${s.server.url}/workflows`);
       await page.selectOption('select[name="status"]', "RUNNING");
       await page.fill('input[name="id"]', "keep-");
+      // The page re-renders every second (ages) and on live changes: what is typed stays.
+      await s.engine.start(SignalFlow, {}, { workflowId: "meanwhile" });
+      await page.waitForTimeout(1500);
+      assert.equal(await page.inputValue('select[name="status"]'), "RUNNING");
+      assert.equal(await page.inputValue('input[name="id"]'), "keep-");
       await Promise.all([
         page.waitForURL(/status=RUNNING/),
         page.click('#run-filters button[type="submit"]'),

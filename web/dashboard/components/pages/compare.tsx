@@ -111,10 +111,10 @@ export const compare = definePage<CompareData>({
       <Layout path="/compare" title="Compare two runs">
         <form class="filters" method="get" action="/compare" id="compare-form">
           <label class="grow">
-            Run A<input name="a" value={d.a?.id ?? ""} class="mono" required />
+            Run A<input name="a" defaultValue={d.a?.id ?? ""} class="mono" required />
           </label>
           <label class="grow">
-            Run B<input name="b" value={d.b?.id ?? ""} class="mono" required />
+            Run B<input name="b" defaultValue={d.b?.id ?? ""} class="mono" required />
           </label>
           <div class="filter-buttons">
             <button type="submit" class="primary">Compare</button>

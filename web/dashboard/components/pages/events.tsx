@@ -59,7 +59,7 @@ export const events = definePage<EventsData>({
         <form class="filters" method="get" action="/events" id="event-filters">
           <label>
             Type
-            <select name="type" value={d.type}>
+            <select name="type">
               <option value="">Any</option>
               {EVENT_TYPES.map((t) => (
                 <option key={t} value={t} selected={t === d.type}>{t}</option>
@@ -74,7 +74,7 @@ export const events = definePage<EventsData>({
           </label>
           <label class="grow">
             Run id
-            <input name="workflow_id" value={d.workflowId} class="mono" />
+            <input name="workflow_id" defaultValue={d.workflowId} class="mono" />
           </label>
           <div class="filter-buttons">
             <button type="submit" class="primary">Apply</button>

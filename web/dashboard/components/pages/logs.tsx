@@ -54,7 +54,7 @@ export const logs = definePage<LogsData>({
         <form class="filters" method="get" action="/logs" id="log-filters">
           <label>
             Level
-            <select name="level" value={d.level}>
+            <select name="level">
               <option value="">Any</option>
               {["DEBUG", "INFO", "WARNING", "ERROR"].map((l) => (
                 <option value={l} selected={l === d.level}>{l}</option>
@@ -63,7 +63,7 @@ export const logs = definePage<LogsData>({
           </label>
           <label class="grow">
             Search (in this page's entries)
-            <input type="search" name="q" value={d.q} />
+            <input type="search" name="q" defaultValue={d.q} />
           </label>
           <div class="filter-buttons">
             <button type="submit" class="primary">Apply</button>

@@ -129,7 +129,7 @@ export const tasks = definePage<TasksData>({
           <form class="filters inline" method="get" action="/tasks">
             <label>
               Status
-              <select name="status" value={d.status}>
+              <select name="status">
                 <option value="">Any</option>
                 {["PENDING", "RUNNING", "COMPLETED", "FAILED"].map((s) => (
                   <option value={s} selected={s === d.status}>{s}</option>
@@ -138,7 +138,7 @@ export const tasks = definePage<TasksData>({
             </label>
             <label>
               Kind
-              <select name="kind" value={d.kind}>
+              <select name="kind">
                 <option value="">Any</option>
                 {["STEP", "ACTIVITY", "TIMER"].map((s) => (
                   <option value={s} selected={s === d.kind}>{s}</option>

@@ -95,7 +95,7 @@ export const workflows = definePage<WorkflowsData>({
         <form class="filters" method="get" action="/workflows" id="run-filters" role="search">
           <label>
             Status
-            <select name="status" value={f.status}>
+            <select name="status">
               <option value="">Any</option>
               {RUN_STATUSES.map((s) => (
                 <option key={s} value={s} selected={f.status === s}>{s}</option>
@@ -104,7 +104,7 @@ export const workflows = definePage<WorkflowsData>({
           </label>
           <label>
             Workflow
-            <select name="workflow" value={f.workflow}>
+            <select name="workflow">
               <option value="">Any</option>
               {d.names.map((n) => (
                 <option key={n} value={n} selected={f.workflow === n}>{n}</option>
@@ -113,23 +113,23 @@ export const workflows = definePage<WorkflowsData>({
           </label>
           <label>
             Name contains
-            <input name="name" value={f.name} placeholder="order" />
+            <input name="name" defaultValue={f.name} placeholder="order" />
           </label>
           <label>
             Id starts with
-            <input name="id" value={f.id} placeholder="example-" class="mono" />
+            <input name="id" defaultValue={f.id} placeholder="example-" class="mono" />
           </label>
           <label>
             Started after (UTC)
-            <input type="datetime-local" name="after" value={f.after} step="1" />
+            <input type="datetime-local" name="after" defaultValue={f.after} step="1" />
           </label>
           <label>
             Started before (UTC)
-            <input type="datetime-local" name="before" value={f.before} step="1" />
+            <input type="datetime-local" name="before" defaultValue={f.before} step="1" />
           </label>
           <label class="grow">
             Search input, state and logs
-            <input type="search" name="q" value={f.q} placeholder="ORD-12345" />
+            <input type="search" name="q" defaultValue={f.q} placeholder="ORD-12345" />
           </label>
           <div class="filter-buttons">
             <button type="submit" class="primary">Apply</button>
