@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../engine/mod.ts";
 
 /** The workloads, in the order they run. */
-export const WORKLOAD_IDS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7"] as const;
+export const WORKLOAD_IDS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W9"] as const;
 
 /** A workload id. */
 export type WorkloadId = typeof WORKLOAD_IDS[number];
@@ -17,7 +17,7 @@ export type WorkloadId = typeof WORKLOAD_IDS[number];
 export interface BenchFlags {
   /** Workloads to run, in bench order. @default all of them */
   only: WorkloadId[];
-  /** Timed rounds per workload (W5 and W6 run at most {@linkcode HEAVY_ROUNDS}). @default 5 */
+  /** Timed rounds per workload (W5, W6 and W9 run at most {@linkcode HEAVY_ROUNDS}). @default 5 */
   rounds: number;
   /** Passed to `createEngine` as `workers`. @default 0 */
   workers: number;
@@ -33,17 +33,17 @@ export interface BenchFlags {
   help: boolean;
 }
 
-/** Timed rounds of W5 and W6 at most (each round is a subprocess with 1,000–10,000 runs). */
+/** Timed rounds of W5, W6 and W9 at most (each round writes 1,000–10,000 runs). */
 export const HEAVY_ROUNDS = 3;
 
 /** The usage text. */
 export const USAGE = `Usage: deno task bench [options]
 
-Measures the KV floor (K1, K2) and the workloads W1-W7 of BENCH.md.
+Measures the KV floor (K1, K2) and the workloads W1-W7 and W9 of BENCH.md.
 
 Options:
   --only W1,W3     run only these workloads (the floor always runs)
-  --rounds N       timed rounds per workload after one warm-up (default 5; W5, W6 at most ${HEAVY_ROUNDS})
+  --rounds N       timed rounds per workload after one warm-up (default 5; W5, W6, W9 at most ${HEAVY_ROUNDS})
   --workers N      passed to createEngine as workers (default 0)
   --memory         KV in memory (":memory:") instead of a fresh temp file
   --http           also run W1 through the HTTP API (needs web/)
@@ -124,12 +124,12 @@ export function parseBenchFlags(args: readonly string[]): BenchFlags {
 }
 
 /**
- * Timed rounds of a workload: W5 and W6 run at most {@linkcode HEAVY_ROUNDS}.
+ * Timed rounds of a workload: W5, W6 and W9 run at most {@linkcode HEAVY_ROUNDS}.
  *
  * @param id The workload.
  * @param rounds The `--rounds` value.
  * @returns Rounds to time.
  */
 export function roundsFor(id: WorkloadId, rounds: number): number {
-  return id === "W5" || id === "W6" ? Math.min(rounds, HEAVY_ROUNDS) : rounds;
+  return id === "W5" || id === "W6" || id === "W9" ? Math.min(rounds, HEAVY_ROUNDS) : rounds;
 }

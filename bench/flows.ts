@@ -135,3 +135,29 @@ export class WaitBench extends Workflow<null, { got: number }> {
     await ctx.state.set("got", await ctx.waitForSignal<number>(GO_SIGNAL));
   }
 }
+
+/** Input of {@linkcode DashBench}. */
+export interface DashInput {
+  /** Activity calls before the end. */
+  calls: number;
+  /** Throw at the end of the step (the run fails). */
+  fail?: boolean;
+  /** Wait for the `go` signal first (the run stays running). */
+  wait?: boolean;
+}
+
+/** W9: a run of the dashboard's store: activity calls, two state keys and a log line. */
+@workflow({ name: "bench_dash", description: "calls, state and a log line" })
+export class DashBench extends Workflow<DashInput, { total: number; calls: number }> {
+  /** Makes the calls. */
+  @step()
+  async run(ctx: WorkflowContext<DashInput, { total: number; calls: number }>): Promise<void> {
+    if (ctx.input.wait) await ctx.waitForSignal(GO_SIGNAL);
+    let x = 0;
+    for (let i = 0; i < ctx.input.calls; i++) x = await ctx.activity(addOne, x);
+    await ctx.state.set("total", x);
+    await ctx.state.set("calls", ctx.input.calls);
+    ctx.logger.info(`made ${ctx.input.calls} calls`);
+    if (ctx.input.fail) throw new Error(`failed on purpose after ${x} calls`);
+  }
+}

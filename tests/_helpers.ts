@@ -156,3 +156,14 @@ export function queuelessKv(kv: Deno.Kv): Deno.Kv {
     },
   });
 }
+
+/**
+ * A `TextDecoderStream` typed as the transform it is. A program that includes the dashboard
+ * has the DOM library too (Preact's JSX types reference it), where `TextDecoderStream`'s
+ * writable side is typed wider than `Uint8Array`, so `pipeThrough` on a byte stream needs this.
+ *
+ * @returns The decoder.
+ */
+export function textDecoder(): TransformStream<Uint8Array, string> {
+  return new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
+}

@@ -12,6 +12,25 @@ import type { ChangeFeed, FeedChange } from "./backend.ts";
 
 const BATCH = 1000;
 
+const ENDS: Record<string, string> = {
+  WORKFLOW_COMPLETED: "COMPLETED",
+  WORKFLOW_FAILED: "FAILED",
+  WORKFLOW_CANCELLED: "CANCELLED",
+};
+
+/**
+ * A run's status after a group of its events: from the group's terminal event, else running.
+ * (Not the record's status now: a poll that reads a finished run's earlier events must not
+ * announce its end before the events that end it.)
+ */
+function statusAfter(group: StoredEvent[]): string {
+  for (const e of group) {
+    const end = ENDS[e.type];
+    if (end !== undefined) return end;
+  }
+  return "RUNNING";
+}
+
 /** See the module doc. */
 export class PollingFeed implements ChangeFeed {
   readonly #reader: LoomReader;
@@ -114,7 +133,7 @@ export class PollingFeed implements ChangeFeed {
       const change: FeedChange = {
         workflowId: first.workflowId,
         name: record?.name ?? "",
-        status: record?.status ?? "RUNNING",
+        status: statusAfter(group),
         updatedAt: (group.at(-1) as StoredEvent).createdAt,
         events: group,
       };

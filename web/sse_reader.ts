@@ -26,7 +26,10 @@ export async function* readSse(
   body: ReadableStream<Uint8Array>,
   signal?: AbortSignal,
 ): AsyncGenerator<SseMessage> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  // Typed as a plain transform: with the DOM library in the program (the dashboard's Preact
+  // types bring it), TextDecoderStream's writable side is typed wider than Uint8Array.
+  const decoder = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
+  const reader = body.pipeThrough(decoder).getReader();
   const cancel = () => reader.cancel(signal?.reason).catch(() => {});
   if (signal?.aborted) await cancel();
   signal?.addEventListener("abort", cancel, { once: true });

@@ -206,13 +206,15 @@ export class Effects {
       await this.#slots.acquire();
       try {
         if (controller.signal.aborted) return;
+        await this.#deps.listeners.crash(CrashPoint.ActivityStarted, run.id);
         // Fencing in time: an attempt waits while the lease may have lapsed, and is dropped,
-        // never started, once it is lost (another owner runs the call then).
+        // never started, once it is lost (another owner runs the call then). The last check
+        // runs in the same tick as the attempt's start, so that a process paused in between
+        // is as unlikely as can be.
         const lease = this.#deps.lease;
         const partition = run.record.partition;
         if (!lease.valid(partition) && !await lease.whenHeld(partition)) return;
-        if (controller.signal.aborted) return;
-        await this.#deps.listeners.crash(CrashPoint.ActivityStarted, run.id);
+        if (controller.signal.aborted || !lease.valid(partition)) return;
         const result = await this.#deps.executor.runActivity({
           workflowId: run.id,
           seq,

@@ -3,10 +3,12 @@ import {
   allSources,
   codeOf,
   frontDoorViolations,
+  importsOf,
   layeringViolations,
   sizeViolations,
   type Source,
   sources,
+  target,
 } from "./_rules.ts";
 
 const file = (path: string, text: string): Source => ({ path, text });
@@ -98,5 +100,44 @@ Deno.test("library code does not print: no console in engine/ or store/", async 
 Deno.test("web/ reads through the reader and never reaches for a store object", async () => {
   for (const { path, text } of await sources("web")) {
     assert.ok(!/\.store\b/.test(codeOf(text)), `${path} reaches for a store`);
+  }
+});
+
+Deno.test("the dashboard's browser code imports only types from engine/ and the API schemas, and nothing of its server", async () => {
+  for (const dir of ["web/dashboard/client", "web/dashboard/components"]) {
+    for (const { path, text } of await sources(dir)) {
+      const code = text.replace(/\/\*[\s\S]*?\*\//g, "");
+      const specs = [
+        ...code.matchAll(/^(import|export)(\s+type)?[^"';]*?from\s+["']([^"']+)["']/gm),
+      ];
+      for (const m of specs) {
+        const spec = m[3] as string;
+        if (!spec.startsWith(".")) continue;
+        const to = target(path, spec) as string;
+        assert.ok(!to.startsWith("web/dashboard/server/"), `${path} imports ${to}`);
+        if (to.startsWith("web/dashboard/")) continue;
+        assert.ok(m[2] !== undefined, `${path} imports ${to} for more than types`);
+        assert.ok(
+          ["engine/mod.ts", "web/api/schemas.ts", "web/_deps.ts"].includes(to),
+          `${path} imports types from ${to}`,
+        );
+      }
+    }
+  }
+});
+
+Deno.test("the dashboard's files use full npm: specifiers and name one Preact version in their JSX pragma", async () => {
+  const { PREACT_VERSION } = await import("../../web/dashboard/_deps.ts");
+  for (const { path, text } of await sources("web/dashboard")) {
+    for (const { spec } of importsOf(text)) {
+      const ok = spec.startsWith(".") || /^npm:(@[^/]+\/)?[^@/]+@\d/.test(spec);
+      assert.ok(ok, `${path} imports "${spec}"`);
+    }
+    if (path.endsWith(".tsx")) {
+      assert.ok(
+        text.startsWith(`/** @jsxImportSource npm:preact@${PREACT_VERSION} */`),
+        `${path} lacks the @jsxImportSource pragma of preact ${PREACT_VERSION}`,
+      );
+    }
   }
 });

@@ -61,9 +61,10 @@ Deno.test("parseBenchFlags() refuses unknown workloads, bad numbers and unknown 
   bad(["W1"], /Invalid bench arguments/);
 });
 
-Deno.test("roundsFor() caps W5 and W6 at HEAVY_ROUNDS only", () => {
+Deno.test("roundsFor() caps W5, W6 and W9 at HEAVY_ROUNDS only", () => {
   assert.equal(roundsFor("W1", 9), 9);
   assert.equal(roundsFor("W5", 9), HEAVY_ROUNDS);
   assert.equal(roundsFor("W6", 9), HEAVY_ROUNDS);
+  assert.equal(roundsFor("W9", 9), HEAVY_ROUNDS);
   assert.equal(roundsFor("W6", 1), 1);
 });

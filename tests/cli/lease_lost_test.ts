@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tempDir, until } from "../_helpers.ts";
+import { tempDir, textDecoder, until } from "../_helpers.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -40,7 +40,7 @@ for (const command of ["serve", "worker"]) {
     }).spawn();
     let out = "";
     const read = async (s: ReadableStream<Uint8Array>) => {
-      for await (const chunk of s.pipeThrough(new TextDecoderStream())) out += chunk;
+      for await (const chunk of s.pipeThrough(textDecoder())) out += chunk;
     };
     const pumps = Promise.all([read(child.stdout), read(child.stderr)]);
     try {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { connectKv, LoomReader } from "../../engine/mod.ts";
-import { FLOWS_MODULE, tempDir, traceLines, until } from "../_helpers.ts";
+import { FLOWS_MODULE, tempDir, textDecoder, traceLines, until } from "../_helpers.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const WORKER_FLOWS = new URL("../fixtures/worker_flows.ts", import.meta.url).pathname;
@@ -31,7 +31,7 @@ Deno.test("loom serve --workers --module runs the modules in Workers and SIGTERM
   }).spawn();
   const output: string[] = [];
   const collect = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) output.push(chunk);
+    for await (const chunk of stream.pipeThrough(textDecoder())) output.push(chunk);
   };
   const reading = Promise.all([collect(child.stdout), collect(child.stderr)]);
   try {

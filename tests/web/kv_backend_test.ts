@@ -99,3 +99,38 @@ Deno.test("PollingFeed delivers each change once, in order, and stops polling wi
   // No close(): the test's leak check fails if the feed still has a timer armed.
   await new Promise((r) => setTimeout(r, 30));
 });
+
+Deno.test("PollingFeed announces a run's end with the events that end it, not with earlier ones read late", async () => {
+  await using dir = await tempDir();
+  await using engine = await createEngine({ kvPath: `${dir.path}/loom.kv` });
+  const feed = new PollingFeed(engine.reader, 150);
+  const changes: FeedChange[] = [];
+  const unsubscribe = await feed.subscribe((c) => changes.push(c));
+  try {
+    // Two runs whose transitions interleave, all landing before the first poll.
+    await Promise.all([
+      engine.start(ClassFlow, { x: 1 }, { workflowId: "a" }).then((h) => h.result()),
+      engine.start(ClassFlow, { x: 2 }, { workflowId: "b" }).then((h) => h.result()),
+    ]);
+    const stored = (await engine.reader.eventsOf("a")).length +
+      (await engine.reader.eventsOf("b")).length;
+    await until(() => changes.flatMap((c) => c.events).length === stored, "all events");
+    for (const id of ["a", "b"]) {
+      const mine = changes.filter((c) => c.workflowId === id);
+      assert.ok(mine.length > 0);
+      for (const c of mine.slice(0, -1)) {
+        assert.equal(
+          c.status,
+          "RUNNING",
+          JSON.stringify(c.events.map((e) => e.type)),
+        );
+      }
+      assert.equal(mine.at(-1)?.status, "COMPLETED");
+      assert.equal(mine.at(-1)?.events.at(-1)?.type, "WORKFLOW_COMPLETED");
+    }
+    assert.ok(changes.length > 2, "the runs' events came in more than one group each");
+  } finally {
+    unsubscribe();
+    await feed.close();
+  }
+});

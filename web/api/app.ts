@@ -7,6 +7,7 @@
 
 import { bodyLimit, cors } from "../_deps.ts";
 import type { ApiBackend } from "../backend.ts";
+import { pageRoutes, publicRoutes } from "../dashboard/mod.ts";
 import { tokenAuth } from "./auth.ts";
 import { type App, type AppOptions, newApp, type RouteDeps } from "./context.ts";
 import { docsRoutes } from "./docs.ts";
@@ -29,7 +30,8 @@ export const API_VERSION = "0.1.0";
 export const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 
 /**
- * Creates the HTTP API over a backend (the owner's engine, or a reader's KV client).
+ * Creates the HTTP API over a backend (the owner's engine, or a reader's KV client), with the
+ * dashboard's pages at `/`, `/workflows`, ... (server-rendered from this app's own handlers).
  *
  * @param backend What the API reads and acts on.
  * @param options Token, body limit, CORS, live feed timings.
@@ -57,6 +59,7 @@ export function createApp(backend: ApiBackend, options: AppOptions = {}): App {
   if (options.cors !== undefined) {
     app.use("*", cors({ origin: options.cors, credentials: options.cors !== "*" }));
   }
+  publicRoutes(app, options.token);
   if (options.token !== undefined) app.use("*", tokenAuth(options.token));
   const max = deps.options.maxBody;
   app.use(
@@ -75,13 +78,7 @@ export function createApp(backend: ApiBackend, options: AppOptions = {}): App {
     scheme: "bearer",
     description: "Needed when the server was started with a token",
   });
-  app.get("/", (c) =>
-    c.json({
-      message: "Loom API",
-      docs: "/docs",
-      openapi: "/openapi.json",
-      note: "No dashboard yet: see /docs",
-    }));
+  pageRoutes(app, { lastEventId: async () => (await backend.reader.lastIds()).event });
   statsRoutes(app, deps);
   healthRoutes(app, deps);
   streamRoutes(app, deps);

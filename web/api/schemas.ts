@@ -92,6 +92,7 @@ export const WorkflowSummary = z.object({
   completed_at: Timestamp.nullable(),
   duration: z.number().int().nullable().openapi({ description: "Seconds, once ended" }),
   error_message: z.string().nullable(),
+  event_count: z.number().int().openapi({ description: "Events in the run's history" }),
 }).openapi("WorkflowSummary");
 
 /** A run with its input, state and error. */
@@ -99,7 +100,6 @@ export const WorkflowDetail = WorkflowSummary.extend({
   description: z.string(),
   module: z.string(),
   input: Json,
-  event_count: z.number().int(),
   current_state: z.record(z.string(), Json),
   error: SerializedErrorSchema.nullable(),
 }).openapi("WorkflowDetail");

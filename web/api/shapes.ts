@@ -70,6 +70,7 @@ export function workflowSummary(r: WorkflowRecord) {
     completed_at: end === undefined ? null : iso(end),
     duration: end === undefined ? null : Math.floor((end - r.createdAt) / 1000),
     error_message: r.error === undefined ? null : String(r.error.message),
+    event_count: r.events,
   };
 }
 
@@ -87,7 +88,6 @@ export function workflowDetail(r: WorkflowRecord, input: unknown, state: Record<
     description: r.description,
     module: r.module,
     input: input ?? null,
-    event_count: r.events,
     current_state: state,
     error: r.error === undefined ? null : publicError(r.error),
   };

@@ -359,3 +359,40 @@ Deno.test("graphs: from the definition's steps, and from a run's history, as mer
   const list = await api.json<{ total_count: number }>("/api/graphs/workflows");
   assert.equal(list.body.total_count, 1);
 });
+
+Deno.test("event type filters accept the reference dashboard's STEP_COMPLETE (STEP_END) and STEP_FAILED (a step's failure)", async () => {
+  await using api = await apiFixture();
+  await (await api.engine.start(ClassFlow, { x: 1 }, { workflowId: "ok" })).result();
+  await assert.rejects(
+    api.engine.start(ThrowFlow, null, { workflowId: "bad" }).then((h) => h.result()),
+  );
+  const types = async (path: string) => {
+    const res = await api.json<Page>(path);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body.data.map((e) => `${e.workflow_id}:${e.type}`);
+  };
+  assert.deepEqual(await types("/api/events?type=STEP_COMPLETE&sort_order=asc"), [
+    "ok:STEP_END",
+    "ok:STEP_END",
+  ]);
+  assert.deepEqual(await types("/api/events?type=STEP_FAILED"), ["bad:WORKFLOW_FAILED"]);
+  assert.deepEqual(await types("/api/workflows/ok/events?type=STEP_COMPLETE"), [
+    "ok:STEP_END",
+    "ok:STEP_END",
+  ]);
+  assert.deepEqual(await types("/api/workflows/bad/events?type=STEP_FAILED"), [
+    "bad:WORKFLOW_FAILED",
+  ]);
+  assert.deepEqual(await types("/api/workflows/ok/events?type=STEP_FAILED"), []);
+  const meta = (await api.json<Page>("/api/events?type=STEP_FAILED")).body.meta;
+  assert.equal(meta.total, 1);
+  assert.equal((await api.call("/api/events?type=NOPE")).status, 400);
+});
+
+Deno.test("run list items carry event_count", async () => {
+  await using api = await apiFixture();
+  await (await api.engine.start(ClassFlow, { x: 1 }, { workflowId: "ok" })).result();
+  const { body } = await api.json<Page>("/api/workflows");
+  assert.equal(body.data[0]?.event_count, (await api.engine.reader.eventsOf("ok")).length);
+  assert.ok(Number(body.data[0]?.event_count) > 5);
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { SseMessage } from "../../../web/mod.ts";
 import { ClassFlow, SignalFlow } from "../../fixtures/flows.ts";
+import { textDecoder } from "../../_helpers.ts";
 import { apiFixture, connected, readUntil } from "../_helpers.ts";
 
 const events = (messages: SseMessage[]) => messages.filter((m) => m.event === "message");
@@ -95,8 +96,7 @@ Deno.test("idle feeds send heartbeats; the app's signal ends open feeds", async 
   const controller = new AbortController();
   await using api = await apiFixture({ heartbeatMs: 20, signal: controller.signal });
   const res = await api.call("/api/events/stream");
-  const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream())
-    .getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(textDecoder()).getReader();
   let text = "";
   while (!text.includes(": heartbeat\n\n")) {
     const { value, done } = await reader.read();

@@ -14,9 +14,9 @@ import { ApiError, HttpErrorCode } from "../errors.ts";
 import { pagingFields, parseTime, TimeParam } from "../params.ts";
 import { EventDetail, EventDetailPage, LogPage } from "../schemas.ts";
 import { eventDetail } from "../shapes.ts";
-import { errorResponses, eventPage, jsonResponse, logPage } from "./_common.ts";
+import { EventTypeParam, typedEventPage, typeFilter } from "../event_types.ts";
+import { errorResponses, jsonResponse, logPage } from "./_common.ts";
 
-const EventTypeParam = z.enum(Object.values(EventType) as [string, ...string[]]);
 const LevelParam = z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]);
 
 const list = createRoute({
@@ -109,16 +109,13 @@ function listRoute(app: RoutesApp, reader: LoomReader): void {
     const since = parseTime(q.since, "since");
     const filter = {
       ...(q.workflow_id === undefined ? {} : { workflowId: q.workflow_id }),
-      ...(q.type === undefined ? {} : { types: [q.type] }),
       ...(since === undefined ? {} : { since }),
     };
-    const { items, meta } = await eventPage(
-      reader,
-      filter,
-      q.page ?? 1,
-      q.per_page,
-      q.sort_order === "desc",
-    );
+    const { items, meta } = await typedEventPage(reader, filter, typeFilter(q.type), {
+      page: q.page ?? 1,
+      perPage: q.per_page,
+      newestFirst: q.sort_order === "desc",
+    });
     return reply(c, EventDetailPage, { data: await details(reader, items), meta }, 200);
   });
 }

@@ -22,7 +22,8 @@ import {
 } from "../params.ts";
 import { EventPage, LogPage, StatusInput, WorkflowDetail, WorkflowPage } from "../schemas.ts";
 import { eventSummary, workflowDetail, workflowSummary } from "../shapes.ts";
-import { errorResponses, eventPage, IdParams, jsonResponse, logPage, recordOf } from "./_common.ts";
+import { EventTypeParam, typedEventPage, typeFilter } from "../event_types.ts";
+import { errorResponses, IdParams, jsonResponse, logPage, recordOf } from "./_common.ts";
 
 /** Most runs sorted in memory when `sort_by` is not `created_at`. */
 export const MAX_SORTED_RUNS = 10_000;
@@ -54,7 +55,6 @@ const list = createRoute({
   responses: { 200: jsonResponse(PageOfWorkflows, "A page of runs"), ...errorResponses(400) },
 });
 
-const EventTypeParam = z.enum(Object.values(EventType) as [string, ...string[]]);
 const LevelParam = z.enum(["DEBUG", "INFO", "WARNING", "ERROR"]);
 
 const detail = createRoute({
@@ -240,18 +240,12 @@ function eventsRoute(app: RoutesApp, reader: LoomReader): void {
     const q = c.req.valid("query");
     await recordOf(reader, id);
     const since = parseTime(q.since, "since");
-    const filter = {
-      workflowId: id,
-      ...(q.type === undefined ? {} : { types: [q.type] }),
-      ...(since === undefined ? {} : { since }),
-    };
-    const { items, meta } = await eventPage(
-      reader,
-      filter,
-      q.page ?? 1,
-      q.per_page,
-      q.sort_order === "desc",
-    );
+    const filter = { workflowId: id, ...(since === undefined ? {} : { since }) };
+    const { items, meta } = await typedEventPage(reader, filter, typeFilter(q.type), {
+      page: q.page ?? 1,
+      perPage: q.per_page,
+      newestFirst: q.sort_order === "desc",
+    });
     return reply(c, EventPage, { data: items.map(eventSummary), meta }, 200);
   });
 }
