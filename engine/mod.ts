@@ -103,6 +103,7 @@ export {
   serializeError,
   SignalTimeoutError,
   StorageError,
+  StoredDataError,
   WorkerCrashedError,
   WorkflowAlreadyExistsError,
   WorkflowCancelledError,

@@ -6,6 +6,9 @@
  */
 
 export { CHUNK_BYTES, decodeValue, INLINE_LIMIT, valueSize } from "./chunks.ts";
+export { DamagedData } from "./damaged_data.ts";
+export { type MigrationReport } from "./migrate.ts";
+export { epochOf } from "./write_ids.ts";
 export {
   ATOMIC_BUDGET,
   inputReference,
@@ -56,6 +59,7 @@ export {
   queryLogs,
   queryRuns,
   type RecordCounts,
+  recordProblem,
   type RunFilter,
   runIdsWithStatus,
   type RunListQuery,

@@ -26,6 +26,7 @@ import {
   ensureError,
   LeaseLostError,
   SchemaVersionError,
+  type StoredDataError,
   WorkflowAlreadyExistsError,
 } from "../errors.ts";
 import { type JsonValue, toJson } from "../json.ts";
@@ -35,7 +36,7 @@ import { Committer } from "./committer.ts";
 import type { EngineOptions } from "./engine_options.ts";
 import type { Executor } from "./executor.ts";
 import { Handle } from "./handle.ts";
-import { type EngineChange, Listeners } from "./listeners.ts";
+import { CrashPoint, type EngineChange, Listeners } from "./listeners.ts";
 import { InboxServer } from "./owner/inbox_server.ts";
 import { LeaseKeeper } from "./owner/lease_keeper.ts";
 import { recoverRuns } from "./owner/recovery.ts";
@@ -44,7 +45,7 @@ import { RunActions } from "./run_actions.ts";
 import { Run } from "./run.ts";
 import { type Lifecycle, RunLoop } from "./run_loop.ts";
 import type { Wakeup } from "./wakeup/wakeup.ts";
-import { LoomReader, outcomeError } from "../views/mod.ts";
+import { LoomReader, outcomeError, storedDataError } from "../views/mod.ts";
 
 /** What `createEngine()` hands the engine: its options and the parts it picked. */
 export interface EngineParts {
@@ -82,6 +83,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   readonly #actions: RunActions;
   readonly #life: Lifecycle = { closed: false, lost: undefined };
   readonly #starting = new Map<string, Promise<void>>();
+  /** Runs that recovery set apart because their stored data cannot be read. */
+  readonly #damaged = new Map<string, StoredDataError>();
   readonly #waiters = new ResultWaiters();
   readonly #ownerId = crypto.randomUUID();
   #lease: LeaseKeeper | undefined;
@@ -100,6 +103,12 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     this.#wakeup = parts.wakeup;
     this.#committer = new Committer(parts.store, (e) => this.#leaseLost(e));
     this.#listeners = new Listeners((e) => this.#report(e), options.crashPoint);
+    if (options.crashPoint !== undefined) {
+      const listeners = this.#listeners;
+      parts.store.onChunksWritten(async (ids) => {
+        for (const id of ids) await listeners.crash(CrashPoint.ChunksWritten, id);
+      });
+    }
     this.#loop = new RunLoop({
       store: parts.store,
       executor: parts.executor,
@@ -117,6 +126,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       reader: this.#reader,
       loop: this.#loop,
       starting: this.#starting,
+      damaged: this.#damaged,
       waiters: this.#waiters,
       assertOpen: () => this.#assertOpen(),
     });
@@ -151,7 +161,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
 
   async #open(): Promise<void> {
     try {
-      await this.#store.ensureSchema();
+      const migrated = await this.#store.ensureSchema();
+      for (const e of migrated?.damaged ?? []) this.#report(storedDataError(e));
     } catch (e) {
       if (e instanceof SchemaMismatch) throw new SchemaVersionError(e.message);
       throw e;
@@ -166,13 +177,18 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       onError: (e) => this.#report(e),
     });
     this.#lease = lease;
-    this.#store.setFence(PARTITION, lease.epochVersionstamp);
+    this.#store.setFence(PARTITION, lease.epochVersionstamp, lease.epoch);
     try {
+      // No write of an older epoch can land any more: chunks that no record references go.
+      await this.#store.removeOrphanedChunks();
       this.#loop.ids = await this.#store.lastIds();
       const now = Date.now();
       await recoverRuns(this.#store, (run, work) => {
         this.#loop.runs.set(run.id, run);
         this.#loop.effects.resume(run, work, now);
+      }, (damaged) => {
+        this.#damaged.set(damaged.workflowId, damaged);
+        this.#report(damaged);
       });
     } catch (e) {
       await lease.release();
@@ -235,7 +251,13 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       if (options.ifExists === "fail") throw new WorkflowAlreadyExistsError(id);
       return this.getHandle<unknown>(id);
     }
-    const run = Run.create(def, id, payload, Date.now(), PARTITION);
+    const run = Run.create(def, {
+      id,
+      input: payload,
+      inputRef: this.#store.inputReference(id, payload),
+      time: Date.now(),
+      partition: PARTITION,
+    });
     const landed = new Promise<void>((resolve, reject) => {
       this.#loop.deliver(run, {
         event: {

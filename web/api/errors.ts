@@ -41,6 +41,8 @@ const STATUS: Record<string, number> = {
   [ErrorCode.OwnerLease]: 503,
   [ErrorCode.LeaseLost]: 503,
   [ErrorCode.Storage]: 503,
+  // The run's data is damaged: not the caller's fault, and not transient.
+  [ErrorCode.StoredDataUnreadable]: 500,
   [HttpErrorCode.Unauthorized]: 401,
   [HttpErrorCode.RouteNotFound]: 404,
   [HttpErrorCode.MethodNotAllowed]: 405,
@@ -94,7 +96,16 @@ export interface ErrorBody {
   details?: Record<string, string>;
 }
 
-const DETAIL_FIELDS = ["activityName", "errorMessage", "reason", "signalName", "field", "status"];
+const DETAIL_FIELDS = [
+  "activityName",
+  "errorMessage",
+  "reason",
+  "signalName",
+  "field",
+  "status",
+  "part",
+  "problem",
+];
 
 /**
  * Turns anything thrown into the status and body of an error answer.
