@@ -55,7 +55,7 @@ export function valueSize(value: unknown): number {
 }
 
 /** The chunks of one write of a large value. */
-export interface Blob {
+export interface ChunkedValue {
   /** The write id the chunks are keyed by. */
   writeId: string;
   /** Chunk keys and bytes, in order. */
@@ -67,7 +67,7 @@ export interface Encoded {
   /** Inline value or chunk reference. */
   stored: StoredValue;
   /** The chunks to write, when the value is chunked. */
-  blob?: Blob;
+  blob?: ChunkedValue;
 }
 
 /**

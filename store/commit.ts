@@ -18,7 +18,7 @@
  */
 
 import {
-  type Blob,
+  type ChunkedValue,
   encodeText,
   encodeValue,
   INLINE_LIMIT,
@@ -85,7 +85,7 @@ export interface Packed {
   /** Writes that must land in the same atomic operation. */
   main: Mutation[];
   /** Chunked values: in the same operation when they fit, else in operations before it. */
-  blobs: Blob[];
+  blobs: ChunkedValue[];
   /** Estimated bytes of `main`. */
   bytes: number;
   /** Estimated key bytes of `main`. */
@@ -143,7 +143,7 @@ export function inputReference(
  */
 export function pack(t: Transition, writeId: () => string): Packed {
   const main: Mutation[] = [];
-  const blobs: Blob[] = [];
+  const blobs: ChunkedValue[] = [];
   const record: WorkflowRecord = { ...t.record };
   const id = t.workflowId;
   if (t.created) {
@@ -248,7 +248,11 @@ function sameRef(a: StoredValue, b: StoredValue): boolean {
  * @param separate Whether the chunks land in operations of their own.
  * @returns The writes.
  */
-export function chunkWrites(workflowId: string, blobs: Blob[], separate: boolean): Mutation[] {
+export function chunkWrites(
+  workflowId: string,
+  blobs: ChunkedValue[],
+  separate: boolean,
+): Mutation[] {
   const out: Mutation[] = [];
   for (const b of blobs) {
     if (separate) {
