@@ -17,6 +17,7 @@ import {
   RUNNING_RUN,
 } from "../fixtures/schema_v1/flows.ts";
 import { tempDir } from "../_helpers.ts";
+import { loom as cli } from "../cli/_cli.ts";
 
 const FIXTURE = new URL("../fixtures/schema_v1/loom_v1.kv", import.meta.url).pathname;
 const EXPECTED = JSON.parse(
@@ -151,4 +152,15 @@ Deno.test("a schema 1 file owned by a live process is not migrated, and says why
     clearInterval(renewer);
     await releaseLease(kv, held, 0);
   }
+});
+
+Deno.test("loom init migrates a schema 1 file and says its version", async () => {
+  await using dir = await tempDir();
+  const kvPath = await copyOfFixture(dir.path);
+  const run = await cli(["init", "--kv", kvPath], { cwd: dir.path });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /already initialized .*\(schema version 2\)/);
+  await using kv = await Deno.openKv(kvPath);
+  assert.equal((await kv.get(keys.schemaVersion())).value, 2);
+  assert.ok((await blobKeys(kv)).every((k) => epochOf(k[2] as string) !== undefined));
 });
