@@ -30,6 +30,7 @@ export const ErrorCode = {
   EngineClosed: "ENGINE_CLOSED",
   Storage: "STORAGE_ERROR",
   StorageUnavailable: "STORAGE_UNAVAILABLE",
+  StoredDataUnreadable: "STORED_DATA_UNREADABLE",
   ModuleLoad: "MODULE_LOAD_FAILED",
   WorkerCrashed: "WORKER_CRASHED",
   Internal: "INTERNAL",
@@ -386,6 +387,37 @@ export class StorageUnavailableError extends LoomError {
   }
 }
 
+/**
+ * A run's stored data cannot be read (a chunk deleted, a record or history entry garbled): the
+ * run is set apart (recovery skips it, lists leave it out), and every other run stays readable.
+ */
+export class StoredDataError extends LoomError {
+  /** The run whose data is unreadable. */
+  readonly workflowId: string;
+  /** What cannot be read: `record`, `input`, `result`, `history entry 4`, ... */
+  readonly part: string;
+  /** What is wrong with it. */
+  readonly problem: string;
+  /**
+   * Creates the error.
+   *
+   * @param workflowId The run.
+   * @param part What cannot be read.
+   * @param problem What is wrong with it.
+   * @param options `cause`.
+   */
+  constructor(workflowId: string, part: string, problem: string, options?: ErrorOptions) {
+    super(
+      ErrorCode.StoredDataUnreadable,
+      `Stored data of workflow "${workflowId}" is unreadable: ${part}: ${problem}`,
+      options,
+    );
+    this.workflowId = workflowId;
+    this.part = part;
+    this.problem = problem;
+  }
+}
+
 /** A module named in `modules` could not be imported (in this isolate or in a Worker). */
 export class ModuleLoadError extends LoomError {
   /** The module's URL. */
@@ -467,6 +499,8 @@ const DETAIL_FIELDS = [
   "module",
   "permission",
   "retryAfterMs",
+  "part",
+  "problem",
 ];
 
 /**
@@ -515,6 +549,7 @@ const CLASSES: Record<string, { prototype: Error }> = {
   [ErrorCode.EngineClosed]: EngineClosedError,
   [ErrorCode.Storage]: StorageError,
   [ErrorCode.StorageUnavailable]: StorageUnavailableError,
+  [ErrorCode.StoredDataUnreadable]: StoredDataError,
   [ErrorCode.ModuleLoad]: ModuleLoadError,
   [ErrorCode.WorkerCrashed]: WorkerCrashedError,
 };

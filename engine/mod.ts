@@ -104,6 +104,7 @@ export {
   SignalTimeoutError,
   StorageError,
   StorageUnavailableError,
+  StoredDataError,
   WorkerCrashedError,
   WorkflowAlreadyExistsError,
   WorkflowCancelledError,

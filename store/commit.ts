@@ -8,10 +8,17 @@
  * history entries it carries, and one task-log key listing the tasks that finished in it. So a
  * step of a workflow costs two writes, however many workflows share the operation.
  *
+ * A value too large for one KV value is chunked under a write id of its own. Its chunks land in
+ * the transition's operation when they fit; otherwise in operations of their own before it,
+ * the first of which also sets a pending-blob key that the transition's operation deletes. A
+ * pending-blob key left over therefore names chunks that no record references (their
+ * transition never landed); recovery removes them.
+ *
  * @module
  */
 
 import {
+  type ChunkedValue,
   encodeText,
   encodeValue,
   INLINE_LIMIT,
@@ -34,9 +41,11 @@ export interface Transition {
   /** The run. */
   workflowId: string;
   /**
-   * New value of the run's record. Its `input` must already hold the stored reference of the
-   * input (see {@linkcode inputReference}); `pack` does not modify it, and stores a copy whose
-   * `input` (on creation) and `result` (at the end) are made from the fields below.
+   * New value of the run's record. On creation, its `input` should hold the stored reference
+   * of the input (see {@linkcode inputReference}): a chunked one is kept, and the input's chunks
+   * are written under the write id it names; `pack` does not modify the record, and stores a
+   * copy whose `input` (on creation, when not chunked) and `result` (at the end) are made from
+   * the fields below.
    */
   record: WorkflowRecord;
   /** The run is new: write its indexes and input. */
@@ -74,12 +83,14 @@ export type Mutation =
 
 /** A transition's writes with their sizes. */
 export interface Packed {
+  /** The run. */
+  workflowId: string;
   /** The run's record as stored: the transition's record with its input and result references. */
   record: WorkflowRecord;
   /** Writes that must land in the same atomic operation. */
   main: Mutation[];
-  /** Chunk writes that may land before, in their own operations. */
-  chunks: Mutation[];
+  /** Chunked values: in the same operation when they fit, else in operations before it. */
+  blobs: ChunkedValue[];
   /** Estimated bytes of `main`. */
   bytes: number;
   /** Estimated key bytes of `main`. */
@@ -109,44 +120,61 @@ function sizeOf(m: Mutation): [bytes: number, keyBytes: number] {
 
 /**
  * The reference a run's record holds for its input: the input itself when it is small, otherwise
- * where {@linkcode pack} writes its chunks when the run is created.
+ * the write id under which {@linkcode pack} writes its chunks when the run is created.
  *
  * @param workflowId The run.
  * @param input Its input.
+ * @param writeId Gives a new write id (called only when the input is chunked).
  * @returns The stored reference.
  */
-export function inputReference(workflowId: string, input: unknown): StoredValue {
-  return encodeValue(input ?? null, workflowId, "input", RECORD_INLINE_LIMIT).stored;
+export function inputReference(
+  workflowId: string,
+  input: unknown,
+  writeId: () => string,
+): StoredValue {
+  return encodeValue(input ?? null, workflowId, writeId, RECORD_INLINE_LIMIT).stored;
 }
 
 /**
- * Lists the writes of a transition. Pure: the transition (and its record) is left as it was.
+ * Lists the writes of a transition. Pure but for the write ids it asks for: the transition (and
+ * its record) is left as it was.
  *
  * @param t The transition.
- * @returns The record as stored, main writes, chunk writes, sizes, and what goes to the shared
- * keys.
+ * @param writeId Gives a new write id for each value that is chunked (the input's is the one
+ * its record's reference names).
+ * @returns The record as stored, main writes, chunked values, sizes, and what goes to the
+ * shared keys.
+ * @throws {Error} When a new run's input reference does not match its input.
  */
-export function pack(t: Transition): Packed {
+export function pack(t: Transition, writeId: () => string): Packed {
   const main: Mutation[] = [];
-  const chunks: Mutation[] = [];
+  const blobs: ChunkedValue[] = [];
   const record: WorkflowRecord = { ...t.record };
   const id = t.workflowId;
-  const addChunks = (list: [Key, Uint8Array][]) => {
-    for (const [key, value] of list) chunks.push({ kind: "set", key, value });
-  };
   if (t.created) {
-    const input = encodeValue(t.input ?? null, id, "input", RECORD_INLINE_LIMIT);
-    record.input = input.stored;
-    addChunks(input.chunks);
+    const ref = record.input;
+    if ("blob" in ref) {
+      // Chunked under the write id the record names, so that the engine's copy of the record
+      // (made with inputReference) and the stored one agree.
+      const input = encodeText(JSON.stringify(t.input ?? null), id, ref.blob);
+      if (input.blob === undefined || !sameRef(input.stored, ref)) {
+        throw new Error(`The input reference of workflow "${id}" does not match its input`);
+      }
+      blobs.push(input.blob);
+    } else {
+      const input = encodeValue(t.input ?? null, id, writeId, RECORD_INLINE_LIMIT);
+      record.input = input.stored;
+      if (input.blob !== undefined) blobs.push(input.blob);
+    }
     main.push(
       { kind: "set", key: keys.byName(record.name, record.createdAt, id), value: null },
       { kind: "set", key: keys.byTime(record.createdAt, id), value: null },
     );
   }
   if (t.result !== undefined) {
-    const result = encodeValue(t.result ?? null, id, "result", RECORD_INLINE_LIMIT);
+    const result = encodeValue(t.result ?? null, id, writeId, RECORD_INLINE_LIMIT);
     record.result = result.stored;
-    addChunks(result.chunks);
+    if (result.blob !== undefined) blobs.push(result.blob);
   }
   if (t.created || t.previousStatus !== undefined) {
     if (t.previousStatus !== undefined) {
@@ -171,8 +199,8 @@ export function pack(t: Transition): Packed {
     const head = { r: h.r, kind: h.kind, time: h.time, firstEventId: h.firstEventId };
     let value: unknown;
     if (jsonSize(json) > INLINE_LIMIT) {
-      const enc = encodeText(json, id, `h${h.r}`);
-      addChunks(enc.chunks);
+      const enc = encodeText(json, id, writeId());
+      if (enc.blob !== undefined) blobs.push(enc.blob);
       value = { ...head, blob: enc.stored };
     } else {
       value = { ...head, json };
@@ -200,13 +228,81 @@ export function pack(t: Transition): Packed {
     bytes += b;
     keyBytes += k;
   }
-  return { record, main, chunks, bytes, keyBytes, entries, finished: t.finishedTasks };
+  return {
+    workflowId: id,
+    record,
+    main,
+    blobs,
+    bytes,
+    keyBytes,
+    entries,
+    finished: t.finishedTasks,
+  };
+}
+
+function sameRef(a: StoredValue, b: StoredValue): boolean {
+  return "blob" in a && "blob" in b && a.blob === b.blob && a.chunks === b.chunks &&
+    a.bytes === b.bytes;
+}
+
+/**
+ * The writes of a transition's chunked values: each value's chunks, preceded by its
+ * pending-blob key when the chunks land before the transition (`separate`).
+ *
+ * @param workflowId The run.
+ * @param blobs Its chunked values.
+ * @param separate Whether the chunks land in operations of their own.
+ * @returns The writes.
+ */
+export function chunkWrites(
+  workflowId: string,
+  blobs: ChunkedValue[],
+  separate: boolean,
+): Mutation[] {
+  const out: Mutation[] = [];
+  for (const b of blobs) {
+    if (separate) {
+      out.push({
+        kind: "set",
+        key: keys.pendingBlob(workflowId, b.writeId),
+        value: { chunks: b.chunks.length },
+      });
+    }
+    for (const [key, value] of b.chunks) out.push({ kind: "set", key, value });
+  }
+  return out;
+}
+
+/**
+ * The writes that remove chunked values (and their pending-blob keys).
+ *
+ * @param workflowId The run.
+ * @param blobs The values, by write id and number of chunks.
+ * @returns The deletes.
+ */
+export function blobDeletes(
+  workflowId: string,
+  blobs: { writeId: string; chunks: number }[],
+): Mutation[] {
+  const out: Mutation[] = [];
+  for (const b of blobs) {
+    out.push({ kind: "delete", key: keys.pendingBlob(workflowId, b.writeId) });
+    for (let i = 0; i < b.chunks; i++) {
+      out.push({ kind: "delete", key: keys.blob(workflowId, b.writeId, i) });
+    }
+  }
+  return out;
 }
 
 /** Mutations grouped into atomic operations. */
 export interface Plan {
-  /** Operations to commit first: chunks of large values (not referenced until `ops` land). */
+  /**
+   * Operations to commit first: chunks of large values (not referenced until `ops` land), each
+   * value's first operation with its pending-blob key.
+   */
   chunkOps: Mutation[][];
+  /** Indexes of the transitions whose chunks are in `chunkOps`. */
+  separate: number[];
   /** Operations that carry the transitions. */
   ops: Mutation[][];
   /** Indexes of the transitions in each operation. */
@@ -265,7 +361,7 @@ function shared(entries: EventIndexEntry[], finished: TaskRecord[]): Mutation[] 
  * @returns The plan.
  */
 export function plan(packed: Packed[]): Plan {
-  const result: Plan = { chunkOps: [], ops: [], members: [] };
+  const result: Plan = { chunkOps: [], separate: [], ops: [], members: [] };
   let op: Mutation[] = [];
   let members: number[] = [];
   let entries: EventIndexEntry[] = [];
@@ -287,17 +383,36 @@ export function plan(packed: Packed[]): Plan {
   const extra = (e: number, f: number) =>
     Math.ceil(e / INDEX_PER_KEY) + Math.ceil(f / TASKS_PER_KEY);
   packed.forEach((p, i) => {
-    const chunkBytes = p.chunks.reduce((n, m) => n + sizeOf(m)[0], 0);
-    const inline = chunkBytes + p.bytes <= ATOMIC_BUDGET.bytes / 2;
-    const main = inline ? [...p.chunks, ...p.main] : p.main;
-    const b = p.bytes + (inline ? chunkBytes : 0) + p.entries.length * ENTRY_BYTES +
-      p.finished.length * TASK_BYTES;
-    if (!inline) fill(p.chunks, result.chunkOps);
+    let main = p.main;
+    let b = p.bytes + p.entries.length * ENTRY_BYTES + p.finished.length * TASK_BYTES;
+    let k = p.keyBytes;
+    if (p.blobs.length > 0) {
+      const id = p.workflowId;
+      const inlined = chunkWrites(id, p.blobs, false);
+      const chunkBytes = inlined.reduce((n, m) => n + sizeOf(m)[0], 0);
+      if (chunkBytes + p.bytes <= ATOMIC_BUDGET.bytes / 2) {
+        main = [...inlined, ...p.main];
+        b += chunkBytes;
+        k += inlined.reduce((n, m) => n + sizeOf(m)[1], 0);
+      } else {
+        fill(chunkWrites(id, p.blobs, true), result.chunkOps);
+        result.separate.push(i);
+        const done = p.blobs.map((blob): Mutation => ({
+          kind: "delete",
+          key: keys.pendingBlob(id, blob.writeId),
+        }));
+        main = [...done, ...p.main];
+        for (const m of done) {
+          b += sizeOf(m)[0];
+          k += sizeOf(m)[1];
+        }
+      }
+    }
     const e = entries.length + p.entries.length;
     const f = finished.length + p.finished.length;
     if (
       op.length + main.length + extra(e, f) > ATOMIC_BUDGET.mutations ||
-      bytes + b > ATOMIC_BUDGET.bytes || keyBytes + p.keyBytes + extra(e, f) * 40 >
+      bytes + b > ATOMIC_BUDGET.bytes || keyBytes + k + extra(e, f) * 40 >
         ATOMIC_BUDGET.keyBytes
     ) {
       flush();
@@ -307,7 +422,7 @@ export function plan(packed: Packed[]): Plan {
     entries.push(...p.entries);
     finished.push(...p.finished);
     bytes += b;
-    keyBytes += p.keyBytes;
+    keyBytes += k;
   });
   flush();
   return result;

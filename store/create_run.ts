@@ -9,8 +9,12 @@
  */
 
 import { encodeValue, RECORD_INLINE_LIMIT } from "./chunks.ts";
+import { WriteIds } from "./write_ids.ts";
 import { keys } from "./keys.ts";
 import type { WorkflowRecord } from "./records.ts";
+
+/** Largest input whose chunks are written in the same atomic operation as the record. */
+const ATOMIC_CHUNK_BYTES = 600_000;
 
 /**
  * Writes a new run's record, its indexes, its input and its pending-start marker, unless a run
@@ -27,15 +31,24 @@ export async function createRun(
   input: unknown,
 ): Promise<boolean> {
   const id = record.id;
-  const encoded = encodeValue(input ?? null, id, "input", RECORD_INLINE_LIMIT);
-  // Chunks of a large input go first; they are read only through the record that names them.
-  for (const [key, bytes] of encoded.chunks) {
-    if ((await kv.get(keys.workflow(id))).value !== null) return false;
-    await kv.set(key, bytes);
+  // A write id of no lease (epoch 0, a random count): it never repeats.
+  const encoded = encodeValue(input ?? null, id, () => new WriteIds().next(), RECORD_INLINE_LIMIT);
+  const chunks = encoded.blob?.chunks ?? [];
+  const bytes = chunks.reduce((n, [, b]) => n + b.length, 0);
+  const op = kv.atomic().check({ key: keys.workflow(id), versionstamp: null });
+  if (bytes <= ATOMIC_CHUNK_BYTES) {
+    // Most inputs: the chunks land with the record, or not at all.
+    for (const [key, value] of chunks) op.set(key, value);
+  } else {
+    // A very large input: its chunks land first. A crash before the record lands leaves them
+    // unreferenced (space, never a wrong read: the write id is this write's alone).
+    for (const [key, value] of chunks) {
+      if ((await kv.get(keys.workflow(id))).value !== null) return false;
+      await kv.set(key, value);
+    }
   }
   const stored: WorkflowRecord = { ...record, input: encoded.stored };
-  const res = await kv.atomic()
-    .check({ key: keys.workflow(id), versionstamp: null })
+  const res = await op
     .set(keys.workflow(id), stored)
     .set(keys.byName(record.name, record.createdAt, id), null)
     .set(keys.byTime(record.createdAt, id), null)

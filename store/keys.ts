@@ -16,13 +16,16 @@ export const keys = {
   workflow: (id: string): Key => ["wf", id],
   history: (id: string, r: number): Key => ["h", id, r],
   historyPrefix: (id: string): Key => ["h", id],
-  blob: (id: string, name: string, i: number): Key => ["blob", id, name, i],
-  blobPrefix: (id: string, name?: string): Key =>
-    name === undefined ? ["blob", id] : [
-      "blob",
-      id,
-      name,
-    ],
+  /** Chunk `i` of a large value, keyed by the write id its reference names. */
+  blob: (id: string, writeId: string, i: number): Key => ["blob", id, writeId, i],
+  blobPrefix: (id: string, writeId?: string): Key =>
+    writeId === undefined ? ["blob", id] : ["blob", id, writeId],
+  /**
+   * A chunk write whose reference has not landed yet: set with its first chunks, deleted in the
+   * atomic operation that writes the reference. One left over names orphaned chunks.
+   */
+  pendingBlob: (id: string, writeId: string): Key => ["blob_pending", id, writeId],
+  pendingBlobPrefix: (): Key => ["blob_pending"],
   eventIndex: (firstEventId: number): Key => ["g", firstEventId],
   eventIndexPrefix: (): Key => ["g"],
   byStatus: (status: string, createdAt: number, id: string): Key => [

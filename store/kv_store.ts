@@ -6,7 +6,16 @@
  */
 
 import { decodeValue } from "./chunks.ts";
-import { apply, type Mutation, pack, plan, type Transition } from "./commit.ts";
+import {
+  apply,
+  blobDeletes,
+  inputReference,
+  type Mutation,
+  pack,
+  type Packed,
+  plan,
+  type Transition,
+} from "./commit.ts";
 import { type Key, keys } from "./keys.ts";
 import { lastIds } from "./queries/counts.ts";
 import { loadHistory } from "./queries/history.ts";
@@ -19,8 +28,10 @@ import type {
   TaskRecord,
   WorkflowRecord,
 } from "./records.ts";
+import type { MigrationReport } from "./migrate.ts";
 import { ensureSchema } from "./schema.ts";
 import { isTransientStorageError } from "./transient.ts";
+import { epochOf, WriteIds } from "./write_ids.ts";
 
 /** The owner lost its lease: another process owns the partition now. */
 export class FenceLost extends Error {
@@ -68,6 +79,9 @@ export class KvStore {
   /** Name of the database, for messages. */
   readonly where: string;
   #fence: { partition: number; versionstamp: string } | undefined;
+  readonly #writeIds = new WriteIds();
+  readonly #nextWriteId = () => this.#writeIds.next();
+  #onChunksWritten: ((workflowIds: string[]) => void | Promise<void>) | undefined;
 
   /**
    * Creates the store.
@@ -81,22 +95,48 @@ export class KvStore {
   }
 
   /**
-   * Writes or checks the schema version.
+   * Writes or checks the schema version, and migrates a file of an older version.
    *
-   * @throws {SchemaMismatch} On a newer file.
+   * @returns What a migration did, when one ran.
+   * @throws {SchemaMismatch} On a newer file, or an older one that a live process owns.
    */
-  ensureSchema(): Promise<void> {
+  ensureSchema(): Promise<MigrationReport | undefined> {
     return ensureSchema(this.kv, this.where);
   }
 
   /**
-   * Makes every commit check the owner's epoch from now on.
+   * Makes every commit check the owner's epoch from now on, and hands out write ids of that
+   * epoch.
    *
    * @param partition Partition.
    * @param versionstamp Versionstamp of the epoch key when the lease was taken.
+   * @param epoch The lease's epoch.
    */
-  setFence(partition: number, versionstamp: string): void {
+  setFence(partition: number, versionstamp: string, epoch: number): void {
     this.#fence = { partition, versionstamp };
+    this.#writeIds.setEpoch(epoch);
+  }
+
+  /**
+   * Sets a hook called after the chunks of large values have landed in operations of their
+   * own and before the transitions that reference them (for tests that crash there).
+   *
+   * @param hook Receives the runs whose chunks landed.
+   */
+  onChunksWritten(hook: (workflowIds: string[]) => void | Promise<void>): void {
+    this.#onChunksWritten = hook;
+  }
+
+  /**
+   * The reference a new run's record holds for its input (see `inputReference`), with a write
+   * id of this store when the input is chunked.
+   *
+   * @param workflowId The run.
+   * @param input Its input.
+   * @returns The reference.
+   */
+  inputReference(workflowId: string, input: unknown): StoredValue {
+    return inputReference(workflowId, input, this.#nextWriteId);
   }
 
   async #commitOp(mutations: Mutation[]): Promise<void> {
@@ -144,25 +184,46 @@ export class KvStore {
    * @throws {FenceLost} When another process owns the partition now (nothing more lands).
    */
   async commit(transitions: Transition[]): Promise<(Error | undefined)[]> {
-    const packed = transitions.map(pack);
+    const packed = transitions.map((t) => pack(t, this.#nextWriteId));
     const p = plan(packed);
-    const results: (Error | undefined)[] = transitions.map(() => undefined);
+    for (const op of p.chunkOps) await this.#commitOp(op);
+    if (p.chunkOps.length > 0 && this.#onChunksWritten !== undefined) {
+      await this.#onChunksWritten(p.separate.map((i) => (packed[i] as Packed).workflowId));
+    }
+    const results = await this.#commitPacked(packed, p);
+    // Chunks written for a refused transition are referenced by nothing: remove them now (what
+    // this misses, a pending-blob key names for the next recovery).
+    const orphans = p.separate.filter((i) => results[i] !== undefined).map((i) => packed[i]);
+    for (const o of orphans as Packed[]) {
+      const blobs = o.blobs.map((b) => ({ writeId: b.writeId, chunks: b.chunks.length }));
+      await this.#deleteAll(blobDeletes(o.workflowId, blobs)).catch(() => {});
+    }
+    return results;
+  }
+
+  /**
+   * Commits the operations of packed transitions whose separate chunks have landed. After a
+   * passing failure (a full disk), the rest of the batch is refused alike, with that error.
+   */
+  async #commitPacked(
+    packed: Packed[],
+    p: ReturnType<typeof plan>,
+  ): Promise<(Error | undefined)[]> {
+    const results: (Error | undefined)[] = packed.map(() => undefined);
     const refused = new Map<string, Error>();
-    // After a passing failure (a full disk), the rest of the batch is refused alike.
     let failing: Error | undefined;
     const refuse = (m: number, error: Error) => {
       results[m] = error;
-      const id = (transitions[m] as Transition).workflowId;
+      const id = (packed[m] as Packed).workflowId;
       if (!refused.has(id)) refused.set(id, error);
     };
-    for (const op of p.chunkOps) await this.#commitOp(op);
     for (let i = 0; i < p.ops.length; i++) {
       const members = p.members[i] as number[];
       if (failing !== undefined) {
         for (const m of members) refuse(m, failing);
         continue;
       }
-      const ids = members.map((m) => (transitions[m] as Transition).workflowId);
+      const ids = members.map((m) => (packed[m] as Packed).workflowId);
       if (!ids.some((id) => refused.has(id))) {
         try {
           await this.#commitOp(p.ops[i] as Mutation[]);
@@ -179,18 +240,19 @@ export class KvStore {
       }
       // One by one, in order; a run's later transitions fall with its refused one.
       for (const m of members) {
-        const t = transitions[m] as Transition;
-        const earlier = refused.get(t.workflowId);
+        const one = packed[m] as Packed;
+        const earlier = refused.get(one.workflowId);
         if (earlier !== undefined) {
           refuse(
             m,
             isTransientStorageError(earlier)
               ? earlier
-              : new Error(`An earlier transition of workflow "${t.workflowId}" was refused`),
+              : new Error(`An earlier transition of workflow "${one.workflowId}" was refused`),
           );
           continue;
         }
-        const error = (await this.commit([t]))[0];
+        // Planned alone, it keeps its chunks where they were (landed, or in its operation).
+        const error = (await this.#commitPacked([one], plan([one])))[0];
         if (error !== undefined) {
           refuse(m, error);
           if (isTransientStorageError(error)) failing = error;
@@ -215,10 +277,43 @@ export class KvStore {
    *
    * @param id Run id.
    * @param stored The stored value.
+   * @param part What it is, for the error. @default "value"
    * @returns The value.
+   * @throws {DamagedData} When it cannot be read.
    */
-  readValue(id: string, stored: StoredValue): Promise<unknown> {
-    return decodeValue(this.kv, id, stored);
+  readValue(id: string, stored: StoredValue, part?: string): Promise<unknown> {
+    return decodeValue(this.kv, id, stored, part);
+  }
+
+  /**
+   * Removes the chunks of writes whose transition never landed: those that a pending-blob key
+   * names, of lease epochs older than this store's (no write of theirs can still land: every
+   * commit checks the epoch). Call it holding the lease, after `setFence`.
+   *
+   * @returns How many orphaned values were removed.
+   */
+  async removeOrphanedChunks(): Promise<number> {
+    const epoch = this.#writeIds.epoch;
+    if (this.#fence === undefined || epoch === 0) return 0;
+    const doomed: Mutation[] = [];
+    let n = 0;
+    for await (
+      const e of this.kv.list<{ chunks?: unknown }>({ prefix: keys.pendingBlobPrefix() })
+    ) {
+      const [, workflowId, writeId] = e.key as [string, string, string];
+      const of = epochOf(writeId);
+      if (of === undefined || of >= epoch) continue;
+      const chunks = Number.isSafeInteger(e.value?.chunks) ? e.value.chunks as number : 0;
+      doomed.push(...blobDeletes(workflowId, [{ writeId, chunks }]));
+      n++;
+    }
+    await this.#deleteAll(doomed);
+    return n;
+  }
+
+  /** Commits deletes in batches (fenced). */
+  async #deleteAll(deletes: Mutation[]): Promise<void> {
+    for (let i = 0; i < deletes.length; i += 200) await this.#commitOp(deletes.slice(i, i + 200));
   }
 
   /**
@@ -270,10 +365,7 @@ export class KvStore {
       }
       seen += e.value.length;
     }
-    for (let i = 0; i < doomed.length; i += 200) {
-      const op = doomed.slice(i, i + 200).map((key): Mutation => ({ kind: "delete", key }));
-      await this.#commitOp(op);
-    }
+    await this.#deleteAll(doomed.map((key): Mutation => ({ kind: "delete", key })));
     return deleted;
   }
 

@@ -5,7 +5,10 @@
  * @module
  */
 
-export { CHUNK_BYTES, decodeValue, INLINE_LIMIT, valueSize } from "./chunks.ts";
+export { CHUNK_BYTES, type ChunkedValue, decodeValue, INLINE_LIMIT, valueSize } from "./chunks.ts";
+export { DamagedData } from "./damaged_data.ts";
+export { type MigrationReport } from "./migrate.ts";
+export { epochOf } from "./write_ids.ts";
 export {
   ATOMIC_BUDGET,
   inputReference,
@@ -58,6 +61,7 @@ export {
   queryLogs,
   queryRuns,
   type RecordCounts,
+  recordProblem,
   type RunFilter,
   runIdsWithStatus,
   type RunListQuery,

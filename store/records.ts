@@ -5,7 +5,10 @@
  * @module
  */
 
-/** A user value as stored: inline, or split into chunks under the workflow's blob prefix. */
+/**
+ * A user value as stored: inline, or split into chunks under the workflow's blob prefix, keyed
+ * by the write id `blob` (`["blob", workflowId, blob, 0 … chunks - 1]`, `bytes` in all).
+ */
 export type StoredValue = { v: unknown } | { blob: string; chunks: number; bytes: number };
 
 /** Error as plain data (the engine's `SerializedError`). */

@@ -1,13 +1,19 @@
 /**
- * The schema version key: written when a file is first used, checked at every open.
+ * The schema version key: written when a file is first used, checked at every open, and a file
+ * of an older version is migrated then.
+ *
+ * Versions: 1, chunks of large values keyed by the value's name (`["blob", id, "h4", i]`); 2,
+ * keyed by a write id that the reference names, with pending-blob keys (`migrate.ts`).
  *
  * @module
  */
 
 import { keys } from "./keys.ts";
+import { LeaseHeld } from "./lease.ts";
+import { migrateV1, type MigrationReport } from "./migrate.ts";
 
 /** The layout version this code reads and writes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Why a file cannot be used. */
 export class SchemaMismatch extends Error {
@@ -23,20 +29,26 @@ export class SchemaMismatch extends Error {
 }
 
 /**
- * Writes the schema version on a new file and checks it on an existing one.
+ * Writes the schema version on a new file, checks it on an existing one, and migrates a file of
+ * an older version (taking the owner lease while it does).
  *
  * @param kv The KV handle.
  * @param where Name of the file, for the error.
- * @throws {SchemaMismatch} When the file has a newer (or unknown) version.
+ * @returns What a migration did, when one ran.
+ * @throws {SchemaMismatch} When the file has a newer (or unknown) version, or needs a migration
+ * while another live process owns it.
  */
-export async function ensureSchema(kv: Deno.Kv, where: string): Promise<void> {
+export async function ensureSchema(
+  kv: Deno.Kv,
+  where: string,
+): Promise<MigrationReport | undefined> {
   const entry = await kv.get<unknown>(keys.schemaVersion());
   if (entry.value === null) {
     const res = await kv.atomic().check(entry).set(keys.schemaVersion(), SCHEMA_VERSION).commit();
     if (!res.ok) return ensureSchema(kv, where);
-    return;
+    return undefined;
   }
-  if (typeof entry.value !== "number") {
+  if (typeof entry.value !== "number" || !Number.isSafeInteger(entry.value) || entry.value < 1) {
     throw new SchemaMismatch(
       `KV file ${where} has an unreadable schema version (${JSON.stringify(entry.value)})`,
     );
@@ -44,6 +56,15 @@ export async function ensureSchema(kv: Deno.Kv, where: string): Promise<void> {
   if (entry.value > SCHEMA_VERSION) {
     throw new SchemaMismatch(
       `KV file ${where} has schema version ${entry.value}, newer than this Loom's ${SCHEMA_VERSION}: upgrade Loom to open it`,
+    );
+  }
+  if (entry.value === SCHEMA_VERSION) return undefined;
+  try {
+    return await migrateV1(kv, where, SCHEMA_VERSION);
+  } catch (e) {
+    if (!(e instanceof LeaseHeld)) throw e;
+    throw new SchemaMismatch(
+      `KV file ${where} has schema version ${entry.value} and needs a migration to ${SCHEMA_VERSION}, which takes the owner lease, but ${e.message}`,
     );
   }
 }

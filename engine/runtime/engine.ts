@@ -20,14 +20,20 @@ import type {
 import { WorkflowStatus } from "../replay/events.ts";
 import { trackEngine } from "../definition/default_engine.ts";
 import { defaultRegistry, type Registry } from "../definition/registry.ts";
-import { EngineClosedError, ensureError, LeaseLostError, SchemaVersionError } from "../errors.ts";
+import {
+  EngineClosedError,
+  ensureError,
+  LeaseLostError,
+  SchemaVersionError,
+  type StoredDataError,
+} from "../errors.ts";
 import type { JsonValue } from "../json.ts";
 import { type KvStore, SchemaMismatch, type WorkflowRecord } from "../../store/mod.ts";
 import { Committer } from "./committer.ts";
 import type { EngineOptions } from "./engine_options.ts";
 import type { Executor } from "./executor.ts";
 import { Handle } from "./handle.ts";
-import { type EngineChange, Listeners } from "./listeners.ts";
+import { CrashPoint, type EngineChange, Listeners } from "./listeners.ts";
 import { InboxServer } from "./owner/inbox_server.ts";
 import { LeaseKeeper } from "./owner/lease_keeper.ts";
 import { PendingStarts } from "./owner/pending_starts.ts";
@@ -39,7 +45,7 @@ import { StorageHealth } from "./storage_health.ts";
 import { Starts } from "./starts.ts";
 import { type Lifecycle, RunLoop } from "./run_loop.ts";
 import type { Wakeup } from "./wakeup/wakeup.ts";
-import { LoomReader, outcomeError } from "../views/mod.ts";
+import { LoomReader, outcomeError, storedDataError } from "../views/mod.ts";
 
 /** What `createEngine()` hands the engine: its options and the parts it picked. */
 export interface EngineParts {
@@ -94,6 +100,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   readonly #life: Lifecycle = { closed: false, lost: undefined };
   readonly #storage: StorageHealth;
   readonly #starting = new Map<string, Promise<void>>();
+  /** Runs that recovery set apart because their stored data cannot be read. */
+  readonly #damaged = new Map<string, StoredDataError>();
   readonly #waiters = new ResultWaiters();
   readonly #ownerId = crypto.randomUUID();
   #lease: LeaseKeeper | undefined;
@@ -120,6 +128,12 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       fenceLost: (e) => this.#leaseLost(e),
       stopped: () => this.#life.closed || this.#life.lost !== undefined,
     });
+    if (options.crashPoint !== undefined) {
+      const listeners = this.#listeners;
+      parts.store.onChunksWritten(async (ids) => {
+        for (const id of ids) await listeners.crash(CrashPoint.ChunksWritten, id);
+      });
+    }
     this.#loop = new RunLoop({
       store: parts.store,
       executor: parts.executor,
@@ -152,6 +166,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       reader: this.#reader,
       loop: this.#loop,
       starting: this.#starting,
+      damaged: this.#damaged,
       waiters: this.#waiters,
       assertOpen: () => this.#assertOpen(),
       assertWritable: () => this.#storage.assertWritable(),
@@ -188,7 +203,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
 
   async #open(): Promise<void> {
     try {
-      await this.#store.ensureSchema();
+      const migrated = await this.#store.ensureSchema();
+      for (const e of migrated?.damaged ?? []) this.#report(storedDataError(e));
     } catch (e) {
       if (e instanceof SchemaMismatch) throw new SchemaVersionError(e.message);
       throw e;
@@ -203,14 +219,24 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       onError: (e) => this.#report(e),
     });
     this.#lease = lease;
-    this.#store.setFence(PARTITION, lease.epochVersionstamp);
+    this.#store.setFence(PARTITION, lease.epochVersionstamp, lease.epoch);
     try {
+      // No write of an older epoch can land any more: chunks that no record references go.
+      await this.#store.removeOrphanedChunks();
       this.#loop.ids = await this.#store.lastIds();
       const now = Date.now();
-      await recoverRuns(this.#store, (run, work) => {
-        this.#loop.runs.set(run.id, run);
-        this.#loop.effects.resume(run, work, now);
-      }, (record) => this.#pending.adopt(record.id, record));
+      await recoverRuns(
+        this.#store,
+        (run, work) => {
+          this.#loop.runs.set(run.id, run);
+          this.#loop.effects.resume(run, work, now);
+        },
+        (record) => this.#pending.adopt(record.id, record),
+        (damaged) => {
+          this.#damaged.set(damaged.workflowId, damaged);
+          this.#report(damaged);
+        },
+      );
     } catch (e) {
       await lease.release();
       throw e;

@@ -32,7 +32,7 @@ import {
 import { type JsonValue, toJson } from "../json.ts";
 import { createRun, type InboxRequest, KvStore, openKv, readLease } from "../../store/mod.ts";
 import { Handle, type HandleBackend } from "./handle.ts";
-import { isTerminal, LoomReader, outcomeError } from "../views/mod.ts";
+import { isTerminal, LoomReader, outcomeError, readOfRun } from "../views/mod.ts";
 
 /** Options of {@linkcode connectKv}. */
 export interface KvClientOptions {
@@ -219,7 +219,7 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
   };
 
   async #record(id: string) {
-    const record = await this.#store.getWorkflow(id);
+    const record = await readOfRun(this.#store.getWorkflow(id));
     if (record === undefined) throw new WorkflowNotFoundError(id);
     return record;
   }
@@ -229,7 +229,9 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
       const record = await this.#record(id);
       if (isTerminal(record.status)) {
         if (record.status !== "COMPLETED") throw outcomeError(record);
-        return record.result === undefined ? {} : await this.#store.readValue(id, record.result);
+        return record.result === undefined
+          ? {}
+          : await readOfRun(this.#store.readValue(id, record.result, "result"));
       }
       if (options.wait === false) throw new WorkflowStillRunningError(id);
       if (options.signal?.aborted) throw options.signal.reason;

@@ -19,6 +19,11 @@ export const CrashPoint = {
   ActivityCommitted: "activity-committed",
   /** A transition that armed a timer has landed. */
   TimerArmed: "timer-armed",
+  /**
+   * The chunks of a value too large for the transition's own atomic operation have landed in
+   * operations of their own; the transition that references them has not.
+   */
+  ChunksWritten: "chunks-written",
 } as const;
 
 /** A value of {@linkcode CrashPoint}. */

@@ -9,7 +9,12 @@ import type { HistoryEntry } from "../replay/history.ts";
 import type { WorkflowDefinition } from "../replay/definitions.ts";
 import { type WorkflowEvent, WorkflowStatus } from "../replay/events.ts";
 import type { JsonValue } from "../json.ts";
-import { inputReference, TaskKind, type TaskRecord, type WorkflowRecord } from "../../store/mod.ts";
+import {
+  type StoredValue,
+  TaskKind,
+  type TaskRecord,
+  type WorkflowRecord,
+} from "../../store/mod.ts";
 
 /** A resolution waiting to be delivered, and who to tell once it has landed. */
 export interface Item {
@@ -95,20 +100,16 @@ export class Run {
    * The state of a new run, before its first transition.
    *
    * @param def Its definition.
-   * @param id Its id.
-   * @param input Its input.
-   * @param time When it starts (ms).
-   * @param partition Its partition.
+   * @param run Its id, input, the reference its record holds for the input (the store's
+   * `inputReference`), start time (ms) and partition.
    * @returns The run, marked as not yet in the store.
    */
   static create(
     def: WorkflowDefinition,
-    id: string,
-    input: JsonValue,
-    time: number,
-    partition: number,
+    run: { id: string; input: JsonValue; inputRef: StoredValue; time: number; partition: number },
   ): Run {
-    const run = new Run({
+    const { id, input, time, partition } = run;
+    const created = new Run({
       id,
       name: def.name,
       version: def.version,
@@ -119,12 +120,12 @@ export class Run {
       updatedAt: time,
       entries: 0,
       events: 0,
-      input: inputReference(id, input),
+      input: run.inputRef,
       partition,
       tasks: [],
     }, input);
-    run.created = true;
-    return run;
+    created.created = true;
+    return created;
   }
 
   /**

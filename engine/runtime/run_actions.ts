@@ -11,6 +11,7 @@ import { EventType, isoTime, WorkflowStatus } from "../replay/events.ts";
 import {
   InvalidArgumentError,
   StorageError,
+  type StoredDataError,
   WorkflowNotFoundError,
   WorkflowNotRunningError,
   WorkflowStillRunningError,
@@ -21,7 +22,7 @@ import type { HandleBackend } from "./handle.ts";
 import type { ResultWaiters } from "./result_waiters.ts";
 import type { Item, Run } from "./run.ts";
 import type { RunLoop } from "./run_loop.ts";
-import { isTerminal, type LoomReader, outcomeError } from "../views/mod.ts";
+import { isTerminal, type LoomReader, outcomeError, readOfRun } from "../views/mod.ts";
 
 /** What the actions work with. */
 export interface RunActionsDeps {
@@ -35,6 +36,8 @@ export interface RunActionsDeps {
   loop: RunLoop;
   /** Starts that have not landed yet, by run. */
   starting: ReadonlyMap<string, Promise<void>>;
+  /** Runs set apart at recovery because their stored data cannot be read. */
+  damaged: ReadonlyMap<string, StoredDataError>;
   /** Callers awaiting results. */
   waiters: ResultWaiters;
   /** Throws when the engine no longer takes work. */
@@ -125,7 +128,7 @@ export class RunActions implements HandleBackend {
   }
 
   async #record(id: string): Promise<WorkflowRecord> {
-    const record = await this.#deps.store.getWorkflow(id);
+    const record = await readOfRun(this.#deps.store.getWorkflow(id));
     if (record === undefined) throw new WorkflowNotFoundError(id);
     return record;
   }
@@ -134,7 +137,7 @@ export class RunActions implements HandleBackend {
     if (record.status === WorkflowStatus.Completed) {
       return record.result === undefined
         ? {}
-        : await this.#deps.store.readValue(record.id, record.result);
+        : await readOfRun(this.#deps.store.readValue(record.id, record.result, "result"));
     }
     throw outcomeError(record);
   }
@@ -147,6 +150,8 @@ export class RunActions implements HandleBackend {
       if (run.blocked !== undefined) throw run.blocked;
       return run;
     }
+    const damaged = this.#deps.damaged.get(id);
+    if (damaged !== undefined) throw damaged;
     const record = await this.#record(id);
     if (isTerminal(record.status)) throw new WorkflowNotRunningError(action, id, record.status);
     // Started by another process a moment ago, and not yet taken on: take it on now.

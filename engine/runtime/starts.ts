@@ -82,7 +82,13 @@ export class Starts {
       if (options.ifExists === "fail") throw new WorkflowAlreadyExistsError(id);
       return { workflowId: id, created: false };
     }
-    const run = Run.create(def, id, payload, Date.now(), this.#deps.partition);
+    const run = Run.create(def, {
+      id,
+      input: payload,
+      inputRef: store.inputReference(id, payload),
+      time: Date.now(),
+      partition: this.#deps.partition,
+    });
     const landed = new Promise<void>((resolve, reject) => {
       loop.deliver(run, {
         event: {

@@ -28,3 +28,4 @@ export { isTerminal, outcomeError } from "./outcome.ts";
 export { LoomReader } from "./reader.ts";
 export { stateFromEvents } from "./run_state.ts";
 export { runInfo, runSummary } from "./runs.ts";
+export { readOfRun, storedDataError } from "./stored_data.ts";

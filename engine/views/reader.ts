@@ -51,10 +51,13 @@ import {
   type WorkflowRecord,
 } from "../../store/mod.ts";
 import { runInfo, runSummary } from "./runs.ts";
+import { readOfRun } from "./stored_data.ts";
 
 /**
  * Reads Loom's records. Get one from `engine.reader` or `client.reader`, or build one over any
- * open KV handle.
+ * open KV handle. A read of one run whose stored data cannot be read throws a
+ * `StoredDataError` naming the run and what is wrong; lists and the feed of all events leave
+ * such a run out.
  *
  * @example
  * ```ts
@@ -96,7 +99,7 @@ export class LoomReader {
    * @returns The record, or `undefined`.
    */
   run(id: string): Promise<WorkflowRecord | undefined> {
-    return getRun(this.#kv, id);
+    return readOfRun(getRun(this.#kv, id));
   }
 
   /**
@@ -198,7 +201,7 @@ export class LoomReader {
    * @returns The value.
    */
   value(id: string, stored: StoredValue): Promise<unknown> {
-    return decodeValue(this.#kv, id, stored);
+    return readOfRun(decodeValue(this.#kv, id, stored));
   }
 
   /**
@@ -208,7 +211,7 @@ export class LoomReader {
    * @returns The input.
    */
   input(record: WorkflowRecord): Promise<unknown> {
-    return decodeValue(this.#kv, record.id, record.input);
+    return readOfRun(decodeValue(this.#kv, record.id, record.input, "input"));
   }
 
   /**
@@ -220,7 +223,7 @@ export class LoomReader {
   async result(record: WorkflowRecord): Promise<unknown> {
     return record.result === undefined
       ? undefined
-      : await decodeValue(this.#kv, record.id, record.result);
+      : await readOfRun(decodeValue(this.#kv, record.id, record.result, "result"));
   }
 
   /**
@@ -240,7 +243,7 @@ export class LoomReader {
    * @returns Its entries, in order.
    */
   history(id: string): Promise<HistoryRecord[]> {
-    return loadHistory(this.#kv, id);
+    return readOfRun(loadHistory(this.#kv, id));
   }
 
   /**
@@ -250,7 +253,7 @@ export class LoomReader {
    * @returns Its events with their global ids, in order.
    */
   eventsOf(id: string): Promise<StoredEvent[]> {
-    return eventsOf(this.#kv, id);
+    return readOfRun(eventsOf(this.#kv, id));
   }
 
   // Events
@@ -262,7 +265,7 @@ export class LoomReader {
    * @returns The event, or `undefined`.
    */
   event(id: number): Promise<StoredEvent | undefined> {
-    return getEvent(this.#kv, id);
+    return readOfRun(getEvent(this.#kv, id));
   }
 
   /**
@@ -273,7 +276,7 @@ export class LoomReader {
    * @returns The page, and whether more events follow.
    */
   queryEvents(filter: EventFilter, paging: EventPaging): Promise<EventPage> {
-    return queryEvents(this.#kv, filter, paging);
+    return readOfRun(queryEvents(this.#kv, filter, paging));
   }
 
   /**
@@ -283,7 +286,7 @@ export class LoomReader {
    * @returns The number of events.
    */
   countEvents(filter: EventFilter): Promise<number> {
-    return countEvents(this.#kv, filter);
+    return readOfRun(countEvents(this.#kv, filter));
   }
 
   // Logs
@@ -319,7 +322,7 @@ export class LoomReader {
    * @returns The task, or `undefined`.
    */
   task(id: number, workflowId?: string): Promise<TaskRecord | undefined> {
-    return getTask(this.#kv, id, workflowId);
+    return readOfRun(getTask(this.#kv, id, workflowId));
   }
 
   /**

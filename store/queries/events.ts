@@ -6,6 +6,7 @@
  * @module
  */
 
+import { DamagedData } from "../damaged_data.ts";
 import { type Key, keys } from "../keys.ts";
 import type { EventIndexEntry, HistoryRecord, StoredEvent } from "../records.ts";
 import { decodeHistory, historyEvents, loadHistory, type StoredHistory } from "./history.ts";
@@ -128,7 +129,10 @@ async function* entries(
   }
 }
 
-/** Events of all runs, entry by entry, with histories read ten at a time. */
+/**
+ * Events of all runs, entry by entry, with histories read ten at a time; entries that cannot be
+ * read are left out.
+ */
 async function* allEvents(
   kv: Deno.Kv,
   f: EventFilter,
@@ -146,7 +150,15 @@ async function* allEvents(
       const h = got[i]?.value;
       const loc = locs[i] as EventLocation;
       if (h === null || h === undefined) continue;
-      const events = historyEvents(loc.workflowId, [await decodeHistory(kv, loc.workflowId, h)]);
+      let entry: HistoryRecord;
+      try {
+        entry = await decodeHistory(kv, loc.workflowId, h);
+      } catch (e) {
+        // A damaged run is left out of the feed of all runs; reading it names what is wrong.
+        if (e instanceof DamagedData) continue;
+        throw e;
+      }
+      const events = historyEvents(loc.workflowId, [entry]);
       if (newestFirst) events.reverse();
       for (const e of events) if (matches(e, f)) yield e;
       if (f.since !== undefined && h.time < f.since - TIME_SKEW_MS) old = true;

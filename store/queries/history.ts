@@ -6,6 +6,7 @@
  */
 
 import { decodeValue } from "../chunks.ts";
+import { DamagedData } from "../damaged_data.ts";
 import { keys } from "../keys.ts";
 import type { HistoryRecord, StoredEvent, StoredValue } from "../records.ts";
 
@@ -19,6 +20,14 @@ export type StoredHistory = Omit<HistoryRecord, "events"> & {
   events?: unknown[];
 };
 
+function damaged(workflowId: string, r: unknown, problem: string): DamagedData {
+  return new DamagedData(
+    workflowId,
+    Number.isSafeInteger(r) ? `history entry ${r}` : "a history entry",
+    problem,
+  );
+}
+
 /**
  * Reads a history entry back as it was written.
  *
@@ -26,19 +35,41 @@ export type StoredHistory = Omit<HistoryRecord, "events"> & {
  * @param workflowId Run id.
  * @param h The entry as stored.
  * @returns The entry with its events.
+ * @throws {DamagedData} When the entry, or its chunks, cannot be read.
  */
 export async function decodeHistory(
   kv: Deno.Kv,
   workflowId: string,
   h: StoredHistory | HistoryRecord,
 ): Promise<HistoryRecord> {
+  if (typeof h !== "object" || h === null) throw damaged(workflowId, undefined, "not a record");
   const stored = h as StoredHistory;
-  const head = { r: h.r, kind: h.kind, time: h.time, firstEventId: h.firstEventId };
-  if (stored.json !== undefined) return { ...head, events: JSON.parse(stored.json) };
-  if (stored.blob !== undefined) {
-    return { ...head, events: await decodeValue(kv, workflowId, stored.blob) as unknown[] };
+  if (
+    !Number.isSafeInteger(h.r) || typeof h.time !== "number" ||
+    !Number.isSafeInteger(h.firstEventId) || (h.kind !== "activation" && h.kind !== "info")
+  ) {
+    throw damaged(workflowId, h.r, "its head (r, kind, time, firstEventId) is malformed");
   }
-  return { ...head, events: stored.events ?? [] };
+  const head = { r: h.r, kind: h.kind, time: h.time, firstEventId: h.firstEventId };
+  let events: unknown;
+  if (stored.json !== undefined) {
+    try {
+      events = JSON.parse(stored.json);
+    } catch (e) {
+      throw damaged(workflowId, h.r, `its events are not JSON (${(e as Error).message})`);
+    }
+  } else if (stored.blob !== undefined) {
+    events = await decodeValue(kv, workflowId, stored.blob, `history entry ${h.r}`);
+  } else {
+    events = stored.events ?? [];
+  }
+  if (!Array.isArray(events)) throw damaged(workflowId, h.r, "its events are not a list");
+  for (const e of events) {
+    if (typeof e !== "object" || e === null || typeof (e as { type?: unknown }).type !== "string") {
+      throw damaged(workflowId, h.r, "an event has no type");
+    }
+  }
+  return { ...head, events };
 }
 
 /**

@@ -45,6 +45,7 @@ export {
   getRun,
   getRuns,
   listRunPage,
+  recordProblem,
   runIdsWithStatus,
   type RunListQuery,
 } from "./runs.ts";

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { isStoredValue } from "../chunks.ts";
+import { DamagedData } from "../damaged_data.ts";
 import { keys } from "../keys.ts";
 import type { WorkflowRecord } from "../records.ts";
 
@@ -32,14 +34,45 @@ export interface CursorPage<T> {
 }
 
 /**
+ * What is wrong with a stored run record, if anything: the fields every reader relies on are
+ * checked (cheaply, without reading anything else).
+ *
+ * @param id The run id its key names.
+ * @param value The stored value.
+ * @returns The problem, or `undefined` when the record is readable.
+ */
+export function recordProblem(id: string, value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return "it is not a record";
+  const r = value as Partial<Record<keyof WorkflowRecord, unknown>>;
+  if (r.id !== id) return `its id is ${JSON.stringify(r.id)}`;
+  for (const f of ["name", "version", "status"] as const) {
+    if (typeof r[f] !== "string") return `its ${f} is not a string`;
+  }
+  for (const f of ["createdAt", "updatedAt", "entries", "events"] as const) {
+    if (typeof r[f] !== "number") return `its ${f} is not a number`;
+  }
+  if (!isStoredValue(r.input)) return "its input reference is malformed";
+  if (r.result !== undefined && !isStoredValue(r.result)) {
+    return "its result reference is malformed";
+  }
+  if (!Array.isArray(r.tasks)) return "its task list is not a list";
+  return undefined;
+}
+
+/**
  * Reads a run's record.
  *
  * @param kv The KV handle.
  * @param id Run id.
  * @returns The record, or `undefined`.
+ * @throws {DamagedData} When the record is there but unreadable.
  */
 export async function getRun(kv: Deno.Kv, id: string): Promise<WorkflowRecord | undefined> {
-  return (await kv.get<WorkflowRecord>(keys.workflow(id))).value ?? undefined;
+  const value = (await kv.get<WorkflowRecord>(keys.workflow(id))).value;
+  if (value === null) return undefined;
+  const problem = recordProblem(id, value);
+  if (problem !== undefined) throw new DamagedData(id, "record", problem);
+  return value;
 }
 
 /**
@@ -47,7 +80,8 @@ export async function getRun(kv: Deno.Kv, id: string): Promise<WorkflowRecord | 
  *
  * @param kv The KV handle.
  * @param ids Run ids.
- * @returns Records (`undefined` where missing).
+ * @returns Records (`undefined` where missing or unreadable: lists leave damaged runs out, and
+ * {@linkcode getRun} names what is wrong with one).
  */
 export async function getRuns(
   kv: Deno.Kv,
@@ -59,7 +93,13 @@ export async function getRuns(
   const pages = await Promise.all(
     groups.map((g) => kv.getMany<WorkflowRecord[]>(g.map(keys.workflow))),
   );
-  for (const page of pages) for (const e of page) out.push(e.value ?? undefined);
+  let i = 0;
+  for (const page of pages) {
+    for (const e of page) {
+      const id = ids[i++] as string;
+      out.push(e.value === null || recordProblem(id, e.value) !== undefined ? undefined : e.value);
+    }
+  }
   return out;
 }
 

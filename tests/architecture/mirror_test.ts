@@ -23,6 +23,7 @@ const PURE_FILES = [
   "store/commit.ts",
   "store/chunks.ts",
   "store/keys.ts",
+  "store/damaged_data.ts",
 ];
 
 /** A module with logic (functions or classes), not only types and constants. */

@@ -10,6 +10,7 @@ import {
   plan,
   releaseLease,
   renewLease,
+  SCHEMA_VERSION,
   SchemaMismatch,
   type TaskRecord,
   type Transition,
@@ -158,7 +159,8 @@ storeTest(
           }],
         }),
     );
-    const p = plan(many.map(pack));
+    let n = 0;
+    const p = plan(many.map((t) => pack(t, () => `1.${++n}`)));
     assert.ok(p.ops.length > 1, "more than one atomic operation");
     assert.deepEqual(
       p.members.flat(),
@@ -220,7 +222,7 @@ storeTest("stops every commit once the owner's fence has moved", async (store) =
     ttlMs: 1000,
     renewMs: 250,
   }, "test");
-  store.setFence(0, lease.epochVersionstamp);
+  store.setFence(0, lease.epochVersionstamp, lease.record.epoch);
   await store.commit([transition("before")]);
   await store.kv.set(keys.epoch(0), { epoch: 99, ownerId: "someone else" });
   await assert.rejects(store.commit([transition("after")]), FenceLost);
@@ -301,14 +303,17 @@ storeTest("carries inbox requests and replies", async (store) => {
   assert.equal(await store.takeReply("r1"), undefined);
 });
 
-storeTest("checks the schema version", async (store, path) => {
-  assert.equal((await store.kv.get(keys.schemaVersion())).value, 1);
-  await store.kv.set(keys.schemaVersion(), 2);
+storeTest("checks the schema version: a newer file is refused", async (store, path) => {
+  assert.equal((await store.kv.get(keys.schemaVersion())).value, SCHEMA_VERSION);
+  await store.kv.set(keys.schemaVersion(), SCHEMA_VERSION + 1);
   await assert.rejects(
     store.ensureSchema(),
     (e: unknown) =>
-      e instanceof SchemaMismatch && e.message.includes(`KV file ${path} has schema version 2`),
+      e instanceof SchemaMismatch &&
+      e.message.includes(`KV file ${path} has schema version ${SCHEMA_VERSION + 1}`),
   );
+  await store.kv.set(keys.schemaVersion(), "two");
+  await assert.rejects(store.ensureSchema(), /unreadable schema version/);
 });
 
 storeTest(

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createEngine } from "../../engine/mod.ts";
-import { wipeRecords } from "../../store/mod.ts";
-import { SeqFlow } from "../fixtures/flows.ts";
+import { keys, wipeRecords } from "../../store/mod.ts";
+import { LargeFlow, SeqFlow } from "../fixtures/flows.ts";
 
 Deno.test("wipeRecords() deletes every record but the schema version and the owner keys", async () => {
   const kv = await Deno.openKv(":memory:");
@@ -15,6 +15,22 @@ Deno.test("wipeRecords() deletes every record but the schema version and the own
     const after = (await Array.fromAsync(kv.list({ prefix: [] }))).map((e) => e.key[0]);
     assert.deepEqual(after.sort(), ["meta", "owner_epoch"]);
     assert.equal(deleted, before.length - 2);
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("wipeRecords() removes the chunks of large values and the pending-blob keys", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const engine = await createEngine({ kv });
+    await (await engine.start(LargeFlow, { blob: "b".repeat(70_000), size: 900_000 })).result();
+    await engine.close();
+    await kv.set(keys.pendingBlob("gone", "1.1"), { chunks: 1 });
+    assert.ok((await Array.fromAsync(kv.list({ prefix: ["blob"] }))).length > 15);
+    await wipeRecords(kv);
+    assert.deepEqual(await Array.fromAsync(kv.list({ prefix: ["blob"] })), []);
+    assert.deepEqual(await Array.fromAsync(kv.list({ prefix: keys.pendingBlobPrefix() })), []);
   } finally {
     kv.close();
   }

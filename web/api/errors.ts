@@ -42,6 +42,8 @@ const STATUS: Record<string, number> = {
   [ErrorCode.LeaseLost]: 503,
   [ErrorCode.Storage]: 503,
   [ErrorCode.StorageUnavailable]: 503,
+  // The run's data is damaged: not the caller's fault, and not transient.
+  [ErrorCode.StoredDataUnreadable]: 500,
   [HttpErrorCode.Unauthorized]: 401,
   [HttpErrorCode.RouteNotFound]: 404,
   [HttpErrorCode.MethodNotAllowed]: 405,
@@ -103,6 +105,8 @@ const DETAIL_FIELDS = [
   "field",
   "status",
   "retryAfterMs",
+  "part",
+  "problem",
 ];
 
 /**

@@ -109,6 +109,11 @@ export class LeaseKeeper {
     return (this.#held as HeldLease).epochVersionstamp;
   }
 
+  /** The epoch of the lease taken (it identifies this holder: see `store/write_ids.ts`). */
+  get epoch(): number {
+    return (this.#held as HeldLease).record.epoch;
+  }
+
   /** Whether the lease is still held (not lost, not released). */
   get held(): boolean {
     return this.#held !== undefined;

@@ -1,6 +1,7 @@
 /**
  * Recovery: at start, the owner loads every `RUNNING` run from the store with what its history
- * leaves open (activities without a result, armed timers), so that the engine resumes them.
+ * leaves open (activities without a result, armed timers), so that the engine resumes them. A
+ * run whose stored data cannot be read is set apart and reported; the others go on.
  *
  * @module
  */
@@ -11,11 +12,13 @@ import type { WorkflowEvent } from "../../replay/events.ts";
 import { WorkflowStatus } from "../../replay/events.ts";
 import type { JsonValue } from "../../json.ts";
 import {
+  DamagedData,
   type HistoryRecord,
   type KvStore,
-  TaskKind,
   type WorkflowRecord,
 } from "../../../store/mod.ts";
+import type { StoredDataError } from "../../errors.ts";
+import { storedDataError } from "../../views/mod.ts";
 import { Run } from "../run.ts";
 
 /** Runs read from the store at once. */
@@ -39,27 +42,43 @@ export function toEntry(h: HistoryRecord): HistoryEntry {
  * @param onRun Called for each run with what its history leaves open.
  * @param onNotStarted Called for each run whose record was written but which never started (a
  * start outside the owner, or an owner that stopped right after writing it).
+ * @param onDamaged Called for each run whose stored data cannot be read (it is not loaded).
  */
 export async function recoverRuns(
   store: KvStore,
   onRun: (run: Run, work: PendingWork) => void,
   onNotStarted: (record: WorkflowRecord) => Promise<unknown>,
+  onDamaged: (error: StoredDataError) => void,
 ): Promise<void> {
   const ids = await store.idsWithStatus(WorkflowStatus.Running);
   let next = 0;
+  const load = async (id: string) => {
+    const record = await store.getWorkflow(id);
+    if (record === undefined || record.status !== WorkflowStatus.Running) return undefined;
+    if (record.entries === 0) return { record, history: [], input: undefined, started: false };
+    const [history, input] = await Promise.all([
+      store.loadHistory(id),
+      store.readValue(id, record.input, "input"),
+    ]);
+    return { record, history, input, started: true };
+  };
   const reader = async () => {
     while (next < ids.length) {
       const id = ids[next++] as string;
-      const record = await store.getWorkflow(id);
-      if (record === undefined || record.status !== WorkflowStatus.Running) continue;
-      if (record.entries === 0) {
+      let loaded: Awaited<ReturnType<typeof load>>;
+      try {
+        loaded = await load(id);
+      } catch (e) {
+        if (!(e instanceof DamagedData)) throw e;
+        onDamaged(storedDataError(e) as StoredDataError);
+        continue;
+      }
+      if (loaded === undefined) continue;
+      const { record, history, input, started } = loaded;
+      if (!started) {
         await onNotStarted(record);
         continue;
       }
-      const [history, input] = await Promise.all([
-        store.loadHistory(id),
-        store.readValue(id, record.input),
-      ]);
       const entries = history.map(toEntry);
       const run = new Run(record, input as JsonValue);
       run.resetTo(record);

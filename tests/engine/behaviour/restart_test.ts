@@ -97,7 +97,7 @@ Deno.test("a KV file of a newer schema is refused and left unchanged", async () 
   kv.close();
   await assert.rejects(createEngine({ kvPath }), (e: unknown) => {
     assert.ok(e instanceof SchemaVersionError);
-    assert.match(e.message, /schema version 99, newer than this Loom's 1/);
+    assert.match(e.message, /schema version 99, newer than this Loom's 2/);
     return true;
   });
   const check = await Deno.openKv(kvPath);
