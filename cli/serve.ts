@@ -14,7 +14,7 @@ import {
   InvalidArgumentError,
 } from "../engine/mod.ts";
 import { engineBackend, type LoomServer, startServer } from "../web/mod.ts";
-import { untilStopped } from "./_stop.ts";
+import { SIGNAL_EXIT_CODE, startUnlessStopped, type StopReason, watchStop } from "./_stop.ts";
 import { removeServerInfo, serverInfoPath, writeServerInfo } from "./server_info.ts";
 
 /** Options of {@linkcode runServe}. */
@@ -87,16 +87,23 @@ function runExamples(engine: Engine, print: (line: string) => void): () => void 
  */
 export async function runServe(options: ServeCommandOptions): Promise<number> {
   const print = options.print ?? ((line: string) => console.log(line));
+  using stop = watchStop(options.signal === undefined ? {} : { signal: options.signal });
   let engine: Engine;
   try {
-    engine = await createEngine({
-      kvPath: options.kvPath,
-      modules: options.modules.length > 0 ? options.modules : [EXAMPLES_URL],
-      workers: options.workers,
-      pollIntervalMs: options.pollIntervalMs,
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      onError: (e) => print(`error: ${e.message}`),
-    });
+    const starting = await startUnlessStopped(
+      createEngine({
+        kvPath: options.kvPath,
+        modules: options.modules.length > 0 ? options.modules : [EXAMPLES_URL],
+        workers: options.workers,
+        pollIntervalMs: options.pollIntervalMs,
+        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        onError: (e) => print(`error: ${e.message}`),
+      }),
+      stop,
+      (late) => late.close(),
+    );
+    if ("stopped" in starting) return stoppedWhileStarting(starting.stopped, print);
+    engine = starting.started;
   } catch (e) {
     print(`error: ${(e as Error).message}`);
     return e instanceof InvalidArgumentError ? 2 : 1;
@@ -138,7 +145,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
     `API: ${server.url}/api  docs: ${server.url}/docs${options.token ? "  (token required)" : ""}`,
   );
   const stopExamples = options.modules.length === 0 ? runExamples(engine, print) : () => {};
-  await untilStopped(options.signal);
+  await stop.stopped;
   print("Shutting down...");
   stopExamples();
   unsubscribe();
@@ -146,4 +153,16 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   await engine.close();
   if (infoPath !== undefined) await removeServerInfo(infoPath, Deno.pid);
   return 0;
+}
+
+/**
+ * What a command prints and returns when it is stopped before it has started.
+ *
+ * @param why What stopped it.
+ * @param print Where to print.
+ * @returns 0 for an abort, else the signal's exit code.
+ */
+export function stoppedWhileStarting(why: StopReason, print: (line: string) => void): number {
+  print(`Stopped by ${why === "abort" ? "the caller" : why} while starting`);
+  return why === "abort" ? 0 : SIGNAL_EXIT_CODE[why];
 }

@@ -95,6 +95,7 @@ export {
   InvalidPayloadError,
   LeaseLostError,
   LoomError,
+  MissingUnstableFeatureError,
   ModuleLoadError,
   NonDeterministicWorkflowError,
   OwnerLeaseError,
@@ -135,6 +136,8 @@ export {
   loadModules,
   type LoadModulesOptions,
   type OnDue,
+  requireUnstableFeatures,
+  type UnstableNeeds,
   type Wakeup,
 } from "./runtime/mod.ts";
 export {

@@ -28,6 +28,7 @@ import {
 } from "../errors.ts";
 import { type JsonValue, toJson } from "../json.ts";
 import { type InboxRequest, KvStore, openKv, readLease } from "../../store/mod.ts";
+import { requireUnstableFeatures } from "./unstable.ts";
 import { Handle, type HandleBackend } from "./handle.ts";
 import { isTerminal, LoomReader, outcomeError } from "../views/mod.ts";
 
@@ -198,6 +199,7 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
  *
  * @param options The file and timings.
  * @returns The client; close it when done.
+ * @throws {MissingUnstableFeatureError} When Deno runs without `kv` enabled.
  * @example
  * ```ts ignore
  * await using client = await connectKv({ kvPath: ".loom/loom.kv" });
@@ -207,5 +209,6 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
  */
 export async function connectKv(options: KvClientOptions = {}): Promise<KvClient> {
   const where = options.kvPath ?? ".loom/loom.kv";
+  requireUnstableFeatures();
   return new KvClient(new KvStore(await openKv(where), where), options);
 }

@@ -21,6 +21,7 @@ export { InIsolateExecutor, type InIsolateExecutorOptions } from "./in_isolate_e
 export { connectKv, KvClient, type KvClientOptions } from "./kv_client.ts";
 export { type CrashHook, CrashPoint, type EngineChange } from "./listeners.ts";
 export { loadModules, type LoadModulesOptions, moduleSpecifier } from "./load_modules.ts";
+export { requireUnstableFeatures, type UnstableNeeds } from "./unstable.ts";
 export { KvQueueWakeup, type OnDue, PollingWakeup, type Wakeup } from "./wakeup/mod.ts";
 export {
   WorkerPoolExecutor,

@@ -116,7 +116,18 @@ export interface RunningLoom extends AsyncDisposable {
  * @returns The running process.
  */
 export function spawnLoom(args: string[], options: LoomOptions): RunningLoom {
-  const child = loomCommand(args, options).spawn();
+  return spawnProcess(loomCommand(args, options), `loom ${args.join(" ")}`);
+}
+
+/**
+ * Starts a command and leaves it running, collecting its output; disposing it kills it.
+ *
+ * @param command The command (stdout and stderr piped).
+ * @param label Names it in messages.
+ * @returns The running process.
+ */
+export function spawnProcess(command: Deno.Command, label: string): RunningLoom {
+  const child = command.spawn();
   let out = "";
   let err = "";
   const pump = async (stream: ReadableStream<Uint8Array>, add: (s: string) => void) => {
@@ -150,7 +161,7 @@ export function spawnLoom(args: string[], options: LoomOptions): RunningLoom {
       while (!out.includes(text)) {
         if (exited !== undefined || Date.now() > deadline) {
           throw new Error(
-            `Expected "${text}" from loom ${args.join(" ")}; stdout:\n${out}\nstderr:\n${err}`,
+            `Expected "${text}" from ${label}; stdout:\n${out}\nstderr:\n${err}`,
           );
         }
         await new Promise((r) => setTimeout(r, 20));
