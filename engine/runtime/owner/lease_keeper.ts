@@ -39,6 +39,7 @@ export class LeaseKeeper {
   #held: HeldLease | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #renewing = false;
+  #renewal: Promise<void> = Promise.resolve();
 
   private constructor(kv: Deno.Kv, options: LeaseKeeperOptions, held: HeldLease) {
     this.#kv = kv;
@@ -68,7 +69,9 @@ export class LeaseKeeper {
       throw e;
     }
     const keeper = new LeaseKeeper(kv, options, held);
-    keeper.#timer = setInterval(() => keeper.#renew(), options.renewMs);
+    keeper.#timer = setInterval(() => {
+      if (!keeper.#renewing) keeper.#renewal = keeper.#renew();
+    }, options.renewMs);
     return keeper;
   }
 
@@ -88,9 +91,14 @@ export class LeaseKeeper {
     this.#held = undefined;
   }
 
-  /** Stops renewing and gives the lease up, so that another process may take it at once. */
+  /**
+   * Stops renewing and gives the lease up, so that another process may take it at once. A
+   * renewal in flight ends first: releasing with the versionstamp it replaces would fail and
+   * leave the lease held until it lapses.
+   */
   async release(): Promise<void> {
     this.#stop();
+    await this.#renewal;
     const held = this.#held;
     this.#held = undefined;
     if (held !== undefined) {
