@@ -25,6 +25,8 @@
 export * from "./engine/mod.ts";
 export { connect, type ConnectOptions, HttpClient } from "./web/client.ts";
 export type { SseMessage } from "./web/sse_reader.ts";
+// Registers the bundled examples as a module of the program (they load from a bundle too).
+import "./examples/embed.ts";
 
 /** Whether this code runs in a Web Worker (where a bundle that is its own Worker entry is main). */
 function inWorker(): boolean {

@@ -13,6 +13,7 @@ import {
   type EngineChange,
   InvalidArgumentError,
 } from "../engine/mod.ts";
+import { EXAMPLES_URL } from "../examples/embed.ts";
 import { engineBackend, type LoomServer, startServer } from "../web/mod.ts";
 import { SIGNAL_EXIT_CODE, startUnlessStopped, type StopReason, watchStop } from "./_stop.ts";
 import { removeServerInfo, serverInfoPath, writeServerInfo } from "./server_info.ts";
@@ -50,9 +51,9 @@ function describe(change: EngineChange): string {
 
 /**
  * URL of the bundled examples, loaded only when no `--module` is given (so that they register in
- * every isolate, or in none).
+ * every isolate, or in none); a module of the program, so that a bundle loads them too.
  */
-export const EXAMPLES_URL: string = new URL("../examples/mod.ts", import.meta.url).href;
+export { EXAMPLES_URL };
 
 function runExamples(engine: Engine, print: (line: string) => void): () => void {
   let approve: ReturnType<typeof setTimeout> | undefined;

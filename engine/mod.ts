@@ -124,6 +124,7 @@ export {
   type CrashHook,
   CrashPoint,
   createEngine,
+  embedModule,
   Engine,
   type EngineChange,
   type EngineOptions,
