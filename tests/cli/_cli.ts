@@ -56,7 +56,8 @@ export function cliEnv(env: Record<string, string> = {}): Record<string, string>
  */
 export function loomCommand(args: string[], options: LoomOptions): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", CONFIG, MAIN, ...args],
+    // No lock file: modules imported from the tests' loopback servers must not enter deno.lock.
+    args: ["run", "-A", "--no-lock", "--config", CONFIG, MAIN, ...args],
     cwd: options.cwd,
     env: cliEnv(options.env),
     clearEnv: true,

@@ -16,7 +16,15 @@ const FIXTURE = new URL("../fixtures/imports_main.ts", import.meta.url);
 /** Runs `deno run -A --unstable-kv --unstable-worker-options loom.js ...args` in `dir`. */
 function runBundle(dir: string, args: string[]): RunningLoom {
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", "--unstable-worker-options", "loom.js", ...args],
+    args: [
+      "run",
+      "-A",
+      "--no-lock",
+      "--unstable-kv",
+      "--unstable-worker-options",
+      "loom.js",
+      ...args,
+    ],
     cwd: dir,
     env: cliEnv({ NO_COLOR: "1" }),
     clearEnv: true,

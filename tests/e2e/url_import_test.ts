@@ -62,7 +62,15 @@ async function project(files: FileServer, dir: string, unstable?: string[]): Pro
 
 async function run(dir: string, flags: string[], workers: number) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...flags, "run.ts", String(workers), `${dir}/loom-${workers}.kv`],
+    args: [
+      "run",
+      "-A",
+      "--no-lock",
+      ...flags,
+      "run.ts",
+      String(workers),
+      `${dir}/loom-${workers}.kv`,
+    ],
     cwd: dir,
     env: cliEnv({ NO_COLOR: "1" }),
     clearEnv: true,
