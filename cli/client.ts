@@ -7,8 +7,9 @@
  */
 
 import { resolve } from "node:path";
-import { connectKv, type WorkflowClient } from "../engine/mod.ts";
-import { connectHttp } from "./remote.ts";
+import { connectKv, type LoomReader, type WorkflowClient } from "../engine/mod.ts";
+import { connectHttp, httpRunLookup } from "./remote.ts";
+import type { RunLookup } from "./run_id.ts";
 import { exists, isLocalFile, noDatabase, type Target } from "./target.ts";
 
 /** What `loom serve` writes to `.loom/server.json`. */
@@ -67,6 +68,8 @@ export interface OpenedClient extends AsyncDisposable {
   client: WorkflowClient;
   /** `http://...` or `inbox of <file>`, for messages. */
   via: string;
+  /** Finds runs by id or prefix, where the client goes. */
+  lookup: RunLookup;
   /** Releases the client. */
   close(): Promise<void>;
 }
@@ -92,19 +95,34 @@ export async function openClient(
   const url = target.url ?? await discoverServer(target.kvPath, options);
   let client: WorkflowClient;
   let via: string;
+  let lookup: RunLookup;
   if (url !== undefined) {
-    client = await connectHttp({
-      url,
-      ...(target.token === undefined ? {} : { token: target.token }),
-    });
+    const remote = { url, ...(target.token === undefined ? {} : { token: target.token }) };
+    client = await connectHttp(remote);
     via = url;
+    lookup = httpRunLookup(remote);
   } else {
     if (isLocalFile(target.kvPath) && !(await exists(target.kvPath))) {
       throw noDatabase(target.kvPath);
     }
-    client = await connectKv({ kvPath: target.kvPath, pollIntervalMs: 50 });
+    const kvClient = await connectKv({ kvPath: target.kvPath, pollIntervalMs: 50 });
+    client = kvClient;
     via = `inbox of ${target.kvPath}`;
+    lookup = readerRunLookup(kvClient.reader);
   }
   const close = () => dispose(client);
-  return { client, via, close, [Symbol.asyncDispose]: close };
+  return { client, via, lookup, close, [Symbol.asyncDispose]: close };
+}
+
+/**
+ * Looks runs up in a KV file.
+ *
+ * @param reader The file's reader.
+ * @returns The lookup.
+ */
+export function readerRunLookup(reader: LoomReader): RunLookup {
+  return {
+    exists: async (id) => (await reader.run(id)) !== undefined,
+    idsStartingWith: (prefix, limit) => reader.findRunIds(prefix, limit),
+  };
 }
