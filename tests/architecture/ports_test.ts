@@ -23,7 +23,9 @@ function literal8000(file: Source): string[] {
 
 /** CLI argument lists of `serve` or `web` without `--port` (they would bind 8000). */
 function servesWithoutPort(file: Source): string[] {
-  const code = file.text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  // Comments out, lines kept (so that line numbers stay right).
+  const code = file.text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ""))
+    .replace(/(?<!:)\/\/.*$/gm, "");
   const out: string[] = [];
   for (const match of code.matchAll(/\[[^[\]]*\]/g)) {
     const items = [...match[0].matchAll(/"([^"\\]*)"|'([^'\\]*)'|`([^`\\]*)`/g)]
@@ -33,6 +35,7 @@ function servesWithoutPort(file: Source): string[] {
     const argv = items.some((s) => s.startsWith("-")) || items.length <= 2;
     if (argv && !items.some((s) => s === "--port" || s.startsWith("--port="))) {
       const line = code.slice(0, match.index).split("\n").length;
+      if (file.text.split("\n")[line - 1]?.includes(MARKER)) continue;
       out.push(`${file.path}:${line} runs "${items.join(" ")}" without --port`);
     }
   }

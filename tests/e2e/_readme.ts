@@ -92,3 +92,86 @@ export async function readmeCommand(section: string, pattern: RegExp): Promise<s
   }
   throw new Error(`README section "${section}" has no command matching ${pattern}`);
 }
+
+/**
+ * Splits a shell command into words as `sh` does for the README's commands: single and double
+ * quotes, backslashes, and `$NAME` / `${NAME}` (outside single quotes) from `env`.
+ *
+ * @param command One command.
+ * @param env Variables.
+ * @returns Its words.
+ */
+export function shellWords(command: string, env: Record<string, string> = {}): string[] {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i] as string;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else word += c;
+      continue;
+    }
+    if (c === "\\" && i + 1 < command.length) {
+      word = (word ?? "") + command[++i];
+      continue;
+    }
+    if (c === "$") {
+      const m = command.slice(i).match(/^\$(?:\{(\w+)\}|(\w+))/);
+      if (m !== null) {
+        word = (word ?? "") + (env[(m[1] ?? m[2]) as string] ?? "");
+        i += m[0].length - 1;
+        continue;
+      }
+    }
+    if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else word += c;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      quote = c;
+      word ??= "";
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else {
+      word = (word ?? "") + c;
+    }
+  }
+  if (quote !== undefined) throw new Error(`Unclosed ${quote} in: ${command}`);
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** What a README command runs. */
+export type Invocation =
+  | { kind: "loom"; via: string; args: string[] }
+  | { kind: "task"; name: string; args: string[] }
+  | { kind: "deno"; args: string[] }
+  | { kind: "shell"; words: string[] };
+
+/**
+ * Tells what one README command (no `&&`) runs: the CLI (`deno run … main.ts`, `loom`,
+ * `… loom.js`, `dist/loom`) with its arguments, a `deno task`, another `deno` command, or a shell
+ * command.
+ *
+ * @param words The command's words.
+ * @returns What it runs.
+ */
+export function invocationOf(words: string[]): Invocation {
+  const [first, ...rest] = words;
+  const deno = first === "npx" ? words.slice(words.findIndex((w) => w.startsWith("deno@"))) : words;
+  if (deno[0]?.startsWith("deno")) {
+    if (deno[1] === "task") {
+      return { kind: "task", name: deno[2] ?? "", args: deno.slice(3) };
+    }
+    const entry = deno.findIndex((w, i) => i > 1 && /(^|\/)(main\.ts|loom\.js)$/.test(w));
+    if (deno[1] === "run" && entry > 0) {
+      return { kind: "loom", via: deno[entry] as string, args: deno.slice(entry + 1) };
+    }
+    return { kind: "deno", args: deno.slice(1) };
+  }
+  if (first === "loom" || first === "dist/loom") return { kind: "loom", via: first, args: rest };
+  return { kind: "shell", words };
+}

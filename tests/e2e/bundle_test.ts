@@ -10,21 +10,15 @@ import { bundle, WORKER_ENTRY_LINE } from "../../build/bundle.ts";
 import { cliEnv, type RunningLoom, spawnProcess } from "../cli/_cli.ts";
 import { tempDir } from "../_helpers.ts";
 import { serveFiles } from "./_file_server.ts";
+import { BUNDLE_COMMAND } from "./_ways.ts";
 
 const FIXTURE = new URL("../fixtures/imports_main.ts", import.meta.url);
 
-/** Runs `deno run -A --unstable-kv --unstable-worker-options loom.js ...args` in `dir`. */
+/** Runs the bundle as the README says (`deno run -A --unstable-kv … loom.js`) with `args`. */
 function runBundle(dir: string, args: string[]): RunningLoom {
+  const [run, ...flags] = BUNDLE_COMMAND;
   const command = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--no-lock",
-      "--unstable-kv",
-      "--unstable-worker-options",
-      "loom.js",
-      ...args,
-    ],
+    args: [run as string, "--no-lock", ...flags, ...args],
     cwd: dir,
     env: cliEnv({ NO_COLOR: "1" }),
     clearEnv: true,
