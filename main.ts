@@ -25,9 +25,19 @@
 export * from "./engine/mod.ts";
 export { connect, type ConnectOptions, HttpClient } from "./web/client.ts";
 export type { SseMessage } from "./web/sse_reader.ts";
+// Registers the bundled examples as a module of the program (they load from a bundle too).
+import "./examples/embed.ts";
+// Resolves the dashboard's npm packages with this graph, not first in the CLI's dynamic import.
+import "./web/dashboard/_npm_preload.ts";
 
-if (import.meta.main) {
-  // The CLI (and with it the HTTP server) loads only when this module runs as a program.
-  const { runCli } = await import("./cli/mod.ts");
-  Deno.exit(await runCli(Deno.args));
+/** Whether this code runs in a Web Worker (where a bundle that is its own Worker entry is main). */
+function inWorker(): boolean {
+  return typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined";
+}
+
+if (import.meta.main && !inWorker()) {
+  // The CLI (and with it the HTTP server) loads only when this module runs as a program. No
+  // top-level await: the CLI imports the user's modules, and a module that imports this one must
+  // find it evaluated, not waiting for the CLI (that would deadlock).
+  import("./cli/mod.ts").then(({ runCli }) => runCli(Deno.args)).then((code) => Deno.exit(code));
 }

@@ -7,8 +7,9 @@
  */
 
 import { resolve } from "node:path";
-import { connectKv, type WorkflowClient } from "../engine/mod.ts";
-import { connectHttp } from "./remote.ts";
+import { connectKv, type LoomReader, type WorkflowClient } from "../engine/mod.ts";
+import { connectHttp, httpRunLookup } from "./remote.ts";
+import type { RunLookup } from "./run_id.ts";
 import { exists, isLocalFile, noDatabase, type Target } from "./target.ts";
 
 /** What `loom serve` writes to `.loom/server.json`. */
@@ -76,6 +77,8 @@ export interface OpenedClient extends AsyncDisposable {
    * when an owner starts.
    */
   queued: boolean;
+  /** Finds runs by id or prefix, where the client goes. */
+  lookup: RunLookup;
   /** Releases the client. */
   close(): Promise<void>;
 }
@@ -102,12 +105,12 @@ export async function openClient(
   let client: WorkflowClient;
   let via: string;
   let queued = false;
+  let lookup: RunLookup;
   if (url !== undefined) {
-    client = await connectHttp({
-      url,
-      ...(target.token === undefined ? {} : { token: target.token }),
-    });
+    const remote = { url, ...(target.token === undefined ? {} : { token: target.token }) };
+    client = await connectHttp(remote);
     via = url;
+    lookup = httpRunLookup(remote);
   } else {
     if (isLocalFile(target.kvPath) && !(await exists(target.kvPath))) {
       throw noDatabase(target.kvPath);
@@ -116,7 +119,21 @@ export async function openClient(
     client = kvClient;
     via = `inbox of ${target.kvPath}`;
     queued = !await kvClient.owned();
+    lookup = readerRunLookup(kvClient.reader);
   }
   const close = () => dispose(client);
-  return { client, via, queued, close, [Symbol.asyncDispose]: close };
+  return { client, via, queued, lookup, close, [Symbol.asyncDispose]: close };
+}
+
+/**
+ * Looks runs up in a KV file.
+ *
+ * @param reader The file's reader.
+ * @returns The lookup.
+ */
+export function readerRunLookup(reader: LoomReader): RunLookup {
+  return {
+    exists: async (id) => (await reader.run(id)) !== undefined,
+    idsStartingWith: (prefix, limit) => reader.findRunIds(prefix, limit),
+  };
 }

@@ -18,6 +18,8 @@ export interface Io {
   readonly style: Style;
   /** Colours for stderr. */
   readonly errStyle: Style;
+  /** Whether stdout is a terminal (tables may then cut long cells to fit). */
+  readonly outIsTerminal: boolean;
   /** Whether stderr is a terminal (status lines and spinners go there). */
   readonly errIsTerminal: boolean;
   /** Whether stdin is a terminal (else prompts echo the answer they read). */
@@ -54,7 +56,8 @@ function envReader(name: string): string | undefined {
  * @returns The {@linkcode Io}.
  */
 export function systemIo(): Io {
-  const outColor = colorEnabled(envReader, Deno.stdout.isTerminal());
+  const outIsTerminal = Deno.stdout.isTerminal();
+  const outColor = colorEnabled(envReader, outIsTerminal);
   const errIsTerminal = Deno.stderr.isTerminal();
   const errColor = colorEnabled(envReader, errIsTerminal);
   let pending = "";
@@ -66,6 +69,7 @@ export function systemIo(): Io {
     writeErr: (text) => writeAll(Deno.stderr, text),
     style: createStyle(outColor),
     errStyle: createStyle(errColor),
+    outIsTerminal,
     errIsTerminal,
     inIsTerminal: Deno.stdin.isTerminal(),
     env: envReader,
@@ -96,11 +100,16 @@ export interface MemoryIo extends Io {
 /**
  * An {@linkcode Io} in memory.
  *
- * @param options Environment, stdin lines, colour.
+ * @param options Environment, stdin lines, colour, and whether stdout acts as a terminal.
  * @returns The {@linkcode MemoryIo}.
  */
 export function memoryIo(
-  options: { env?: Record<string, string>; input?: string[]; color?: boolean } = {},
+  options: {
+    env?: Record<string, string>;
+    input?: string[];
+    color?: boolean;
+    outIsTerminal?: boolean;
+  } = {},
 ): MemoryIo {
   const stdout: string[] = [];
   const stderr: string[] = [];
@@ -113,6 +122,7 @@ export function memoryIo(
     writeErr: (text) => stderr.push(text),
     style: createStyle(options.color ?? false),
     errStyle: createStyle(options.color ?? false),
+    outIsTerminal: options.outIsTerminal ?? false,
     errIsTerminal: false,
     inIsTerminal: false,
     env: (name) => options.env?.[name],

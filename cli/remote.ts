@@ -8,6 +8,7 @@
 import type { WorkflowClient } from "../engine/mod.ts";
 import { connect } from "../web/client.ts";
 import { CliError } from "./errors.ts";
+import type { RunLookup } from "./run_id.ts";
 
 /** Where the server is, and how to authenticate. */
 export interface RemoteOptions {
@@ -38,4 +39,38 @@ export async function connectHttp(options: RemoteOptions): Promise<WorkflowClien
   return connect(
     options.token === undefined ? { url: base } : { url: base, token: options.token },
   );
+}
+
+/**
+ * Looks runs up through a server's API (`GET /api/workflows/{id}`, and `?id_prefix=`).
+ *
+ * @param options URL and token.
+ * @returns The lookup.
+ */
+export function httpRunLookup(options: RemoteOptions): RunLookup {
+  const base = options.url.replace(/\/+$/, "");
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  const get = async (path: string): Promise<Response> => {
+    const res = await fetch(`${base}${path}`, { headers });
+    if (!res.ok && res.status !== 404) {
+      const text = await res.text();
+      throw new CliError(`The Loom server at "${options.url}" answered ${res.status}: ${text}`);
+    }
+    return res;
+  };
+  return {
+    async exists(id) {
+      const res = await get(`/api/workflows/${encodeURIComponent(id)}`);
+      await res.body?.cancel();
+      return res.ok;
+    },
+    async idsStartingWith(prefix, limit) {
+      const query = new URLSearchParams({ id_prefix: prefix, per_page: String(limit) });
+      const res = await get(`/api/workflows?${query}`);
+      if (!res.ok) return [];
+      const page = await res.json() as { data: { id: string }[] };
+      return page.data.map((run) => run.id);
+    },
+  };
 }

@@ -13,8 +13,9 @@ import {
   type EngineChange,
   InvalidArgumentError,
 } from "../engine/mod.ts";
+import { EXAMPLES_URL } from "../examples/embed.ts";
 import { engineBackend, type LoomServer, startServer } from "../web/mod.ts";
-import { untilStopped } from "./_stop.ts";
+import { SIGNAL_EXIT_CODE, startUnlessStopped, type StopReason, watchStop } from "./_stop.ts";
 import { removeServerInfo, serverInfoPath, writeServerInfo } from "./server_info.ts";
 
 /** Options of {@linkcode runServe}. */
@@ -50,9 +51,9 @@ function describe(change: EngineChange): string {
 
 /**
  * URL of the bundled examples, loaded only when no `--module` is given (so that they register in
- * every isolate, or in none).
+ * every isolate, or in none); a module of the program, so that a bundle loads them too.
  */
-export const EXAMPLES_URL: string = new URL("../examples/mod.ts", import.meta.url).href;
+export { EXAMPLES_URL };
 
 function runExamples(engine: Engine, print: (line: string) => void): () => void {
   let approve: ReturnType<typeof setTimeout> | undefined;
@@ -87,16 +88,23 @@ function runExamples(engine: Engine, print: (line: string) => void): () => void 
  */
 export async function runServe(options: ServeCommandOptions): Promise<number> {
   const print = options.print ?? ((line: string) => console.log(line));
+  using stop = watchStop(options.signal === undefined ? {} : { signal: options.signal });
   let engine: Engine;
   try {
-    engine = await createEngine({
-      kvPath: options.kvPath,
-      modules: options.modules.length > 0 ? options.modules : [EXAMPLES_URL],
-      workers: options.workers,
-      pollIntervalMs: options.pollIntervalMs,
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      onError: (e) => print(`error: ${e.message}`),
-    });
+    const starting = await startUnlessStopped(
+      createEngine({
+        kvPath: options.kvPath,
+        modules: options.modules.length > 0 ? options.modules : [EXAMPLES_URL],
+        workers: options.workers,
+        pollIntervalMs: options.pollIntervalMs,
+        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        onError: (e) => print(`error: ${e.message}`),
+      }),
+      stop,
+      (late) => late.close(),
+    );
+    if ("stopped" in starting) return stoppedWhileStarting(starting.stopped, print);
+    engine = starting.started;
   } catch (e) {
     print(`error: ${(e as Error).message}`);
     return e instanceof InvalidArgumentError ? 2 : 1;
@@ -140,7 +148,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   const stopExamples = options.modules.length === 0 ? runExamples(engine, print) : () => {};
   // Another process took the owner lease: stop, and exit non-zero so a supervisor restarts us.
   const lost = await Promise.race([
-    untilStopped(options.signal).then(() => false),
+    stop.stopped.then(() => false),
     engine.lost.then(() => true),
   ]);
   if (lost) print("error: this process lost the owner lease to another process: stopping");
@@ -151,4 +159,16 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   await engine.close();
   if (infoPath !== undefined) await removeServerInfo(infoPath, Deno.pid);
   return lost ? 1 : 0;
+}
+
+/**
+ * What a command prints and returns when it is stopped before it has started.
+ *
+ * @param why What stopped it.
+ * @param print Where to print.
+ * @returns 0 for an abort, else the signal's exit code.
+ */
+export function stoppedWhileStarting(why: StopReason, print: (line: string) => void): number {
+  print(`Stopped by ${why === "abort" ? "the caller" : why} while starting`);
+  return why === "abort" ? 0 : SIGNAL_EXIT_CODE[why];
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { SchemaVersionError } from "../engine/mod.ts";
+import { requireUnstableFeatures, SchemaVersionError } from "../engine/mod.ts";
 import { KvStore, openKv, SchemaMismatch } from "../store/mod.ts";
 import type { ParsedArgs } from "./args.ts";
 import { CliError } from "./errors.ts";
@@ -82,8 +82,10 @@ export function noDatabase(kvPath: string): CliError {
  * @param kvPath The file.
  * @returns The store; close it when done.
  * @throws {CliError} When the file does not exist or was written by a newer Loom.
+ * @throws {MissingUnstableFeatureError} When Deno runs without `kv` enabled.
  */
 export async function openReader(kvPath: string): Promise<KvStore> {
+  requireUnstableFeatures();
   if (isLocalFile(kvPath) && !(await exists(kvPath))) throw noDatabase(kvPath);
   const store = new KvStore(await openKv(kvPath), kvPath);
   try {

@@ -14,7 +14,7 @@ import {
   loadModules,
 } from "../engine/mod.ts";
 import { kvBackend, type LoomServer, startServer } from "../web/mod.ts";
-import { untilStopped } from "./_stop.ts";
+import { watchStop } from "./_stop.ts";
 
 /** Options of {@linkcode runWeb}. */
 export interface WebCommandOptions {
@@ -55,6 +55,7 @@ async function exists(path: string): Promise<boolean> {
  */
 export async function runWeb(options: WebCommandOptions): Promise<number> {
   const print = options.print ?? ((line: string) => console.log(line));
+  using stop = watchStop(options.signal === undefined ? {} : { signal: options.signal });
   const file = options.kvPath !== ":memory:" && !/^[a-z]+:\/\//i.test(options.kvPath);
   if (file && !(await exists(options.kvPath))) {
     print(`error: no Loom data at ${options.kvPath}: start "loom serve" or "loom worker" first`);
@@ -91,7 +92,7 @@ export async function runWeb(options: WebCommandOptions): Promise<number> {
   print(
     `API: ${server.url}/api  docs: ${server.url}/docs${options.token ? "  (token required)" : ""}`,
   );
-  await untilStopped(options.signal);
+  await stop.stopped;
   print("Web server stopped");
   await server.close();
   await backend.close();

@@ -33,16 +33,48 @@ export const ErrorCode = {
   StoredDataUnreadable: "STORED_DATA_UNREADABLE",
   ModuleLoad: "MODULE_LOAD_FAILED",
   WorkerCrashed: "WORKER_CRASHED",
+  UnstableFeatureMissing: "UNSTABLE_FEATURE_MISSING",
   Internal: "INTERNAL",
 } as const;
 
 /** A value of {@linkcode ErrorCode}. */
 export type ErrorCode = typeof ErrorCode[keyof typeof ErrorCode];
 
-/** Base class of every error the engine throws on purpose. */
+/** Marks Loom's errors, whichever copy of Loom made them (`Symbol.for`, so that copies agree). */
+const LOOM_ERROR = Symbol.for("loom.error");
+
+/**
+ * Base class of every error the engine throws on purpose. `instanceof` also recognises the errors
+ * of another copy of Loom in the same isolate (a workflow module that imports `main.ts` by URL
+ * while the engine runs from a path): an error is an instance of a Loom error class when it is a
+ * Loom error and a class of the same name is in its prototype chain.
+ */
 export class LoomError extends Error {
   /** Stable machine-readable code of the condition. */
   readonly code: ErrorCode;
+
+  /**
+   * `instanceof` across copies of Loom.
+   *
+   * @param value Anything.
+   * @returns Whether `value` is an error of this class, made by this or another copy of Loom.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== "object" || value === null || !(LOOM_ERROR in value)) return false;
+    for (let p = Object.getPrototypeOf(value); p !== null; p = Object.getPrototypeOf(p)) {
+      if (
+        Object.hasOwn(p, "constructor") && (p.constructor as { name?: unknown }).name === this.name
+      ) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static {
+    Object.defineProperty(this.prototype, LOOM_ERROR, { value: true });
+  }
 
   /**
    * Creates the error.
@@ -448,6 +480,25 @@ export class WorkerCrashedError extends LoomError {
   }
 }
 
+/**
+ * Deno runs without an unstable feature that Loom needs (`kv`, or `worker-options` for Workers);
+ * the message names the flag and the `deno.json` entry that enable it.
+ */
+export class MissingUnstableFeatureError extends LoomError {
+  /** The feature, as `deno.json`'s `unstable` names it (`"kv"`, `"worker-options"`). */
+  readonly feature: string;
+  /**
+   * Creates the error.
+   *
+   * @param feature The feature.
+   * @param message What needs it and how to enable it.
+   */
+  constructor(feature: string, message: string) {
+    super(ErrorCode.UnstableFeatureMissing, message);
+    this.feature = feature;
+  }
+}
+
 /** An error as plain data, safe to store in KV and to post between isolates. */
 export interface SerializedError {
   /** Loom error code, when the error was a {@linkcode LoomError}. */
@@ -552,6 +603,7 @@ const CLASSES: Record<string, { prototype: Error }> = {
   [ErrorCode.StoredDataUnreadable]: StoredDataError,
   [ErrorCode.ModuleLoad]: ModuleLoadError,
   [ErrorCode.WorkerCrashed]: WorkerCrashedError,
+  [ErrorCode.UnstableFeatureMissing]: MissingUnstableFeatureError,
 };
 
 /**

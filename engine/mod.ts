@@ -95,6 +95,7 @@ export {
   InvalidPayloadError,
   LeaseLostError,
   LoomError,
+  MissingUnstableFeatureError,
   ModuleLoadError,
   NonDeterministicWorkflowError,
   OwnerLeaseError,
@@ -131,6 +132,7 @@ export {
   type CrashHook,
   CrashPoint,
   createEngine,
+  embedModule,
   Engine,
   type EngineChange,
   type EngineHealth,
@@ -144,6 +146,8 @@ export {
   loadModules,
   type LoadModulesOptions,
   type OnDue,
+  requireUnstableFeatures,
+  type UnstableNeeds,
   type Wakeup,
 } from "./runtime/mod.ts";
 export {

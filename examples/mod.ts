@@ -20,8 +20,9 @@ export { AssessmentWorkflow, type QuizInput, type QuizState } from "./assessment
 export { type FanOutInput, type FanOutState, FanOutWorkflow } from "./fanout.ts";
 export { type OrderInput, type OrderState, OrderWorkflow } from "./order.ts";
 
-/** URL of this module, for `--module`. */
+/** URL of this module, for `--module` (the same as `EXAMPLES_URL` of `./embed.ts`). */
 export const EXAMPLES_MODULE: string = import.meta.url;
+export { EXAMPLES_URL } from "./embed.ts";
 
 /**
  * Starts one run of each example (ids are stable, so running twice reuses them). The approval

@@ -36,8 +36,8 @@ import { readSse, type SseMessage } from "./sse_reader.ts";
 export interface ConnectOptions {
   /** Base URL of the server, e.g. `http://127.0.0.1:8000`. */
   url: string;
-  /** The server's token, when it has one. */
-  token?: string;
+  /** The server's token, when it has one (`undefined` for none: `Deno.env.get("LOOM_TOKEN")`). */
+  token?: string | undefined;
   /** Longest single wait of `result()` before it asks again, in ms. @default 30000 */
   longPollMs?: number;
 }

@@ -5,7 +5,7 @@
  */
 
 import { dirname, resolve } from "node:path";
-import { SchemaVersionError } from "../../engine/mod.ts";
+import { requireUnstableFeatures, SchemaVersionError } from "../../engine/mod.ts";
 import { KvStore, openKv, SCHEMA_VERSION, SchemaMismatch } from "../../store/mod.ts";
 import { COMMON_OPTIONS, type ParsedArgs } from "../args.ts";
 import { CliError } from "../errors.ts";
@@ -23,6 +23,7 @@ export const initCommand: Command = {
   },
   async run(args: ParsedArgs, io: Io): Promise<number> {
     const { kvPath } = targetOf(args);
+    requireUnstableFeatures();
     const s = io.style;
     io.out(s.bold("Initializing Loom database..."));
     const local = isLocalFile(kvPath);

@@ -7,7 +7,8 @@
 import { LoomReader, stateFromEvents, WorkflowNotFoundError } from "../../engine/mod.ts";
 import type { WorkflowRecord } from "../../store/mod.ts";
 import { COMMON_OPTIONS, JSON_OPTION, type ParsedArgs } from "../args.ts";
-import { CliError } from "../errors.ts";
+import { readerRunLookup } from "../client.ts";
+import { resolveRunId } from "../run_id.ts";
 import { colorLevel, colorStatus, compactJson, formatDuration, formatTime } from "../format.ts";
 import type { Io } from "../io.ts";
 import { eventJson, type InspectJson, logJson, workflowJson } from "../json_shapes.ts";
@@ -22,21 +23,11 @@ import type { Command } from "./command.ts";
  * @param id An id, or the start of one.
  * @returns The run's record.
  * @throws {WorkflowNotFoundError} When nothing matches.
- * @throws {CliError} When the prefix matches several runs.
+ * @throws {UsageError} When the prefix matches several runs (exit code 2), naming them.
  */
 export async function findWorkflow(reader: LoomReader, id: string): Promise<WorkflowRecord> {
-  const exact = await reader.run(id);
-  if (exact !== undefined) return exact;
-  const ids = id === "" ? [] : await reader.findRunIds(id, 6);
-  if (ids.length === 0) throw new WorkflowNotFoundError(id);
-  if (ids.length > 1) {
-    throw new CliError(
-      `Workflow id prefix "${id}" matches several runs: ${ids.slice(0, 5).join(", ")}${
-        ids.length > 5 ? ", ..." : ""
-      }`,
-    );
-  }
-  const record = await reader.run(ids[0] as string);
+  const found = await resolveRunId(readerRunLookup(reader), id, "inspect");
+  const record = await reader.run(found);
   if (record === undefined) throw new WorkflowNotFoundError(id);
   return record;
 }

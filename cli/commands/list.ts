@@ -47,6 +47,7 @@ export const listCommand: Command = {
     summary: "List workflow runs, newest first",
     description: [
       "Reads the KV file directly (also while an owner runs); --url is not used.",
+      "On a terminal, long ids and names are cut (ending with …) unless --wide is given; when the output is not a terminal (a pipe, a file), nothing is cut.",
       'With --json it prints {"workflows": [{"workflowId", "name", "version", "status", "createdAt", "updatedAt", "completedAt", "durationMs"}], "cursor"}; times are ISO 8601, cursor is null on the last page.',
     ],
     options: {
@@ -66,12 +67,17 @@ export const listCommand: Command = {
       },
       name: { type: "string", short: "n", value: "NAME", help: "Only runs of this workflow" },
       cursor: { type: "string", value: "CURSOR", help: "Continue after the page that printed it" },
+      wide: {
+        type: "boolean",
+        help: "Never cut ids and names (on a terminal they are cut to 40 and 30 columns)",
+      },
       ...JSON_OPTION,
       ...COMMON_OPTIONS,
     },
     examples: [
       "loom list",
       "loom list -s failed -l 10",
+      "loom list --wide",
       "loom list --json | jq -r '.workflows[].workflowId'",
     ],
   },
@@ -112,11 +118,13 @@ export const listCommand: Command = {
     }
     const s = io.style;
     io.out(s.bold(s.magenta("Workflows")));
+    const cut = io.outIsTerminal && !args.flag("wide");
+    const width = (max: number) => cut ? { maxWidth: max } : {};
     const lines = formatTable<WorkflowRecord>(
       [
-        { header: "ID", value: (r) => r.id, maxWidth: 40, color: (t) => s.dim(t) },
-        { header: "Name", value: (r) => r.name, maxWidth: 30, color: (t) => s.cyan(t) },
-        { header: "Version", value: (r) => r.version, maxWidth: 12 },
+        { header: "ID", value: (r) => r.id, ...width(40), color: (t) => s.dim(t) },
+        { header: "Name", value: (r) => r.name, ...width(30), color: (t) => s.cyan(t) },
+        { header: "Version", value: (r) => r.version, ...width(12) },
         { header: "Status", value: (r) => r.status, color: (t) => colorStatus(s, t) },
         { header: "Created", value: (r) => formatTime(r.createdAt), color: (t) => s.green(t) },
         { header: "Duration", value: duration, align: "right" },

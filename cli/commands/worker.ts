@@ -7,7 +7,8 @@
  */
 
 import { createEngine, type Engine, type EngineChange, OwnerLeaseError } from "../../engine/mod.ts";
-import { EXAMPLES_URL } from "../serve.ts";
+import { EXAMPLES_URL, stoppedWhileStarting } from "../serve.ts";
+import { startUnlessStopped, watchStop } from "../_stop.ts";
 import { COMMON_OPTIONS, ENGINE_OPTIONS, MODULE_OPTION, type ParsedArgs } from "../args.ts";
 import { CliError } from "../errors.ts";
 import { colorLevel, formatDuration } from "../format.ts";
@@ -100,33 +101,6 @@ function colorLine(io: Io, line: string): string {
   return line;
 }
 
-function waitForStop(
-  signal: AbortSignal | undefined,
-): { stopped: Promise<string>; dispose(): void } {
-  const listeners: [Deno.Signal, () => void][] = [];
-  let resolveStop: (why: string) => void = () => {};
-  const stopped = new Promise<string>((resolve) => resolveStop = resolve);
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    const listener = () => resolveStop(sig);
-    try {
-      Deno.addSignalListener(sig, listener);
-      listeners.push([sig, listener]);
-    } catch {
-      // SIGTERM cannot be listened to on Windows.
-    }
-  }
-  const onAbort = () => resolveStop("abort");
-  if (signal?.aborted) onAbort();
-  signal?.addEventListener("abort", onAbort, { once: true });
-  return {
-    stopped,
-    dispose() {
-      for (const [sig, listener] of listeners) Deno.removeSignalListener(sig, listener);
-      signal?.removeEventListener("abort", onAbort);
-    },
-  };
-}
-
 /**
  * Runs the owner until stopped.
  *
@@ -140,19 +114,24 @@ export async function runWorker(options: WorkerOptions, io: Io): Promise<number>
   io.out(s.bold(s.green("Starting Loom workflow worker...")));
   const modules = options.modules.length > 0 ? options.modules : [EXAMPLES_URL];
   const status = new StatusLine(io);
-  const stop = waitForStop(options.signal);
+  using stop = watchStop(options.signal === undefined ? {} : { signal: options.signal });
   let engine: Engine;
   try {
-    engine = await createEngine({
-      kvPath: options.kvPath,
-      modules,
-      workers: options.workers,
-      pollIntervalMs: options.pollIntervalMs,
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      onError: (e) => status.print(`${time()} ${s.red("error")} ${e.message}`),
-    });
+    const starting = await startUnlessStopped(
+      createEngine({
+        kvPath: options.kvPath,
+        modules,
+        workers: options.workers,
+        pollIntervalMs: options.pollIntervalMs,
+        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        onError: (e) => status.print(`${time()} ${s.red("error")} ${e.message}`),
+      }),
+      stop,
+      (late) => late.close(),
+    );
+    if ("stopped" in starting) return stoppedWhileStarting(starting.stopped, (l) => io.out(l));
+    engine = starting.started;
   } catch (e) {
-    stop.dispose();
     if (e instanceof OwnerLeaseError) throw new CliError(e.message);
     throw e;
   }
@@ -198,8 +177,7 @@ export async function runWorker(options: WorkerOptions, io: Io): Promise<number>
     status.start();
   }
   // Another process took the owner lease: stop, and exit non-zero so a supervisor restarts us.
-  const why = await Promise.race([stop.stopped, engine.lost.then(() => "lease-lost")]);
-  stop.dispose();
+  const why = await Promise.race([stop.stopped, engine.lost.then(() => "lease-lost" as const)]);
   if (ticker !== undefined) clearInterval(ticker);
   status.stop();
   if (why === "lease-lost") {

@@ -11,6 +11,7 @@ import {
   type RetryPolicy,
 } from "../replay/definitions.ts";
 import { InvalidDefinitionError } from "../errors.ts";
+import { callerModule } from "./_caller.ts";
 import { defaultRegistry, type Registry } from "./registry.ts";
 
 /** Options of {@linkcode activity}. */
@@ -48,15 +49,6 @@ export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({
 
 function fail(name: string, problem: string): never {
   throw new InvalidDefinitionError(`Invalid activity "${name}": ${problem}`);
-}
-
-function moduleOfCaller(): string {
-  const lines = (new Error().stack ?? "").split("\n").slice(3);
-  for (const line of lines) {
-    const m = line.match(/\(?((?:file|https?|data):[^\s)]+?)(?::\d+){2}\)?$/);
-    if (m !== null && m[1] !== import.meta.url) return m[1] as string;
-  }
-  return "";
 }
 
 /**
@@ -121,7 +113,7 @@ export function activity<A extends unknown[], R>(
     timeoutSeconds,
     retry: Object.freeze({ ...retry, nonRetryable: [...retry.nonRetryable] }),
     func: fn.name || name,
-    module: moduleOfCaller(),
+    module: callerModule(import.meta.url),
     fn: fn as (...args: never[]) => unknown,
     ...(options.permissions === undefined ? {} : { permissions: options.permissions }),
   });

@@ -21,7 +21,11 @@ export interface ActivityContext {
   readonly activityName: string;
 }
 
-const storage = new AsyncLocalStorage<ActivityContext>();
+/** One store per isolate (`Symbol.for`), so that an activity defined by another copy of Loom sees it. */
+const STORAGE = Symbol.for("loom.activityContext");
+const storage = ((globalThis as Record<symbol, unknown>)[STORAGE] ??= new AsyncLocalStorage<
+  ActivityContext
+>()) as AsyncLocalStorage<ActivityContext>;
 
 /**
  * Returns the context of the activity attempt that is running.

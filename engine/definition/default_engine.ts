@@ -1,6 +1,7 @@
 /**
  * Which engine `Workflow.start()` uses: the one set with `setDefaultEngine`, or the only engine
- * created in this process.
+ * created in this process. The choice is kept on `globalThis` (`Symbol.for("loom.engines")`), so
+ * that a workflow defined by one copy of Loom starts on an engine created by another.
  *
  * @module
  */
@@ -8,8 +9,17 @@
 import type { WorkflowClient } from "../client.ts";
 import { EngineNotFoundError } from "../errors.ts";
 
-const live = new Set<WorkflowClient>();
-let chosen: WorkflowClient | undefined;
+/** The engines of this isolate, shared by every copy of Loom in it (a path and a URL, say). */
+interface Tracker {
+  live: Set<WorkflowClient>;
+  chosen: WorkflowClient | undefined;
+}
+
+const TRACKER = Symbol.for("loom.engines");
+const tracker = ((globalThis as Record<symbol, unknown>)[TRACKER] ??= {
+  live: new Set<WorkflowClient>(),
+  chosen: undefined,
+}) as Tracker;
 
 /**
  * Sets the engine (or client) that `Workflow.start()` uses; `undefined` clears the choice.
@@ -17,7 +27,7 @@ let chosen: WorkflowClient | undefined;
  * @param client An engine or remote client.
  */
 export function setDefaultEngine(client: WorkflowClient | undefined): void {
-  chosen = client;
+  tracker.chosen = client;
 }
 
 /**
@@ -27,10 +37,10 @@ export function setDefaultEngine(client: WorkflowClient | undefined): void {
  * @returns A function that forgets it again.
  */
 export function trackEngine(client: WorkflowClient): () => void {
-  live.add(client);
+  tracker.live.add(client);
   return () => {
-    live.delete(client);
-    if (chosen === client) chosen = undefined;
+    tracker.live.delete(client);
+    if (tracker.chosen === client) tracker.chosen = undefined;
   };
 }
 
@@ -41,6 +51,7 @@ export function trackEngine(client: WorkflowClient): () => void {
  * @throws {EngineNotFoundError} When there is none, or several and none was chosen.
  */
 export function defaultEngine(): WorkflowClient {
+  const { chosen, live } = tracker;
   if (chosen !== undefined) return chosen;
   if (live.size === 1) return live.values().next().value as WorkflowClient;
   throw new EngineNotFoundError(

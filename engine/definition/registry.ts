@@ -140,5 +140,14 @@ function activityFingerprint(def: ActivityDefinition): string {
   ]);
 }
 
-/** The registry that definitions join when their module is imported. */
-export const defaultRegistry: Registry = new Registry();
+const PROCESS_REGISTRY = Symbol.for("loom.registry");
+
+/**
+ * The registry that definitions join when their module is imported: one per isolate, kept on
+ * `globalThis` under `Symbol.for("loom.registry")`, so that every copy of Loom loaded in the
+ * isolate (`main.ts` by path and by URL, the bundle, a binary) registers in and reads the same
+ * one. A module that imports Loom by URL while the CLI runs from a path is found by the CLI.
+ */
+export const defaultRegistry: Registry = ((globalThis as Record<symbol, unknown>)[
+  PROCESS_REGISTRY
+] ??= new Registry()) as Registry;

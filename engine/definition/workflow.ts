@@ -11,6 +11,7 @@ import type { StepDefinition, WorkflowDefinition } from "../replay/definitions.t
 import { InvalidArgumentError, InvalidDefinitionError } from "../errors.ts";
 import type { JsonValue } from "../json.ts";
 import { defaultEngine } from "./default_engine.ts";
+import { callerModule } from "./_caller.ts";
 import { defaultRegistry, type Registry } from "./registry.ts";
 
 const DEFINITION = Symbol.for("loom.workflow.definition");
@@ -139,6 +140,7 @@ function build(
     steps: Object.freeze(steps),
     create,
     fingerprint: fingerprint(name, version, steps),
+    module: callerModule(import.meta.url),
   };
   return (options.registry ?? defaultRegistry).registerWorkflow(Object.freeze(def));
 }

@@ -70,6 +70,8 @@ export interface WorkflowDefinition {
   readonly create: () => object;
   /** Identifies the code: equal definitions registered twice are the same definition. */
   readonly fingerprint: string;
+  /** URL of the module that defined it (`""` when unknown). */
+  readonly module: string;
 }
 
 /** Marks a function made by `activity()`; `Symbol.for` so that two copies of Loom agree. */

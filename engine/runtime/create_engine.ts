@@ -15,6 +15,7 @@ import type { EngineOptions } from "./engine_options.ts";
 import type { Executor } from "./executor.ts";
 import { InIsolateExecutor } from "./in_isolate_executor.ts";
 import { loadModules } from "./load_modules.ts";
+import { requireUnstableFeatures } from "./unstable.ts";
 import { KvQueueWakeup } from "./wakeup/kv_queue_wakeup.ts";
 import { PollingWakeup } from "./wakeup/polling_wakeup.ts";
 import type { Wakeup } from "./wakeup/wakeup.ts";
@@ -31,6 +32,8 @@ const DEFAULT_KV_PATH = ".loom/loom.kv";
  * @throws {SchemaVersionError} When the file was written by a newer Loom.
  * @throws {ModuleLoadError} When a module named in `modules` fails to import (here or in a Worker).
  * @throws {InvalidDefinitionError} When a Worker registers other definitions than this isolate.
+ * @throws {MissingUnstableFeatureError} When Deno runs without `kv` (or, with Workers,
+ * `worker-options`) enabled; the message names the flag and the `deno.json` entry.
  * @example
  * ```ts
  * import { createEngine } from "./create_engine.ts";
@@ -45,6 +48,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       `Invalid workers: ${workers}: it must be 0 (run in this isolate) or a whole number of Web Workers`,
     );
   }
+  requireUnstableFeatures({
+    workers: workers > 0 && options.executor === undefined,
+    kv: options.kv === undefined,
+  });
   const modules = await loadModules(options.modules ?? []);
   const registry = options.registry ?? defaultRegistry;
   let executor: Executor | undefined = options.executor;

@@ -31,6 +31,7 @@ import {
 } from "../errors.ts";
 import { type JsonValue, toJson } from "../json.ts";
 import { createRun, type InboxRequest, KvStore, openKv, readLease } from "../../store/mod.ts";
+import { requireUnstableFeatures } from "./unstable.ts";
 import { Handle, type HandleBackend } from "./handle.ts";
 import { isTerminal, LoomReader, outcomeError, readOfRun } from "../views/mod.ts";
 
@@ -157,6 +158,7 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
   ): Promise<WorkflowHandle<unknown>> {
     let version = options.version ?? "";
     let description = "";
+    let module = "";
     const known = typeof workflow === "string"
       ? defaultRegistry.listWorkflows().some((d) => d.name === name)
       : true;
@@ -164,6 +166,7 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
       const def = resolveWorkflow(defaultRegistry, workflow, options.version);
       version = def.version;
       description = def.description;
+      module = def.module;
     }
     const time = Date.now();
     const created = await createRun(this.#store.kv, {
@@ -171,7 +174,7 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
       name,
       version,
       description,
-      module: "",
+      module,
       status: "RUNNING",
       createdAt: time,
       updatedAt: time,
@@ -260,6 +263,7 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
  *
  * @param options The file and timings.
  * @returns The client; close it when done.
+ * @throws {MissingUnstableFeatureError} When Deno runs without `kv` enabled.
  * @example
  * ```ts ignore
  * await using client = await connectKv({ kvPath: ".loom/loom.kv" });
@@ -269,5 +273,6 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
  */
 export async function connectKv(options: KvClientOptions = {}): Promise<KvClient> {
   const where = options.kvPath ?? ".loom/loom.kv";
+  requireUnstableFeatures();
   return new KvClient(new KvStore(await openKv(where), where), options);
 }

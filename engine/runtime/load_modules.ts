@@ -10,6 +10,10 @@
  * an absolute `file:` URL. A Windows drive letter (`C:\flows\order.ts`) is one character, so it is
  * a path, and so is `flows/v1:2.ts`, whose colon comes after a `/`.
  *
+ * A program may carry modules that are not files (the bundled examples in `dist/loom.js`): it
+ * registers each under its URL with {@linkcode embedModule}, and loading that URL runs the
+ * module's loader instead of importing the URL.
+ *
  * @module
  */
 
@@ -18,6 +22,35 @@ import { pathToFileURL } from "node:url";
 import { ensureError, ModuleLoadError } from "../errors.ts";
 
 const URL_SCHEME = /^[a-z][a-z0-9+.-]+:/i;
+const EMBEDDED = Symbol.for("loom.embeddedModules");
+
+/** The modules of this isolate's program that are not files, by URL (one map per isolate). */
+function embedded(): Map<string, () => Promise<unknown>> {
+  const global = globalThis as Record<symbol, unknown>;
+  return (global[EMBEDDED] ??= new Map()) as Map<string, () => Promise<unknown>>;
+}
+
+/**
+ * Registers a module that is part of this program under a URL, so that loading the URL (in
+ * `modules`, `--module`, and in every Worker that evaluates the same program) runs `load`
+ * instead of importing the URL. A bundle, whose modules are not files any more, registers its
+ * bundled workflow modules this way; where the URL is a file, `load` imports the same module.
+ *
+ * @param url The module's URL, as {@linkcode loadModules} is given it.
+ * @param load Imports the module (a literal `import()`, which a bundler keeps in the bundle).
+ * @example
+ * ```ts
+ * import { embedModule, loadModules } from "./load_modules.ts";
+ *
+ * let loaded = false;
+ * embedModule("file:///virtual/flows.ts", () => Promise.resolve(loaded = true));
+ * await loadModules(["file:///virtual/flows.ts"]);
+ * console.assert(loaded);
+ * ```
+ */
+export function embedModule(url: string, load: () => Promise<unknown>): void {
+  embedded().set(url, load);
+}
 
 /** Options of {@linkcode loadModules} and {@linkcode moduleSpecifier}. */
 export interface LoadModulesOptions {
@@ -69,7 +102,8 @@ export async function loadModules(
   const urls = specs.map((spec) => moduleSpecifier(spec, options));
   for (const [i, url] of urls.entries()) {
     try {
-      await import(url);
+      const load = embedded().get(url);
+      await (load === undefined ? import(url) : load());
     } catch (e) {
       const cause = ensureError(e);
       throw new ModuleLoadError(

@@ -20,7 +20,13 @@ export { Handle, type HandleBackend } from "./handle.ts";
 export { InIsolateExecutor, type InIsolateExecutorOptions } from "./in_isolate_executor.ts";
 export { connectKv, KvClient, type KvClientOptions } from "./kv_client.ts";
 export { type CrashHook, CrashPoint, type EngineChange } from "./listeners.ts";
-export { loadModules, type LoadModulesOptions, moduleSpecifier } from "./load_modules.ts";
+export {
+  embedModule,
+  loadModules,
+  type LoadModulesOptions,
+  moduleSpecifier,
+} from "./load_modules.ts";
+export { requireUnstableFeatures, type UnstableNeeds } from "./unstable.ts";
 export { KvQueueWakeup, type OnDue, PollingWakeup, type Wakeup } from "./wakeup/mod.ts";
 export {
   WorkerPoolExecutor,

@@ -114,7 +114,7 @@ export class Run {
       name: def.name,
       version: def.version,
       description: def.description,
-      module: "",
+      module: def.module,
       status: WorkflowStatus.Running,
       createdAt: time,
       updatedAt: time,

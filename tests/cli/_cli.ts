@@ -56,7 +56,8 @@ export function cliEnv(env: Record<string, string> = {}): Record<string, string>
  */
 export function loomCommand(args: string[], options: LoomOptions): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", CONFIG, MAIN, ...args],
+    // No lock file: modules imported from the tests' loopback servers must not enter deno.lock.
+    args: ["run", "-A", "--no-lock", "--config", CONFIG, MAIN, ...args],
     cwd: options.cwd,
     env: cliEnv(options.env),
     clearEnv: true,
@@ -116,7 +117,18 @@ export interface RunningLoom extends AsyncDisposable {
  * @returns The running process.
  */
 export function spawnLoom(args: string[], options: LoomOptions): RunningLoom {
-  const child = loomCommand(args, options).spawn();
+  return spawnProcess(loomCommand(args, options), `loom ${args.join(" ")}`);
+}
+
+/**
+ * Starts a command and leaves it running, collecting its output; disposing it kills it.
+ *
+ * @param command The command (stdout and stderr piped).
+ * @param label Names it in messages.
+ * @returns The running process.
+ */
+export function spawnProcess(command: Deno.Command, label: string): RunningLoom {
+  const child = command.spawn();
   let out = "";
   let err = "";
   const pump = async (stream: ReadableStream<Uint8Array>, add: (s: string) => void) => {
@@ -150,7 +162,7 @@ export function spawnLoom(args: string[], options: LoomOptions): RunningLoom {
       while (!out.includes(text)) {
         if (exited !== undefined || Date.now() > deadline) {
           throw new Error(
-            `Expected "${text}" from loom ${args.join(" ")}; stdout:\n${out}\nstderr:\n${err}`,
+            `Expected "${text}" from ${label}; stdout:\n${out}\nstderr:\n${err}`,
           );
         }
         await new Promise((r) => setTimeout(r, 20));

@@ -26,12 +26,16 @@ async function takeLease(kvPath: string): Promise<void> {
   }
 }
 
-for (const command of ["serve", "worker"]) {
+const COMMANDS: [string, (kvPath: string) => string[]][] = [
+  ["serve", (kv) => ["serve", "--kv", kv, "--workers", "0", "--port", "0"]],
+  ["worker", (kv) => ["worker", "--kv", kv, "--workers", "0"]],
+];
+
+for (const [command, argv] of COMMANDS) {
   Deno.test(`loom ${command} exits non-zero when another process takes its owner lease`, async () => {
     await using dir = await tempDir();
     const kvPath = `${dir.path}/loom.kv`;
-    const args = ["run", "-A", MAIN, command, "--kv", kvPath, "--workers", "0"];
-    if (command === "serve") args.push("--port", "0");
+    const args = ["run", "-A", MAIN, ...argv(kvPath)];
     const child = new Deno.Command(Deno.execPath(), {
       args,
       stdout: "piped",

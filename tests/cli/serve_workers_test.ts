@@ -15,6 +15,8 @@ Deno.test("loom serve --workers --module runs the modules in Workers and SIGTERM
       "-A",
       "main.ts",
       "serve",
+      "--port",
+      "0",
       "--kv",
       kvPath,
       "--workers",

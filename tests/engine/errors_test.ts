@@ -53,3 +53,21 @@ Deno.test("serializeError() cuts very long messages and stacks so they fit a KV 
   assert.ok(data.message.endsWith("… (truncated)"));
   assert.ok((data.stack ?? "").length < 5000);
 });
+
+Deno.test("instanceof recognises the errors of another copy of Loom, by class", async () => {
+  // A second instance of the module, as when main.ts is imported by path and by URL.
+  const other = await import(
+    "../../engine/errors.ts?second-copy"
+  ) as typeof import("../../engine/errors.ts");
+  assert.notEqual(other.WorkflowCancelledError, WorkflowCancelledError, "a distinct copy");
+  const theirs = new other.WorkflowCancelledError("w-1");
+  assert.ok(theirs instanceof WorkflowCancelledError);
+  assert.ok(theirs instanceof LoomError);
+  assert.ok(theirs instanceof Error);
+  assert.ok(!(theirs instanceof ActivityFailedError), "another class is not matched");
+  assert.ok(new WorkflowCancelledError("w-2") instanceof other.LoomError, "and the other way");
+  assert.ok(!(new Error("plain") instanceof LoomError));
+  const impostor = Object.assign(new Error("x"), { code: ErrorCode.WorkflowCancelled });
+  assert.ok(!(impostor instanceof WorkflowCancelledError), "not a Loom error: not matched");
+  assert.ok(!LoomError[Symbol.hasInstance](null) && !LoomError[Symbol.hasInstance]("text"));
+});

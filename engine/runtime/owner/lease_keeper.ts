@@ -69,6 +69,7 @@ export class LeaseKeeper {
   #validUntil: number;
   #waiting: ((held: boolean) => void)[] = [];
   #lastError: Error | undefined;
+  #renewal: Promise<void> = Promise.resolve();
 
   private constructor(kv: Deno.Kv, options: LeaseKeeperOptions, held: HeldLease, since: number) {
     this.#kv = kv;
@@ -100,7 +101,9 @@ export class LeaseKeeper {
     }
     // The record's expiry was computed from `acquiredAt`, before the commit that took it.
     const keeper = new LeaseKeeper(kv, options, held, held.record.acquiredAt);
-    keeper.#timer = setInterval(() => keeper.#renew(), options.renewMs);
+    keeper.#timer = setInterval(() => {
+      if (!keeper.#renewing) keeper.#renewal = keeper.#renew();
+    }, options.renewMs);
     return keeper;
   }
 
@@ -155,9 +158,14 @@ export class LeaseKeeper {
     for (const resolve of this.#waiting.splice(0)) resolve(held);
   }
 
-  /** Stops renewing and gives the lease up, so that another process may take it at once. */
+  /**
+   * Stops renewing and gives the lease up, so that another process may take it at once. A
+   * renewal in flight ends first: releasing with the versionstamp it replaces would fail and
+   * leave the lease held until it lapses.
+   */
   async release(): Promise<void> {
     this.#stop();
+    await this.#renewal;
     const held = this.#held;
     this.#held = undefined;
     this.#wake(false);

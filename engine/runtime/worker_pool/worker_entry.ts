@@ -4,6 +4,10 @@
  * `self.close()` or `Deno.exit()` is reported to the main isolate before the Worker stops, so
  * that the main isolate replaces it at once.
  *
+ * It starts only in a Loom Worker (a Worker named `loom-…`), and once per isolate: the main
+ * isolate imports it too (`worker_host.ts`), so that `deno compile` embeds it and a bundle, which
+ * is its own Worker entry, carries it; a second copy of Loom in a Worker leaves it to the first.
+ *
  * @module
  */
 
@@ -28,7 +32,7 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
-const realClose = scope.close.bind(scope);
+let realClose: () => void = () => {};
 let outbox: FromWorker[] = [];
 let dying = false;
 let host: WorkflowHost | undefined;
@@ -54,19 +58,6 @@ function die(reason: unknown): void {
   outbox = [];
   realClose();
 }
-
-scope.addEventListener("error", (event) => {
-  event.preventDefault();
-  die(event.error ?? new Error(event.message ?? "uncaught error"));
-});
-scope.addEventListener("unhandledrejection", (event) => {
-  event.preventDefault();
-  die(event.reason);
-});
-scope.close = () => die(new Error("the code in the Worker called self.close()"));
-Deno.exit = ((code?: number) => {
-  die(new Error(`the code in the Worker called Deno.exit(${code ?? ""})`));
-}) as typeof Deno.exit;
 
 async function init(message: Extract<ToWorker, { type: "init" }>): Promise<void> {
   if (message.kind === WorkerKind.Workflow) installDeterministicGlobals();
@@ -133,6 +124,35 @@ function handle(message: ToWorker): void {
   }
 }
 
-scope.onmessage = (event) => {
-  for (const message of event.data) handle(message);
-};
+const STARTED = Symbol.for("loom.workerEntry.started");
+
+/** Whether this isolate is a Worker that a Loom pool started (its name is `loom-…`). */
+function inLoomWorker(): boolean {
+  const global = globalThis as { WorkerGlobalScope?: unknown; name?: unknown };
+  return typeof global.WorkerGlobalScope !== "undefined" && typeof global.name === "string" &&
+    global.name.startsWith("loom-");
+}
+
+function start(): void {
+  realClose = scope.close.bind(scope);
+  scope.addEventListener("error", (event) => {
+    event.preventDefault();
+    die(event.error ?? new Error(event.message ?? "uncaught error"));
+  });
+  scope.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    die(event.reason);
+  });
+  scope.close = () => die(new Error("the code in the Worker called self.close()"));
+  Deno.exit = ((code?: number) => {
+    die(new Error(`the code in the Worker called Deno.exit(${code ?? ""})`));
+  }) as typeof Deno.exit;
+  scope.onmessage = (event) => {
+    for (const message of event.data) handle(message);
+  };
+}
+
+if (inLoomWorker() && !(globalThis as Record<symbol, unknown>)[STARTED]) {
+  (globalThis as Record<symbol, unknown>)[STARTED] = true;
+  start();
+}

@@ -15,6 +15,23 @@ import {
 } from "../../errors.ts";
 import type { RegistrySummary } from "./fingerprint.ts";
 import { type FromWorker, type ToWorker, WorkerKind } from "./protocol.ts";
+// In the module graph of every program that can start Workers, so that `deno compile` embeds the
+// entry and a bundle carries it; it starts only inside a Loom Worker.
+import "./worker_entry.ts";
+
+const WORKER_ENTRY = Symbol.for("loom.workerEntry");
+
+/**
+ * The module Loom's Workers start from: `worker_entry.ts` beside this file, or, in a program
+ * bundled into one file (`deno task bundle`), the program itself, whose URL the bundle keeps on
+ * `globalThis[Symbol.for("loom.workerEntry")]`.
+ *
+ * @returns The URL the bundle names, or `undefined` (then `worker_entry.ts`).
+ */
+export function bundledWorkerEntry(): string | undefined {
+  const entry = (globalThis as Record<symbol, unknown>)[WORKER_ENTRY];
+  return typeof entry === "string" ? entry : undefined;
+}
 
 /** Options of {@linkcode WorkerHost}. */
 export interface WorkerHostOptions {
@@ -93,14 +110,19 @@ export class WorkerHost {
       this.#settleReady = { resolve, reject };
     });
     this.#ready.catch(() => {});
+    const workerOptions: WorkerOptions = {
+      type: "module",
+      name: `loom-${options.kind}-${
+        options.group === undefined ? "" : "restricted-"
+      }${options.index}`,
+      deno: { permissions: sandbox.permissions },
+    };
+    const bundled = bundledWorkerEntry();
     try {
-      this.#worker = new Worker(new URL("./worker_entry.ts", import.meta.url), {
-        type: "module",
-        name: `loom-${options.kind}-${
-          options.group === undefined ? "" : "restricted-"
-        }${options.index}`,
-        deno: { permissions: sandbox.permissions },
-      });
+      // The literal `new URL("./worker_entry.ts", import.meta.url)` lets `deno compile` find it.
+      this.#worker = bundled === undefined
+        ? new Worker(new URL("./worker_entry.ts", import.meta.url), workerOptions)
+        : new Worker(bundled, workerOptions);
     } catch (e) {
       const cause = ensureError(e);
       const group = options.group === undefined ? "" : ` ${options.group}`;

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { parseStatus } from "../../../cli/commands/mod.ts";
 import { UsageError } from "../../../cli/errors.ts";
+import { memoryIo } from "../../../cli/io.ts";
+import { runCli } from "../../../cli/mod.ts";
+import { createEngine } from "../../../engine/mod.ts";
+import { SeqFlow } from "../../fixtures/flows.ts";
 import { tempDir } from "../../_helpers.ts";
 import { loom } from "../_cli.ts";
 import { seededEngine } from "../_data.ts";
@@ -81,4 +85,26 @@ Deno.test("loom list --status filters, in any case", async () => {
   assert.deepEqual(await ids("--name", "t_seq"), ["seq-1"]);
   const none = await loom(["list", "--kv", "loom.kv", "-s", "running"], { cwd: dir.path });
   assert.equal(none.stdout, "No workflows found\n");
+});
+
+Deno.test("loom list never cuts an id off a terminal; on a terminal it cuts unless --wide", async () => {
+  await using dir = await tempDir();
+  const kvPath = `${dir.path}/loom.kv`;
+  const id = `long-${"x".repeat(60)}`;
+  {
+    await using engine = await createEngine({ kvPath, shutdownGraceMs: 200 });
+    await (await engine.start(SeqFlow, { n: 1 }, { workflowId: id })).result();
+  }
+  const piped = await loom(["list", "--kv", "loom.kv"], { cwd: dir.path });
+  assert.equal(piped.code, 0, piped.stderr);
+  assert.ok(piped.stdout.includes(`${id}  t_seq`), piped.stdout);
+  const list = async (...args: string[]) => {
+    const io = memoryIo({ outIsTerminal: true });
+    assert.equal(await runCli(["list", "--kv", kvPath, ...args], io), 0, io.stderr.join(""));
+    return io.stdout.join("\n");
+  };
+  const terminal = await list();
+  assert.ok(!terminal.includes(id), "cut on a terminal");
+  assert.match(terminal, new RegExp(`${id.slice(0, 39)}… +t_seq`));
+  assert.ok((await list("--wide")).includes(`${id}  t_seq`), "--wide shows it whole");
 });

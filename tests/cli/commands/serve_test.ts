@@ -18,7 +18,7 @@ Deno.test("serveOptions() has the reference's defaults", () => {
     kvPath: ".loom/loom.kv",
     modules: [],
     host: "127.0.0.1",
-    port: 8000,
+    port: 8000, // the default of the flag: not a server
     pollIntervalMs: 500,
     maxBody: DEFAULT_MAX_BODY,
     workers: navigator.hardwareConcurrency,

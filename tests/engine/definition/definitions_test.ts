@@ -112,3 +112,16 @@ Deno.test("compareVersions() orders dotted numbers numerically", () => {
   assert.equal(compareVersions("1.0", "1.0.0"), 0);
   assert.ok(compareVersions("1.0.0-beta", "1.0.0-alpha") > 0);
 });
+
+Deno.test("defineWorkflow() and @workflow name the module that defined them", () => {
+  const registry = new Registry();
+  const defined = defineWorkflow({ name: "module_defined", registry, steps: [function one() {}] });
+  assert.equal(defined.module, import.meta.url);
+  @workflow({ name: "module_decorated", registry })
+  class Decorated extends Workflow {
+    @step()
+    one(_ctx: WorkflowContext) {}
+  }
+  assert.equal(workflowDefinitionOf(Decorated)?.module, import.meta.url);
+  assert.equal(registry.getWorkflow("module_decorated").module, import.meta.url);
+});

@@ -26,7 +26,7 @@ Deno.test("moduleSpecifier() keeps a URL as it is", () => {
     const url of [
       "file:///opt/flows/order.ts",
       "https://example.com/flows.ts",
-      "http://localhost:8000/flows.ts",
+      "http://localhost:8000/flows.ts", // a module URL: not a server
       "npm:some-flows@1.2.3",
       "data:text/javascript,export%20{}",
     ]

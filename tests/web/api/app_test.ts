@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { ClassFlow, SignalFlow, SleepFlow, StateFlow, ThrowFlow } from "../../fixtures/flows.ts";
+import { FLOWS_MODULE } from "../../_helpers.ts";
 import { apiFixture } from "../_helpers.ts";
 
 type Page = { data: Record<string, unknown>[]; meta: Record<string, unknown> };
@@ -98,6 +99,7 @@ Deno.test("GET /api/workflows/{id} shows input, current state, error and event c
   assert.equal(body.input, null);
   assert.equal(body.error, null);
   assert.equal(body.event_count, (await api.engine.reader.eventsOf("state")).length);
+  assert.equal(body.module, FLOWS_MODULE, "the module that defined the workflow");
   await api.engine.start(SignalFlow, {}, { workflowId: "live" });
   await api.engine.getHandle("live").signal("go", 1);
   const live = await api.json("/api/workflows/live");
