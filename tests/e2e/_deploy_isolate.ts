@@ -26,6 +26,11 @@ export interface ServeDeployOptions {
   deno?: string;
   /** Environment variables (`LOOM_KV`, `LOOM_MODULES`, `LOOM_TOKEN`, ...). */
   env: Record<string, string>;
+  /**
+   * `"frozen"`: run with the repository's `deno.lock`, refusing any change to it (as a deployment
+   * does); `"none"`: without a lockfile. @default "none"
+   */
+  lock?: "frozen" | "none";
   /** How long to wait for the port. @default 60000 */
   timeoutMs?: number;
 }
@@ -38,7 +43,16 @@ export interface ServeDeployOptions {
  */
 export async function serveDeploy(options: ServeDeployOptions): Promise<DeployIsolate> {
   const child = new Deno.Command(options.deno ?? Deno.execPath(), {
-    args: ["serve", "-A", "--no-lock", "--host", "127.0.0.1", "--port", "0", ENTRY],
+    args: [
+      "serve",
+      "-A",
+      options.lock === "frozen" ? "--frozen" : "--no-lock",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      ENTRY,
+    ],
     cwd: ROOT,
     env: { NO_COLOR: "1", ...options.env },
     stdout: "null",
