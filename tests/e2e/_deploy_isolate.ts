@@ -1,13 +1,15 @@
 /**
- * Runs the Deno Deploy entry as `deno serve` does on Deploy, here as a local process on loopback:
- * `deno serve -A --host 127.0.0.1 --port 0 web/deploy.ts`, with its settings in the environment.
+ * Runs the Deno Deploy entry as the README does (`DEPLOY_COMMAND`: `deno serve -A --host
+ * 127.0.0.1 web/deploy.ts`), with `--port 0` and a lockfile flag, in the repository's folder, with
+ * its settings in the environment.
  * `deno serve` prints `deno serve: Listening on http://127.0.0.1:<port>/` on stderr; the port is
  * read from there.
  *
  * @module
  */
 
-const ENTRY = new URL("../../web/deploy.ts", import.meta.url).pathname;
+import { DEPLOY_COMMAND } from "./_ways.ts";
+
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** A running `deno serve` of the entry. */
@@ -44,14 +46,11 @@ export interface ServeDeployOptions {
 export async function serveDeploy(options: ServeDeployOptions): Promise<DeployIsolate> {
   const child = new Deno.Command(options.deno ?? Deno.execPath(), {
     args: [
-      "serve",
-      "-A",
+      ...DEPLOY_COMMAND.slice(0, -1),
       options.lock === "frozen" ? "--frozen" : "--no-lock",
-      "--host",
-      "127.0.0.1",
       "--port",
       "0",
-      ENTRY,
+      DEPLOY_COMMAND.at(-1) as string,
     ],
     cwd: ROOT,
     env: { NO_COLOR: "1", ...options.env },
