@@ -4,8 +4,9 @@
  * ({@linkcode Standby}), and serves the API and the dashboard. It opens on the first request or
  * cron tick, not at import (Deploy evaluates the entry's top level at deploy time, to find its
  * cron jobs). Each request answers loopback callers only while no token is set, and sets off a
- * tick when the last one is older than `tickIntervalMs`, so that a busy isolate makes progress
- * (and takes a lapsed lease) without waiting for the minute's cron tick.
+ * tick when the last one is older than `tickIntervalMs`, then again every `tickIntervalMs` while
+ * it is answered, so that a busy isolate makes progress (and takes a lapsed lease, carrying out
+ * the requests that wait for an owner) without waiting for the minute's cron tick.
  *
  * @module
  */
@@ -129,7 +130,7 @@ export class DeployHandler implements AsyncDisposable {
   }
 
   /**
-   * What this isolate holds now (before it has opened: nothing).
+   * What this isolate holds now (opening the handler first, if it has not yet).
    *
    * @returns The role and the partitions held.
    */

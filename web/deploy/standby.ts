@@ -12,7 +12,14 @@
  * @module
  */
 
-import { type Engine, type KvClient, OwnerLeaseError, type Registry } from "../../engine/mod.ts";
+import {
+  type Engine,
+  EngineClosedError,
+  type KvClient,
+  LeaseLostError,
+  OwnerLeaseError,
+  type Registry,
+} from "../../engine/mod.ts";
 import type { ApiBackend } from "../backend.ts";
 import { engineBackend } from "../engine_backend.ts";
 import { kvBackend } from "../kv_backend.ts";
@@ -120,8 +127,9 @@ export class Standby implements Ownership {
     try {
       await engine.tick();
     } catch (e) {
-      // Closed or lost since: the lease handler switches back to reading.
-      if (engine === this.#engine && engine.health().ready) throw e;
+      // Lost (the lease handler switches back to reading) or closed since: nothing to report.
+      if (e instanceof LeaseLostError || e instanceof EngineClosedError) return;
+      throw e;
     }
   }
 
