@@ -1,17 +1,21 @@
 /**
- * Shared test helpers: engines on real Deno KV (`:memory:` and a temp file) and on both executors
- * (in this isolate, and a pool of Web Workers), temp folders, and polling for a condition.
+ * Shared test helpers: engines on real Deno KV (`:memory:`, a temp file, and a temp file without
+ * queues, as KV Connect and Deno Deploy are) and on both executors (in this isolate, and a pool
+ * of Web Workers), temp folders, and polling for a condition.
  *
  * @module
  */
 
 import { createEngine, type Engine, type EngineOptions } from "../engine/mod.ts";
 
-/** Where a test's KV lives. */
-export type KvMode = "memory" | "file";
+/**
+ * Where a test's KV lives: `:memory:`, a temp file, or a temp file seen through
+ * {@linkcode queuelessKv} (no queues, as on KV Connect and Deno Deploy).
+ */
+export type KvMode = "memory" | "file" | "queueless";
 
 /** The KV modes every behavioural test runs on. */
-export const KV_MODES: readonly KvMode[] = ["memory", "file"];
+export const KV_MODES: readonly KvMode[] = ["memory", "file", "queueless"];
 
 /** Where a test's code runs: in the test's isolate, or in a pool of Web Workers. */
 export type ExecutorMode = "in-isolate" | "workers";
@@ -41,10 +45,53 @@ export async function tempDir(): Promise<{ path: string } & AsyncDisposable> {
   };
 }
 
+/** An engine on a KV mode, and what closes it with its KV. */
+export interface ModeEngine extends AsyncDisposable {
+  /** The engine. */
+  engine: Engine;
+}
+
+/**
+ * Opens an engine on a KV mode: `:memory:` or the file at `kvPath`, or (`queueless`) that file
+ * through {@linkcode queuelessKv}, with `wakeup` left to the engine's detection.
+ *
+ * @param mode The KV mode.
+ * @param kvPath The file (ignored for `memory`).
+ * @param options Engine options.
+ * @returns The engine; disposing it closes the engine, then the KV handle opened here.
+ */
+export async function modeEngine(
+  mode: KvMode,
+  kvPath: string,
+  options: TestEngineOptions = {},
+): Promise<ModeEngine> {
+  if (mode !== "queueless") {
+    const engine = await createEngine({
+      kvPath: mode === "memory" ? ":memory:" : kvPath,
+      ...options,
+    });
+    return { engine, [Symbol.asyncDispose]: () => engine.close() };
+  }
+  const raw = await Deno.openKv(kvPath);
+  try {
+    const engine = await createEngine({ kv: queuelessKv(raw), kvPath, ...options });
+    return {
+      engine,
+      [Symbol.asyncDispose]: async () => {
+        await engine.close();
+        raw.close();
+      },
+    };
+  } catch (e) {
+    raw.close();
+    throw e;
+  }
+}
+
 /**
  * Registers one `Deno.test` per KV mode and executor, each with a fresh engine that is closed
- * afterwards. The in-isolate variants are named `name [memory]` and `name [file]`; the Worker
- * variants `name [memory, workers]` and `name [file, workers]`, with Workers that import
+ * afterwards. The in-isolate variants are named `name [memory]`, `name [file]` and
+ * `name [queueless]`; the Worker variants `name [memory, workers]`, ..., with Workers that import
  * {@linkcode FLOWS_MODULE}.
  *
  * @param name Behaviour under test.
@@ -65,18 +112,13 @@ export function engineTest(
       Deno.test(`${name} [${suffix}]`, async () => {
         await using dir = await tempDir();
         const kvPath = mode === "memory" ? ":memory:" : `${dir.path}/loom.kv`;
-        const engine = await createEngine({
-          kvPath,
+        await using opened = await modeEngine(mode, kvPath, {
           pollIntervalMs: 50,
           shutdownGraceMs: 200,
           ...(executor === "workers" ? { workers: TEST_WORKERS, modules: [FLOWS_MODULE] } : {}),
           ...options,
         });
-        try {
-          await fn(engine, { mode, kvPath, dir: dir.path, executor });
-        } finally {
-          await engine.close();
-        }
+        await fn(opened.engine, { mode, kvPath, dir: dir.path, executor });
       });
     }
   }
@@ -118,37 +160,42 @@ export async function traceLines(path: string): Promise<string[]> {
   }
 }
 
+/** What KV Connect answers an `enqueue` with (denokv's `EnqueueOperationsUnsupported`). */
+export const ENQUEUE_UNSUPPORTED = "Enqueue operations are not supported in KV Connect";
+
 /**
- * Wraps a KV handle so that it behaves like KV Connect (Deno Deploy, self-hosted denokv): any
- * queue operation throws, as it does there.
+ * Wraps a KV handle so that it behaves like KV Connect (Deno Deploy, self-hosted denokv): an
+ * `enqueue` (alone or in an atomic operation) throws as it does there, and `listenQueue` never
+ * delivers anything (its promise pends forever, as denokv's remote dequeue does).
  *
  * @param kv A real KV handle.
  * @returns The same database, without queues.
  */
 export function queuelessKv(kv: Deno.Kv): Deno.Kv {
   const refuse = () => {
-    throw new TypeError("Enqueue operations are not supported in KV Connect");
+    throw new TypeError(ENQUEUE_UNSUPPORTED);
   };
   return new Proxy(kv, {
     get(target, prop) {
-      if (prop === "enqueue" || prop === "listenQueue") {
-        return () => Promise.reject(new TypeError("Queues are not supported in KV Connect"));
-      }
+      if (prop === "enqueue") return () => Promise.reject(new TypeError(ENQUEUE_UNSUPPORTED));
+      if (prop === "listenQueue") return () => new Promise<void>(() => {});
       if (prop === "atomic") {
         return () => {
           const op = target.atomic();
-          return new Proxy(op, {
+          // Chained calls (`check(...).set(...)`) return the wrapper, never the raw operation.
+          const wrapped: Deno.AtomicOperation = new Proxy(op, {
             get(o, p) {
               if (p === "enqueue") return refuse;
               const v = Reflect.get(o, p, o);
               return typeof v === "function"
                 ? (...args: unknown[]) => {
                   const r = v.apply(o, args);
-                  return r === o ? op : r;
+                  return r === o ? wrapped : r;
                 }
                 : v;
             },
           });
+          return wrapped;
         };
       }
       const v = Reflect.get(target, prop, target);

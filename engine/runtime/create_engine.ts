@@ -16,6 +16,7 @@ import type { Executor } from "./executor.ts";
 import { InIsolateExecutor } from "./in_isolate_executor.ts";
 import { loadModules } from "./load_modules.ts";
 import { requireUnstableFeatures } from "./unstable.ts";
+import { detectQueues, onDenoDeploy } from "./wakeup/detect_queues.ts";
 import { KvQueueWakeup } from "./wakeup/kv_queue_wakeup.ts";
 import { PollingWakeup } from "./wakeup/polling_wakeup.ts";
 import type { Wakeup } from "./wakeup/wakeup.ts";
@@ -68,14 +69,17 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     registry,
     ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
   });
-  const where = options.kv !== undefined ? "(given handle)" : options.kvPath ?? DEFAULT_KV_PATH;
+  // On Deno Deploy, the default is the app's database (`Deno.openKv()` with no path).
+  const path = options.kvPath ??
+    (options.kv === undefined && !onDenoDeploy() ? DEFAULT_KV_PATH : undefined);
+  const where = path ?? (options.kv !== undefined ? "(given handle)" : "the Deno Deploy database");
   let kv = options.kv;
   try {
     if (kv === undefined) {
-      if (where !== ":memory:" && !/^https?:/.test(where)) {
-        await Deno.mkdir(dirname(resolvePath(where)), { recursive: true });
+      if (path !== undefined && path !== ":memory:" && !/^https?:/.test(path)) {
+        await Deno.mkdir(dirname(resolvePath(path)), { recursive: true });
       }
-      kv = await openKv(where);
+      kv = await openKv(path);
     }
     const store = new KvStore(kv, where);
     return await Engine.open({
@@ -86,7 +90,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       store,
       ownsKv: options.kv === undefined,
       executor,
-      wakeup: pickWakeup(options, store),
+      wakeup: await pickWakeup(options, store, path),
     });
   } catch (e) {
     if (options.kv === undefined) kv?.close();
@@ -95,9 +99,20 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   }
 }
 
-function pickWakeup(options: EngineOptions, store: KvStore): Wakeup {
-  const wakeup = options.wakeup ?? "queue";
+/**
+ * The durable wake-ups: as asked, or (`"auto"`) KV queue messages where the database has queues
+ * and the polled timer index where it has none (KV Connect, Deno Deploy: `detect_queues.ts`).
+ */
+async function pickWakeup(
+  options: EngineOptions,
+  store: KvStore,
+  path: string | undefined,
+): Promise<Wakeup> {
+  const wakeup = options.wakeup ?? "auto";
   if (typeof wakeup === "object") return wakeup;
-  if (wakeup === "poll") return new PollingWakeup(store, options.pollIntervalMs ?? 500);
+  const queues = wakeup === "auto"
+    ? (await detectQueues({ kv: store.kv, path })).queues
+    : wakeup === "queue";
+  if (!queues) return new PollingWakeup(store, options.pollIntervalMs ?? 500);
   return new KvQueueWakeup(store.kv);
 }

@@ -315,6 +315,19 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     return this.#listeners.subscribe(listener);
   }
 
+  /**
+   * Makes progress once, now (Deno Deploy's cron tick, a request): polls the due-timer index
+   * (with polled wake-ups), the runs started elsewhere and the inbox.
+   *
+   * @returns Resolves once the due work is handed to the run loop.
+   * @throws {EngineClosedError} When the engine is closed (`LeaseLostError`: it lost its lease).
+   */
+  async tick(): Promise<void> {
+    this.#assertOpen();
+    await this.#wakeup.poll?.((id, seq) => this.#loop.effects.due(id, seq));
+    await this.#inbox.poll();
+  }
+
   /** Reads what this engine's KV file holds (HTTP API, CLI, dashboard). */
   get reader(): LoomReader {
     return this.#reader;

@@ -11,9 +11,13 @@ import type { Wakeup } from "./wakeup/wakeup.ts";
 
 /** Options of `createEngine()`. */
 export interface EngineOptions {
-  /** KV file to own; `":memory:"` for a private in-memory store. @default ".loom/loom.kv" */
+  /**
+   * KV file to own; `":memory:"` for a private in-memory store; an `https://` URL for KV Connect.
+   * With `kv`, the path or URL that handle was opened with (for messages, and to tell whether it
+   * has queues). @default ".loom/loom.kv"; on Deno Deploy, the app's database (`Deno.openKv()`)
+   */
   kvPath?: string;
-  /** An open KV handle to use instead of `kvPath` (the engine does not close it). */
+  /** An open KV handle to use instead of opening `kvPath` (the engine does not close it). */
   kv?: Deno.Kv;
   /**
    * Web Workers that run code: `N` sandboxed workflow Workers and `N` activity Workers; `0` runs
@@ -29,8 +33,12 @@ export interface EngineOptions {
   registry?: Registry;
   /** How often the inbox (and the timer index, when polling) is read, in ms. @default 500 */
   pollIntervalMs?: number;
-  /** Durable wake-ups: KV queue messages, or a polled timer index (KV without queues). @default "queue" */
-  wakeup?: "queue" | "poll" | Wakeup;
+  /**
+   * Durable wake-ups: KV queue messages, a polled timer index (KV without queues), or `"auto"`:
+   * queue messages where the database has queues, the polled index where it has none (opened by
+   * URL, Deno Deploy's database, or a database that refuses `enqueue`). @default "auto"
+   */
+  wakeup?: "auto" | "queue" | "poll" | Wakeup;
   /** Live workflow instances kept in memory. @default 10000 */
   cacheSize?: number;
   /** Activity attempts running at once (over all activity Workers). @default 256 */

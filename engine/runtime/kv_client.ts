@@ -37,8 +37,10 @@ import { isTerminal, LoomReader, outcomeError, readOfRun } from "../views/mod.ts
 
 /** Options of {@linkcode connectKv}. */
 export interface KvClientOptions {
-  /** The owner's KV file. @default ".loom/loom.kv" */
+  /** The owner's KV file (with `kv`: the path that handle was opened with). @default ".loom/loom.kv" */
   kvPath?: string;
+  /** An open KV handle to use instead of opening `kvPath` (the client does not close it). */
+  kv?: Deno.Kv;
   /** How often replies and results are polled, in ms. @default 50 */
   pollIntervalMs?: number;
   /** How long to wait for the owner to answer a request, in ms. @default 30000 */
@@ -53,16 +55,18 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
   readonly #reader: LoomReader;
   readonly #poll: number;
   readonly #timeout: number;
+  readonly #ownsKv: boolean;
   #closed = false;
 
   /**
    * Creates the client.
    *
    * @param store The store.
-   * @param options Timings.
+   * @param options Timings; with `kv`, closing the client leaves the store's handle open.
    */
   constructor(store: KvStore, options: KvClientOptions) {
     this.#store = store;
+    this.#ownsKv = options.kv === undefined;
     this.#reader = new LoomReader(store.kv, store.where);
     this.#poll = options.pollIntervalMs ?? 50;
     this.#timeout = options.replyTimeoutMs ?? 30_000;
@@ -243,11 +247,11 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
     }
   }
 
-  /** Closes the KV handle. */
+  /** Closes the KV handle (unless it was given). */
   close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
-      this.#store.close();
+      if (this.#ownsKv) this.#store.close();
     }
     return Promise.resolve();
   }
@@ -272,6 +276,9 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
  * ```
  */
 export async function connectKv(options: KvClientOptions = {}): Promise<KvClient> {
+  if (options.kv !== undefined) {
+    return new KvClient(new KvStore(options.kv, options.kvPath ?? "(given handle)"), options);
+  }
   const where = options.kvPath ?? ".loom/loom.kv";
   requireUnstableFeatures();
   return new KvClient(new KvStore(await openKv(where), where), options);

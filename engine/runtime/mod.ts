@@ -27,7 +27,16 @@ export {
   moduleSpecifier,
 } from "./load_modules.ts";
 export { requireUnstableFeatures, type UnstableNeeds } from "./unstable.ts";
-export { KvQueueWakeup, type OnDue, PollingWakeup, type Wakeup } from "./wakeup/mod.ts";
+export {
+  detectQueues,
+  KvQueueWakeup,
+  onDenoDeploy,
+  type OnDue,
+  PollingWakeup,
+  type QueueDetection,
+  type QueueProbeTarget,
+  type Wakeup,
+} from "./wakeup/mod.ts";
 export {
   WorkerPoolExecutor,
   type WorkerPoolOptions,

@@ -21,12 +21,7 @@ import type { HistoryEntry } from "../replay/history.ts";
 import type { ActivationOutput } from "../replay/machine.ts";
 import type { Registry } from "../definition/registry.ts";
 import { EventType, WorkflowStatus } from "../replay/events.ts";
-import {
-  isTransientStorageError,
-  type KvStore,
-  TaskKind,
-  type WorkflowRecord,
-} from "../../store/mod.ts";
+import { isTransientStorageError, type KvStore, type WorkflowRecord } from "../../store/mod.ts";
 import type { Committer } from "./committer.ts";
 import { Effects } from "./effects.ts";
 import type { ActivationRequest, ActivationResponse, Executor } from "./executor.ts";

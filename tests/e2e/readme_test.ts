@@ -20,7 +20,7 @@ import {
   shellCommands,
   shellWords,
 } from "./_readme.ts";
-import { BUNDLE_COMMAND } from "./_ways.ts";
+import { BUNDLE_COMMAND, DEPLOY_COMMAND } from "./_ways.ts";
 
 const MAIN_URL = new URL("../../main.ts", import.meta.url).href;
 const CONFIG = `${REPO_ROOT}deno.json`;
@@ -39,6 +39,8 @@ const COVERAGE: { section: string; starts: string; by: string }[] = [
   { section: "Ways to run", starts: "deno install", by: "tests/e2e/install_test.ts" },
   { section: "Ways to run", starts: "deno task bundle", by: "Ways to run: bundle, compile" },
   { section: "Ways to run", starts: "deno task compile", by: "Ways to run: bundle, compile" },
+  { section: "Ways to run", starts: "{", by: "Ways to run: Deno Deploy" },
+  { section: "Ways to run", starts: "LOOM_KV=", by: "Ways to run: Deno Deploy" },
   { section: "Command line", starts: "serve    Run workflows", by: "Command line: commands" },
   { section: "Command line", starts: "deno run -A main.ts start", by: "Command line: run" },
   { section: "Command line", starts: "deno run -A main.ts serve", by: "CLI lines" },
@@ -215,6 +217,22 @@ readmeTest("Ways to run: bundle, compile", () => {
   assert.deepEqual(compile[0], ["deno", "task", "compile"]);
   assert.deepEqual(compile[1]?.slice(0, 2), ["dist/loom", "serve"]); // not a server
   assert.equal(TASKS.compile, "deno run -A build/compile.ts"); // compile_test runs it
+});
+
+readmeTest("Ways to run: Deno Deploy", async () => {
+  // The deno.json keys the section shows are Loom's own.
+  const shown = JSON.parse(block("Ways to run", "{").code) as Record<string, unknown>;
+  const config = JSON.parse(await Deno.readTextFile(CONFIG)) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(shown)) assert.deepEqual(config[key], value, key);
+  const entry = (shown.deploy as { runtime: { entrypoint: string } }).runtime.entrypoint;
+  assert.equal(entry, `./${DEPLOY_COMMAND.at(-1)}`);
+  // The local line is the command deploy_test runs (there with --port 0 and a lockfile flag).
+  const [words] = checkShell(block("Ways to run", "LOOM_KV=").code, "Deno Deploy");
+  const env = (words as string[]).filter((w) => /^[A-Z_]+=/.test(w));
+  assert.deepEqual(env, ["LOOM_KV=.loom/deploy.kv"]);
+  assert.deepEqual((words as string[]).slice(env.length), ["deno", ...DEPLOY_COMMAND]);
+  const text = await Deno.readTextFile(`${REPO_ROOT}tests/e2e/deploy_test.ts`);
+  assert.ok(text.includes("LOOM_KV"), "deploy_test runs it with LOOM_KV");
 });
 
 readmeTest("Command line: commands", async () => {

@@ -12,6 +12,7 @@ import { type Context, type Env, type Hook, HTTPException } from "../_deps.ts";
 /** Codes of conditions the HTTP layer itself detects. */
 export const HttpErrorCode = {
   Unauthorized: "UNAUTHORIZED",
+  Forbidden: "FORBIDDEN",
   RouteNotFound: "ROUTE_NOT_FOUND",
   MethodNotAllowed: "METHOD_NOT_ALLOWED",
   BodyTooLarge: "BODY_TOO_LARGE",
@@ -45,6 +46,7 @@ const STATUS: Record<string, number> = {
   // The run's data is damaged: not the caller's fault, and not transient.
   [ErrorCode.StoredDataUnreadable]: 500,
   [HttpErrorCode.Unauthorized]: 401,
+  [HttpErrorCode.Forbidden]: 403,
   [HttpErrorCode.RouteNotFound]: 404,
   [HttpErrorCode.MethodNotAllowed]: 405,
   [HttpErrorCode.BodyTooLarge]: 413,

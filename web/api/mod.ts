@@ -6,6 +6,6 @@
  */
 
 export { API_VERSION, createApp, DEFAULT_MAX_BODY } from "./app.ts";
-export { isLoopback, TOKEN_COOKIE } from "./auth.ts";
+export { isLoopback, OPEN_PATHS, TOKEN_COOKIE } from "./auth.ts";
 export type { App, AppOptions } from "./context.ts";
 export { ApiError, type ErrorBody, HttpErrorCode, statusOf } from "./errors.ts";

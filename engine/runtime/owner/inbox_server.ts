@@ -33,6 +33,7 @@ export class InboxServer {
   readonly #handlers: InboxHandlers;
   readonly #stopped: () => boolean;
   #timer: ReturnType<typeof setInterval> | undefined;
+  #last: Promise<void> = Promise.resolve();
 
   /**
    * Creates the server.
@@ -70,9 +71,17 @@ export class InboxServer {
 
   /**
    * Takes on runs started elsewhere, then carries out the requests waiting now, in order, and
-   * answers each (a signal may name a run started elsewhere a moment before).
+   * answers each (a signal may name a run started elsewhere a moment before). One poll at a
+   * time: a call during a poll (the interval's, or `engine.tick()`) runs after it, so that no
+   * request is carried out twice.
    */
-  async poll(): Promise<void> {
+  poll(): Promise<void> {
+    const next = this.#last.then(() => this.#poll());
+    this.#last = next.catch(() => {});
+    return next;
+  }
+
+  async #poll(): Promise<void> {
     await this.#handlers.adoptPending();
     for (const { key, request } of await this.#store.readInbox(BATCH)) {
       if (this.#stopped()) return;

@@ -20,6 +20,12 @@ export interface Wakeup {
   arm(t: Transition, workflowId: string, seq: number, dueAt: number): void;
   /** Adds to a transition what removes that again (the timer fired or was cancelled). */
   disarm(t: Transition, workflowId: string, seq: number, dueAt: number): void;
+  /**
+   * Looks for due wake-ups once, now (`engine.tick()`); absent where they are delivered (queues).
+   *
+   * @param onDue Called for each due wake-up.
+   */
+  poll?(onDue: OnDue): Promise<void>;
   /** Starts calling `onDue` for due wake-ups. */
   start(onDue: OnDue): void;
   /** Stops calling it. */

@@ -37,7 +37,7 @@ Deno.test("without an owner the client says so, and queues the start instead of 
   assert.equal(await handle.status(), "RUNNING");
 });
 
-Deno.test("on KV without queues, timers fire from the polled timer index", async () => {
+Deno.test("on KV without queues, the engine finds it out and fires timers from the polled timer index", async () => {
   await using dir = await tempDir();
   const kvPath = `${dir.path}/loom.kv`;
   const raw = await Deno.openKv(kvPath);
@@ -45,13 +45,13 @@ Deno.test("on KV without queues, timers fire from the polled timer index", async
   try {
     await assert.rejects(kv.enqueue("x"), /not supported in KV Connect/);
     assert.throws(() => kv.atomic().enqueue("x"), /not supported in KV Connect/);
-    const first = await createEngine({ kv, wakeup: "poll", pollIntervalMs: 20 });
+    const first = await createEngine({ kv, pollIntervalMs: 20 });
     const handle = await first.start(SleepFlow, { ms: 100 }, { workflowId: "polled" });
     assert.equal((await raw.get(["owner", 0])).value !== null, true);
     const timers = await new KvStore(kv, "test").dueTimers(Date.now() + 10_000);
     assert.equal(timers.length, 1, "the timer is in the index");
     await first.close();
-    const second = await createEngine({ kv, wakeup: "poll", pollIntervalMs: 20 });
+    const second = await createEngine({ kv, pollIntervalMs: 20 });
     try {
       const state = await second.getHandle<{ before: number; after: number }>("polled").result();
       assert.ok(state.after - state.before >= 200);

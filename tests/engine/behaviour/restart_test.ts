@@ -9,22 +9,25 @@ import {
   SchemaVersionError,
   WorkflowExecutionError,
 } from "../../../engine/mod.ts";
-import { tempDir, traceLines, until } from "../../_helpers.ts";
+import { modeEngine, tempDir, traceLines, until } from "../../_helpers.ts";
 import { RetryFlow, SignalFlow, SleepFlow } from "../../fixtures/flows.ts";
 
-Deno.test("a restarted engine resumes timers, signals and retries from the file", async () => {
-  await using dir = await tempDir();
-  const kvPath = `${dir.path}/loom.kv`;
-  const trace = `${dir.path}/retry.trace`;
-  const first = await createEngine({ kvPath, shutdownGraceMs: 2000 });
-  await first.start(SleepFlow, { ms: 150 }, { workflowId: "sleeper" });
-  const waiter = await first.start(SignalFlow, {}, { workflowId: "waiter" });
-  const retrier = await first.start(RetryFlow, { failTimes: 1, trace }, { workflowId: "retrier" });
-  await until(async () => (await traceLines(trace)).length >= 1, "the first attempt");
-  await first.close();
+for (const mode of ["file", "queueless"] as const) {
+  Deno.test(`a restarted engine resumes timers, signals and retries from the file [${mode}]`, async () => {
+    await using dir = await tempDir();
+    const kvPath = `${dir.path}/loom.kv`;
+    const trace = `${dir.path}/retry.trace`;
+    const first = await modeEngine(mode, kvPath, { shutdownGraceMs: 2000 });
+    await first.engine.start(SleepFlow, { ms: 150 }, { workflowId: "sleeper" });
+    const waiter = await first.engine.start(SignalFlow, {}, { workflowId: "waiter" });
+    const retrier = await first.engine.start(RetryFlow, { failTimes: 1, trace }, {
+      workflowId: "retrier",
+    });
+    await until(async () => (await traceLines(trace)).length >= 1, "the first attempt");
+    await first[Symbol.asyncDispose]();
 
-  const second = await createEngine({ kvPath });
-  try {
+    await using again = await modeEngine(mode, kvPath);
+    const second = again.engine;
     await second.getHandle("waiter").signal("go", "after restart");
     assert.deepEqual(await second.getHandle("waiter").result(), {
       received: ["after restart"],
@@ -36,10 +39,8 @@ Deno.test("a restarted engine resumes timers, signals and retries from the file"
     assert.deepEqual(await traceLines(trace), ["attempt 1", "attempt 2"]);
     assert.equal(waiter.workflowId, "waiter");
     assert.equal(retrier.workflowId, "retrier");
-  } finally {
-    await second.close();
-  }
-});
+  });
+}
 
 Deno.test("a second engine on the same file is refused, naming the owner", async () => {
   await using dir = await tempDir();

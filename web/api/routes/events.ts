@@ -6,7 +6,7 @@
  * @module
  */
 
-import { EventType, type LoomReader } from "../../../engine/mod.ts";
+import type { LoomReader } from "../../../engine/mod.ts";
 import type { LogFilter, StoredEvent } from "../../../store/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import { reply, type RouteDeps, type RoutesApp } from "../context.ts";

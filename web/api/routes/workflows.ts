@@ -5,7 +5,7 @@
  * @module
  */
 
-import { EventType, type LoomReader, stateFromEvents } from "../../../engine/mod.ts";
+import { type LoomReader, stateFromEvents } from "../../../engine/mod.ts";
 import type { RunFilter, WorkflowRecord } from "../../../store/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import { reply, type RouteDeps, type RoutesApp } from "../context.ts";
