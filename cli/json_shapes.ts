@@ -105,8 +105,12 @@ export interface StatsJson {
   timers: number;
   /** Requests waiting in the inbox. */
   inbox: number;
-  /** The process that owns the file, or `null`. */
+  /** The oldest process that owns partitions of the file, or `null`. */
   owner: { pid: number; host: string; since: string } | null;
+  /** The file's partition count. */
+  partitions: number;
+  /** The processes that hold partitions (or just joined), oldest first. */
+  processes: { pid: number; host: string; since: string; partitions: number[] }[];
   /** Size of the file (with its write-ahead log), or `null` when not a local file. */
   fileBytes: number | null;
 }

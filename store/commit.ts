@@ -190,7 +190,9 @@ export function pack(t: Transition, writeId: () => string): Packed {
     });
   }
   main.push({ kind: "set", key: keys.workflow(id), value: record });
-  if (t.clearPending) main.push({ kind: "delete", key: keys.pending(record.createdAt, id) });
+  if (t.clearPending) {
+    main.push({ kind: "delete", key: keys.pending(record.partition, record.createdAt, id) });
+  }
   const entries: EventIndexEntry[] = [];
   for (const h of t.history) {
     // Events are stored as JSON text: cheaper to write than a structured value, and its size is

@@ -53,25 +53,28 @@ export async function createRun(
     .set(keys.byName(record.name, record.createdAt, id), null)
     .set(keys.byTime(record.createdAt, id), null)
     .set(keys.byStatus(record.status, record.createdAt, id), null)
-    .set(keys.pending(record.createdAt, id), null)
+    .set(keys.pending(record.partition, record.createdAt, id), null)
     .commit();
   return res.ok;
 }
 
 /**
- * The pending-start markers, oldest first: runs started outside the owner, not yet started by it.
+ * The pending-start markers of a partition, oldest first: runs started outside its owner, not
+ * yet started by it.
  *
  * @param kv The KV handle.
+ * @param partition The partition.
  * @param limit How many.
  * @returns Run ids with their markers' keys.
  */
 export async function readPending(
   kv: Deno.Kv,
+  partition: number,
   limit = 100,
 ): Promise<{ key: Deno.KvKey; workflowId: string }[]> {
   const out: { key: Deno.KvKey; workflowId: string }[] = [];
-  for await (const e of kv.list<null>({ prefix: keys.pendingPrefix() }, { limit })) {
-    out.push({ key: e.key, workflowId: e.key[2] as string });
+  for await (const e of kv.list<null>({ prefix: keys.pendingPrefix(partition) }, { limit })) {
+    out.push({ key: e.key, workflowId: e.key[3] as string });
   }
   return out;
 }

@@ -11,6 +11,11 @@ export type Key = Deno.KvKey;
 export const keys = {
   schemaVersion: (): Key => ["meta", "schema_version"],
   probe: (): Key => ["meta", "probe"],
+  partitions: (): Key => ["meta", "partitions"],
+  /** The highest event and log ids any process reserved (`id_blocks.ts`). */
+  idCounter: (): Key => ["meta", "ids"],
+  member: (ownerId: string): Key => ["member", ownerId],
+  memberPrefix: (): Key => ["member"],
   lease: (partition: number): Key => ["owner", partition],
   epoch: (partition: number): Key => ["owner_epoch", partition],
   workflow: (id: string): Key => ["wf", id],
@@ -48,10 +53,24 @@ export const keys = {
   logOfWorkflowPrefix: (workflowId: string): Key => ["logw", workflowId],
   timer: (dueAt: number, workflowId: string, seq: number): Key => ["timer", dueAt, workflowId, seq],
   timerPrefix: (): Key => ["timer"],
-  inbox: (createdAt: number, id: string): Key => ["inbox", createdAt, id],
-  pending: (createdAt: number, id: string): Key => ["pending", createdAt, id],
-  pendingPrefix: (): Key => ["pending"],
-  inboxPrefix: (): Key => ["inbox"],
+  /** A request to the owner of a run's partition (schema 3; schema 2 had no partition). */
+  inbox: (partition: number, createdAt: number, id: string): Key => [
+    "inbox",
+    partition,
+    createdAt,
+    id,
+  ],
+  inboxPrefix: (partition?: number): Key =>
+    partition === undefined ? ["inbox"] : ["inbox", partition],
+  /** A run started outside its partition's owner, not yet started by it. */
+  pending: (partition: number, createdAt: number, id: string): Key => [
+    "pending",
+    partition,
+    createdAt,
+    id,
+  ],
+  pendingPrefix: (partition?: number): Key =>
+    partition === undefined ? ["pending"] : ["pending", partition],
   inboxReply: (id: string): Key => ["inbox_reply", id],
 };
 

@@ -32,17 +32,41 @@ import type { MigrationReport } from "./migrate.ts";
 import { ensureSchema } from "./schema.ts";
 import { isTransientStorageError } from "./transient.ts";
 import { epochOf, WriteIds } from "./write_ids.ts";
+import { DEFAULT_PARTITIONS, ensurePartitionCount, partitionOf } from "./partitions.ts";
 
-/** The owner lost its lease: another process owns the partition now. */
-export class FenceLost extends Error {
+/** A transition of a run whose partition this owner does not hold (it gave it up). */
+export class PartitionNotHeld extends Error {
   /**
    * Creates the error.
    *
-   * @param partition Partition.
+   * @param workflowId The run.
+   * @param partition Its partition.
    */
-  constructor(partition: number) {
-    super(`The owner lease of partition ${partition} was taken over by another process`);
+  constructor(workflowId: string, partition: number) {
+    super(
+      `Workflow "${workflowId}" is in partition ${partition}, which this process no longer owns`,
+    );
+    this.name = "PartitionNotHeld";
+  }
+}
+
+/** The owner lost its lease: another process owns the partition now. */
+export class FenceLost extends Error {
+  /** The partitions found taken over. */
+  readonly partitions: number[];
+  /**
+   * Creates the error.
+   *
+   * @param partitions The partitions found taken over.
+   */
+  constructor(partitions: number[]) {
+    super(
+      `The owner lease of partition${partitions.length === 1 ? "" : "s"} ${
+        partitions.join(", ")
+      } was taken over by another process`,
+    );
     this.name = "FenceLost";
+    this.partitions = partitions;
   }
 }
 
@@ -78,9 +102,11 @@ export class KvStore {
   readonly kv: Deno.Kv;
   /** Name of the database, for messages. */
   readonly where: string;
-  #fence: { partition: number; versionstamp: string } | undefined;
-  readonly #writeIds = new WriteIds();
-  readonly #nextWriteId = () => this.#writeIds.next();
+  /** The epochs this owner holds, by partition: every commit checks them all. */
+  readonly #fences = new Map<number, { versionstamp: string; ids: WriteIds }>();
+  /** Write ids of a store that holds no lease (epoch 0, a random count). */
+  readonly #unfenced = new WriteIds();
+  #partitionCount: number = DEFAULT_PARTITIONS;
   #onChunksWritten: ((workflowIds: string[]) => void | Promise<void>) | undefined;
 
   /**
@@ -105,16 +131,62 @@ export class KvStore {
   }
 
   /**
-   * Makes every commit check the owner's epoch from now on, and hands out write ids of that
-   * epoch.
+   * Reads (or, on a new file, writes) the file's partition count; runs are hashed over it.
+   *
+   * @param count The count to write on a file that has none.
+   * @returns The file's count.
+   */
+  async ensurePartitions(count: number = DEFAULT_PARTITIONS): Promise<number> {
+    this.#partitionCount = await ensurePartitionCount(this.kv, count);
+    return this.#partitionCount;
+  }
+
+  /** The file's partition count (after `ensurePartitions`). */
+  get partitionCount(): number {
+    return this.#partitionCount;
+  }
+
+  /**
+   * The partition of a run.
+   *
+   * @param workflowId The run.
+   * @returns Its partition.
+   */
+  partitionOf(workflowId: string): number {
+    return partitionOf(workflowId, this.#partitionCount);
+  }
+
+  /**
+   * Makes every commit check a partition's epoch from now on, and hands out write ids of that
+   * epoch for the partition's runs.
    *
    * @param partition Partition.
    * @param versionstamp Versionstamp of the epoch key when the lease was taken.
    * @param epoch The lease's epoch.
    */
   setFence(partition: number, versionstamp: string, epoch: number): void {
-    this.#fence = { partition, versionstamp };
-    this.#writeIds.setEpoch(epoch);
+    const ids = new WriteIds();
+    ids.setEpoch(epoch);
+    this.#fences.set(partition, { versionstamp, ids });
+  }
+
+  /**
+   * Stops checking a partition's epoch (its lease is given up).
+   *
+   * @param partition Partition.
+   */
+  dropFence(partition: number): void {
+    this.#fences.delete(partition);
+  }
+
+  /** The partitions whose epochs every commit checks. */
+  get fencedPartitions(): number[] {
+    return [...this.#fences.keys()];
+  }
+
+  #writeId(workflowId: string): string {
+    const fence = this.#fences.get(this.partitionOf(workflowId));
+    return (fence?.ids ?? this.#unfenced).next();
   }
 
   /**
@@ -136,16 +208,13 @@ export class KvStore {
    * @returns The reference.
    */
   inputReference(workflowId: string, input: unknown): StoredValue {
-    return inputReference(workflowId, input, this.#nextWriteId);
+    return inputReference(workflowId, input, () => this.#writeId(workflowId));
   }
 
   async #commitOp(mutations: Mutation[]): Promise<void> {
     const atomic = this.kv.atomic();
-    if (this.#fence !== undefined) {
-      atomic.check({
-        key: keys.epoch(this.#fence.partition),
-        versionstamp: this.#fence.versionstamp,
-      });
+    for (const [partition, fence] of this.#fences) {
+      atomic.check({ key: keys.epoch(partition), versionstamp: fence.versionstamp });
     }
     apply(atomic, mutations);
     let res: Deno.KvCommitResult | Deno.KvCommitError;
@@ -161,7 +230,21 @@ export class KvStore {
         await sleep(Math.min(250, 10 * (attempt + 1)));
       }
     }
-    if (!res.ok) throw new FenceLost(this.#fence?.partition ?? 0);
+    if (!res.ok) throw new FenceLost(await this.#lostPartitions());
+  }
+
+  /** The fenced partitions whose epoch changed (another process took them over). */
+  async #lostPartitions(): Promise<number[]> {
+    const held = [...this.#fences];
+    const lost: number[] = [];
+    for (let i = 0; i < held.length; i += 10) {
+      const group = held.slice(i, i + 10);
+      const entries = await this.kv.getMany(group.map(([p]) => keys.epoch(p)));
+      group.forEach(([p, fence], k) => {
+        if (entries[k]?.versionstamp !== fence.versionstamp) lost.push(p);
+      });
+    }
+    return lost.length > 0 ? lost : held.map(([p]) => p);
   }
 
   /**
@@ -184,7 +267,25 @@ export class KvStore {
    * @throws {FenceLost} When another process owns the partition now (nothing more lands).
    */
   async commit(transitions: Transition[]): Promise<(Error | undefined)[]> {
-    const packed = transitions.map((t) => pack(t, this.#nextWriteId));
+    if (this.#fences.size > 0) {
+      // An owner writes only the runs of partitions it holds: one it gave up is another's now.
+      const refused = transitions.map((t) => {
+        const p = this.partitionOf(t.workflowId);
+        return this.#fences.has(p) ? undefined : new PartitionNotHeld(t.workflowId, p);
+      });
+      if (refused.some((e) => e !== undefined)) {
+        const held = transitions.filter((_, i) => refused[i] === undefined);
+        const landed = await this.#commitHeld(held);
+        let k = 0;
+        return refused.map((e) => e ?? landed[k++]);
+      }
+    }
+    return await this.#commitHeld(transitions);
+  }
+
+  async #commitHeld(transitions: Transition[]): Promise<(Error | undefined)[]> {
+    if (transitions.length === 0) return [];
+    const packed = transitions.map((t) => pack(t, () => this.#writeId(t.workflowId)));
     const p = plan(packed);
     for (const op of p.chunkOps) await this.#commitOp(op);
     if (p.chunkOps.length > 0 && this.#onChunksWritten !== undefined) {
@@ -290,19 +391,23 @@ export class KvStore {
    * names, of lease epochs older than this store's (no write of theirs can still land: every
    * commit checks the epoch). Call it holding the lease, after `setFence`.
    *
+   * @param partitions Only the runs of these partitions (held ones); every held one by default.
    * @returns How many orphaned values were removed.
    */
-  async removeOrphanedChunks(): Promise<number> {
-    const epoch = this.#writeIds.epoch;
-    if (this.#fence === undefined || epoch === 0) return 0;
+  async removeOrphanedChunks(partitions?: number[]): Promise<number> {
+    const only = partitions === undefined ? undefined : new Set(partitions);
     const doomed: Mutation[] = [];
     let n = 0;
     for await (
       const e of this.kv.list<{ chunks?: unknown }>({ prefix: keys.pendingBlobPrefix() })
     ) {
       const [, workflowId, writeId] = e.key as [string, string, string];
+      const partition = this.partitionOf(workflowId);
+      if (only !== undefined && !only.has(partition)) continue;
+      // Only a partition this owner holds, and only writes of its earlier epochs.
+      const epoch = this.#fences.get(partition)?.ids.epoch;
       const of = epochOf(writeId);
-      if (of === undefined || of >= epoch) continue;
+      if (epoch === undefined || of === undefined || of >= epoch) continue;
       const chunks = Number.isSafeInteger(e.value?.chunks) ? e.value.chunks as number : 0;
       doomed.push(...blobDeletes(workflowId, [{ writeId, chunks }]));
       n++;
@@ -391,18 +496,21 @@ export class KvStore {
    * @param request The request.
    */
   async putInbox(request: InboxRequest): Promise<void> {
-    await this.kv.set(keys.inbox(request.createdAt, request.id), request);
+    const partition = this.partitionOf(request.workflowId);
+    await this.kv.set(keys.inbox(partition, request.createdAt, request.id), request);
   }
 
   /**
-   * Reads waiting inbox requests, oldest first.
+   * Reads a partition's waiting inbox requests, oldest first.
    *
+   * @param partition The partition.
    * @param limit How many.
    * @returns Requests with their keys.
    */
-  async readInbox(limit = 100): Promise<{ key: Key; request: InboxRequest }[]> {
+  async readInbox(partition: number, limit = 100): Promise<{ key: Key; request: InboxRequest }[]> {
     const out: { key: Key; request: InboxRequest }[] = [];
-    for await (const e of this.kv.list<InboxRequest>({ prefix: keys.inboxPrefix() }, { limit })) {
+    const prefix = keys.inboxPrefix(partition);
+    for await (const e of this.kv.list<InboxRequest>({ prefix }, { limit })) {
       out.push({ key: e.key, request: e.value });
     }
     return out;

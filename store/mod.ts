@@ -22,7 +22,38 @@ export {
 export { type Key, keys } from "./keys.ts";
 export { createRun, readPending } from "./create_run.ts";
 export { isTransientStorageError } from "./transient.ts";
-export { FenceLost, KvStore, openKv } from "./kv_store.ts";
+export {
+  acquireAllLeases,
+  checkEpochs,
+  type LeaseOwner,
+  readLeases,
+  releaseLeases,
+  renewLeases,
+  takeLeases,
+} from "./leases.ts";
+export {
+  liveMembers,
+  type MemberRecord,
+  type OwnerProcess,
+  ownerProcesses,
+  removeMember,
+  writeMember,
+} from "./members.ts";
+export {
+  DEFAULT_PARTITIONS,
+  ensurePartitionCount,
+  MAX_PARTITIONS,
+  partitionOf,
+  readPartitionCount,
+} from "./partitions.ts";
+export { FenceLost, KvStore, openKv, PartitionNotHeld } from "./kv_store.ts";
+export {
+  IdBlocks,
+  type IdBlockSizes,
+  type IdCounter,
+  type IdPosition,
+  reserveIds,
+} from "./id_blocks.ts";
 export {
   acquireLease,
   type HeldLease,

@@ -3,7 +3,8 @@
  * of an older version is migrated then.
  *
  * Versions: 1, chunks of large values keyed by the value's name (`["blob", id, "h4", i]`); 2,
- * keyed by a write id that the reference names, with pending-blob keys (`migrate.ts`).
+ * keyed by a write id that the reference names, with pending-blob keys (`migrate.ts`); 3,
+ * partitions, each with its own lease, inbox and pending starts (`migrate_v2.ts`).
  *
  * @module
  */
@@ -11,9 +12,10 @@
 import { keys } from "./keys.ts";
 import { LeaseHeld } from "./lease.ts";
 import { migrateV1, type MigrationReport } from "./migrate.ts";
+import { migrateV2 } from "./migrate_v2.ts";
 
 /** The layout version this code reads and writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Why a file cannot be used. */
 export class SchemaMismatch extends Error {
@@ -60,7 +62,9 @@ export async function ensureSchema(
   }
   if (entry.value === SCHEMA_VERSION) return undefined;
   try {
-    return await migrateV1(kv, where, SCHEMA_VERSION);
+    const report = entry.value === 1 ? await migrateV1(kv, where, 2) : undefined;
+    await migrateV2(kv, where, 3);
+    return report;
   } catch (e) {
     if (!(e instanceof LeaseHeld)) throw e;
     throw new SchemaMismatch(

@@ -6,12 +6,14 @@
  */
 
 import {
-  acquireLease,
+  acquireAllLeases,
   countRecords,
+  type HeldLease,
   type KvStore,
   LeaseHeld,
-  readLease,
-  releaseLease,
+  ownerProcesses,
+  readPartitionCount,
+  releaseLeases,
   wipeRecords,
 } from "../../store/mod.ts";
 import { COMMON_OPTIONS, JSON_OPTION, type ParsedArgs } from "../args.ts";
@@ -40,10 +42,12 @@ export async function confirm(io: Io, question: string): Promise<boolean> {
 }
 
 async function refuseIfOwned(store: KvStore, action: string): Promise<void> {
-  const lease = await readLease(store.kv, 0);
-  if (lease !== undefined) {
+  const owners = await ownerProcesses(store.kv, await readPartitionCount(store.kv));
+  const owner = owners.find((o) => o.partitions.length > 0);
+  if (owner !== undefined) {
+    const others = owners.length > 1 ? ` and ${owners.length - 1} more` : "";
     throw new CliError(
-      `Cannot ${action}: KV file ${store.where} is owned by a running Loom process (pid ${lease.pid} on ${lease.host}): stop it first`,
+      `Cannot ${action}: KV file ${store.where} is owned by a running Loom process (pid ${owner.pid} on ${owner.host}${others}): stop it first`,
     );
   }
 }
@@ -179,23 +183,28 @@ async function clean(kvPath: string, io: Io, force: boolean, backup: boolean): P
       await snapshot(kvPath, path);
       io.out(`Backup saved to ${s.cyan(path)}`);
     }
-    // Hold the owner lease while deleting, so that no owner starts on a half-empty file.
+    // Hold every partition's lease while deleting, so that no owner starts on a half-empty
+    // file.
     try {
-      held = await acquireLease(store.kv, {
-        ownerId: `loom-clean-${crypto.randomUUID()}`,
-        partition: 0,
-        ttlMs: 60_000,
-        renewMs: 1_000,
-      }, kvPath);
+      held = await acquireAllLeases(
+        store.kv,
+        {
+          ownerId: `loom-clean-${crypto.randomUUID()}`,
+          ttlMs: 60_000,
+          renewMs: 1_000,
+        },
+        await readPartitionCount(store.kv),
+        kvPath,
+      );
     } catch (e) {
       if (e instanceof LeaseHeld) throw new CliError(`Cannot clean: ${e.message}`);
       throw e;
     }
     await wipeRecords(store.kv);
-    await releaseLease(store.kv, held, 0);
+    await releaseLeases(store.kv, held);
     held = undefined;
   } finally {
-    if (held !== undefined) await releaseLease(store.kv, held, 0).catch(() => {});
+    if (held !== undefined) await releaseLeases(store.kv, held).catch(() => {});
     store.close();
   }
   try {

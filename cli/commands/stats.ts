@@ -1,16 +1,16 @@
 /**
- * `loom stats`: what the KV file holds, and who owns it.
+ * `loom stats`: what the KV file holds, and which processes own which of its partitions.
  *
  * @module
  */
 
-import { countRecords, readLease } from "../../store/mod.ts";
+import { countRecords, ownerProcesses, readPartitionCount } from "../../store/mod.ts";
 import { COMMON_OPTIONS, JSON_OPTION, type ParsedArgs } from "../args.ts";
 import { kvFileSize } from "../file_size.ts";
 import { formatBytes, formatTime } from "../format.ts";
 import type { Io } from "../io.ts";
 import type { StatsJson } from "../json_shapes.ts";
-import { formatPairs } from "../table.ts";
+import { formatPairs, formatTable } from "../table.ts";
 import { isLocalFile, openReader, targetOf } from "../target.ts";
 import type { Command } from "./command.ts";
 
@@ -23,7 +23,12 @@ import type { Command } from "./command.ts";
 export async function readStats(kvPath: string): Promise<StatsJson> {
   const store = await openReader(kvPath);
   try {
-    const [counts, lease] = await Promise.all([countRecords(store.kv), readLease(store.kv, 0)]);
+    const partitions = await readPartitionCount(store.kv);
+    const [counts, owners] = await Promise.all([
+      countRecords(store.kv),
+      ownerProcesses(store.kv, partitions),
+    ]);
+    const first = owners.find((o) => o.partitions.length > 0);
     const w = counts.workflows;
     const t = counts.tasks;
     const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
@@ -47,9 +52,16 @@ export async function readStats(kvPath: string): Promise<StatsJson> {
       logs: counts.logs,
       timers: counts.timers,
       inbox: counts.inbox,
-      owner: lease === undefined
+      owner: first === undefined
         ? null
-        : { pid: lease.pid, host: lease.host, since: new Date(lease.acquiredAt).toISOString() },
+        : { pid: first.pid, host: first.host, since: new Date(first.since).toISOString() },
+      partitions,
+      processes: owners.map((o) => ({
+        pid: o.pid,
+        host: o.host,
+        since: new Date(o.since).toISOString(),
+        partitions: o.partitions,
+      })),
       fileBytes: isLocalFile(kvPath) ? await kvFileSize(kvPath) : null,
     };
   } finally {
@@ -57,14 +69,32 @@ export async function readStats(kvPath: string): Promise<StatsJson> {
   }
 }
 
+/**
+ * Partitions as short ranges: `0-3, 8, 10-11`.
+ *
+ * @param partitions Sorted partition numbers.
+ * @returns The ranges, or `none`.
+ */
+export function rangesOf(partitions: number[]): string {
+  const out: string[] = [];
+  let i = 0;
+  while (i < partitions.length) {
+    let j = i;
+    while (j + 1 < partitions.length && partitions[j + 1] === (partitions[j] as number) + 1) j++;
+    out.push(i === j ? `${partitions[i]}` : `${partitions[i]}-${partitions[j]}`);
+    i = j + 1;
+  }
+  return out.length === 0 ? "none" : out.join(", ");
+}
+
 /** See the module doc. */
 export const statsCommand: Command = {
   spec: {
     name: "stats",
-    summary: "Count runs, tasks, events and logs, and show who owns the file",
+    summary: "Count runs, tasks, events and logs, and list the processes that own the file",
     description: [
       "Reads the KV file directly (also while an owner runs); --url is not used.",
-      'With --json it prints {"kvPath", "workflows": {"total", "running", "completed", "failed", "cancelled"}, "tasks": {"total", "pending", "running", "completed", "failed"}, "events", "logs", "timers", "inbox", "owner": {"pid", "host", "since"} or null, "fileBytes"}.',
+      'With --json it prints {"kvPath", "workflows": {"total", "running", "completed", "failed", "cancelled"}, "tasks": {"total", "pending", "running", "completed", "failed"}, "events", "logs", "timers", "inbox", "owner": {"pid", "host", "since"} (the oldest owner) or null, "partitions" (the file\'s count), "processes": [{"pid", "host", "since", "partitions"}], "fileBytes"}.',
     ],
     options: { ...JSON_OPTION, ...COMMON_OPTIONS },
   },
@@ -76,11 +106,12 @@ export const statsCommand: Command = {
     }
     const s = io.style;
     const w = stats.workflows;
-    const owner = stats.owner === null
+    const held = stats.processes.reduce((n, p) => n + p.partitions.length, 0);
+    const owner = stats.processes.length === 0
       ? s.dim("none")
-      : `pid ${stats.owner.pid} on ${stats.owner.host}, since ${
-        formatTime(Date.parse(stats.owner.since))
-      }`;
+      : `${stats.processes.length} process${
+        stats.processes.length === 1 ? "" : "es"
+      }, ${held} of ${stats.partitions} partitions held`;
     io.out(`${s.bold("Database Statistics:")} ${stats.kvPath}`);
     const pairs: [string, string][] = [
       ["Total Workflows", String(w.total)],
@@ -99,6 +130,22 @@ export const statsCommand: Command = {
     ];
     if (stats.fileBytes !== null) pairs.push(["File Size", formatBytes(stats.fileBytes)]);
     for (const line of formatPairs(pairs, s, 2)) io.out(line);
+    if (stats.processes.length > 0) {
+      io.out("");
+      io.out(s.bold("Processes:"));
+      for (
+        const line of formatTable(
+          [
+            { header: "PID", value: (p) => String(p.pid), align: "right" },
+            { header: "Host", value: (p) => p.host },
+            { header: "Since", value: (p) => formatTime(Date.parse(p.since)) },
+            { header: "Partitions", value: (p) => rangesOf(p.partitions) },
+          ],
+          stats.processes,
+          s,
+        )
+      ) io.out(line);
+    }
     return 0;
   },
 };

@@ -9,7 +9,7 @@
 import { dirname, resolve as resolvePath } from "node:path";
 import { defaultRegistry } from "../definition/registry.ts";
 import { InvalidArgumentError } from "../errors.ts";
-import { KvStore, openKv } from "../../store/mod.ts";
+import { DEFAULT_PARTITIONS, KvStore, MAX_PARTITIONS, openKv } from "../../store/mod.ts";
 import { Engine } from "./engine.ts";
 import type { EngineOptions } from "./engine_options.ts";
 import type { Executor } from "./executor.ts";
@@ -29,7 +29,6 @@ const DEFAULT_KV_PATH = ".loom/loom.kv";
  *
  * @param options File, executor, timings.
  * @returns The running engine; close it with `close()` or `await using`.
- * @throws {OwnerLeaseError} When another live process owns the file.
  * @throws {SchemaVersionError} When the file was written by a newer Loom.
  * @throws {ModuleLoadError} When a module named in `modules` fails to import (here or in a Worker).
  * @throws {InvalidDefinitionError} When a Worker registers other definitions than this isolate.
@@ -47,6 +46,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   if (!Number.isInteger(workers) || workers < 0) {
     throw new InvalidArgumentError(
       `Invalid workers: ${workers}: it must be 0 (run in this isolate) or a whole number of Web Workers`,
+    );
+  }
+  const partitions = options.partitions ?? DEFAULT_PARTITIONS;
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS) {
+    throw new InvalidArgumentError(
+      `Invalid partitions: ${partitions}: it must be a whole number from 1 to ${MAX_PARTITIONS}`,
     );
   }
   requireUnstableFeatures({

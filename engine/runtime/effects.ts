@@ -68,6 +68,8 @@ export class Effects {
    * @param effect The effect.
    */
   apply(run: Run, effect: Effect): void {
+    // A run let go meanwhile (its partition handed over) is carried on by its new owner.
+    if (this.#deps.runs.get(run.id) !== run) return;
     switch (effect.kind) {
       case "dispatch":
         run.activities.set(effect.seq, {

@@ -28,8 +28,15 @@ import {
   type StoredDataError,
 } from "../errors.ts";
 import type { JsonValue } from "../json.ts";
-import { type KvStore, SchemaMismatch, type WorkflowRecord } from "../../store/mod.ts";
+import {
+  DEFAULT_PARTITIONS,
+  IdBlocks,
+  type KvStore,
+  SchemaMismatch,
+  type WorkflowRecord,
+} from "../../store/mod.ts";
 import { Committer } from "./committer.ts";
+import { type EngineHealth, engineHealth } from "./engine_health.ts";
 import type { EngineOptions } from "./engine_options.ts";
 import type { Executor } from "./executor.ts";
 import { Handle } from "./handle.ts";
@@ -37,7 +44,8 @@ import { CrashPoint, type EngineChange, Listeners } from "./listeners.ts";
 import { InboxServer } from "./owner/inbox_server.ts";
 import { LeaseKeeper } from "./owner/lease_keeper.ts";
 import { PendingStarts } from "./owner/pending_starts.ts";
-import { recoverRuns } from "./owner/recovery.ts";
+import { PartitionOwner } from "./owner/partition_owner.ts";
+import { RemoteRuns } from "./remote_runs.ts";
 import { ResultWaiters } from "./result_waiters.ts";
 import { RunActions } from "./run_actions.ts";
 import type { Run } from "./run.ts";
@@ -60,23 +68,6 @@ export interface EngineParts {
   /** The durable wake-ups. */
   wakeup: Wakeup;
 }
-
-/** Whether an engine can do its job now, and what it holds. */
-export interface EngineHealth {
-  /** It owns its partitions, its lease surely holds, and the store takes writes. */
-  ready: boolean;
-  /** Why it is not ready. */
-  reason?: string;
-  /** This process's owner id (in the lease records). */
-  ownerId: string;
-  /** The partitions whose lease this process holds. */
-  partitions: number[];
-  /** Since when the store refuses writes (ms), while it does. */
-  storageFailingSince?: number;
-}
-
-/** The partition this engine owns (one until the store is partitioned). */
-const PARTITION = 0;
 
 /**
  * The engine that owns a KV file and runs workflows. Create it with `createEngine()`; close it
@@ -104,6 +95,9 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   readonly #damaged = new Map<string, StoredDataError>();
   readonly #waiters = new ResultWaiters();
   readonly #ownerId = crypto.randomUUID();
+  readonly #ids: IdBlocks;
+  readonly #remote: RemoteRuns;
+  readonly #partitions: PartitionOwner;
   #lease: LeaseKeeper | undefined;
   #pruner: ReturnType<typeof setInterval> | undefined;
   #closing: Promise<void> | undefined;
@@ -121,6 +115,11 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     this.#executor = parts.executor;
     this.#wakeup = parts.wakeup;
     this.#committer = new Committer(parts.store, (e) => this.#leaseLost(e));
+    this.#ids = new IdBlocks(parts.store.kv);
+    this.#remote = new RemoteRuns(parts.store, {
+      pollIntervalMs: Math.min(100, options.pollIntervalMs ?? 500),
+      replyTimeoutMs: 30_000,
+    }, () => this.#life.lost ?? (this.#life.closed ? new EngineClosedError() : undefined));
     this.#listeners = new Listeners((e) => this.#report(e), options.crashPoint);
     this.#storage = new StorageHealth({
       probe: () => parts.store.probe(),
@@ -144,9 +143,10 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       concurrency: options.concurrency ?? 256,
       lifecycle: this.#life,
       lease: {
-        valid: () => this.#lease?.valid() ?? false,
-        whenHeld: () => this.#lease?.whenHeld() ?? Promise.resolve(false),
+        valid: (p) => this.#lease?.valid(p) ?? false,
+        whenHeld: (p) => this.#lease?.whenHeld(p) ?? Promise.resolve(false),
       },
+      ids: this.#ids,
       storage: this.#storage,
       report: (e) => this.#report(e),
       ended: (run, record, result) => this.#ended(run, record, result),
@@ -158,7 +158,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       registry: this.#registry,
       starting: this.#starting,
       startAnswerMs: options.startAnswerMs ?? 0,
-      partition: PARTITION,
+      runs: (p) => this.#partitions.runs(p),
+      remote: this.#remote,
     });
     this.#actions = new RunActions({
       adopt: (id, record) => this.#pending.adopt(id, record),
@@ -170,30 +171,49 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       waiters: this.#waiters,
       assertOpen: () => this.#assertOpen(),
       assertWritable: () => this.#storage.assertWritable(),
+      runs: (p) => this.#partitions.runs(p),
+      remote: this.#remote,
     });
-    this.#inbox = new InboxServer(parts.store, {
-      start: async (request) => {
-        const handle = await this.start<unknown>(request.workflow, request.input, {
-          workflowId: request.workflowId,
-          ...(request.version === undefined ? {} : { version: request.version }),
-          ...(request.ifExists === undefined ? {} : { ifExists: request.ifExists }),
-        });
-        return { workflowId: handle.workflowId, created: handle.created === true };
+    this.#inbox = new InboxServer(
+      parts.store,
+      {
+        start: async (request) => {
+          const handle = await this.start<unknown>(request.workflow, request.input, {
+            workflowId: request.workflowId,
+            ...(request.version === undefined ? {} : { version: request.version }),
+            ...(request.ifExists === undefined ? {} : { ifExists: request.ifExists }),
+          });
+          return { workflowId: handle.workflowId, created: handle.created === true };
+        },
+        signal: (id, name, data) => this.#actions.signal(id, name, data, { inbox: true }),
+        cancel: (id, reason) => this.#actions.cancel(id, reason, { inbox: true }),
+        adoptPending: (p) => this.#pending.poll(p),
       },
-      signal: (id, name, data) => this.#actions.signal(id, name, data),
-      cancel: (id, reason) => this.#actions.cancel(id, reason),
-      adoptPending: () => this.#pending.poll(),
-    }, () => this.#life.closed);
+      () => this.#partitions.serving,
+      () => this.#life.closed,
+    );
+    this.#partitions = new PartitionOwner({
+      store: parts.store,
+      loop: this.#loop,
+      pending: this.#pending,
+      inbox: this.#inbox,
+      lease: () => this.#lease,
+      damaged: this.#damaged,
+      handedOver: (id) => this.#actions.handedOver(id),
+      stopped: () => this.#life.lost !== undefined || this.#life.closed,
+      graceMs: Math.min(options.shutdownGraceMs ?? 5000, 5000),
+      report: (e) => this.#report(e),
+    });
   }
 
   /**
-   * Opens an engine on parts that `createEngine()` picked: checks the schema, takes the owner
-   * lease, recovers unfinished runs and starts. Use `createEngine()` instead.
+   * Opens an engine on parts that `createEngine()` picked: checks the schema, joins the file
+   * (takes its share of the partitions' leases: all of them when it runs alone), recovers their
+   * unfinished runs and starts. Use `createEngine()` instead.
    *
    * @param parts Options, store, executor and wake-up.
    * @returns The running engine.
    * @throws {SchemaVersionError} When the file was written by a newer Loom.
-   * @throws {OwnerLeaseError} When another live process owns the file.
    */
   static async open(parts: EngineParts): Promise<Engine> {
     const engine = new Engine(parts);
@@ -209,38 +229,21 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       if (e instanceof SchemaMismatch) throw new SchemaVersionError(e.message);
       throw e;
     }
-    const lease = await LeaseKeeper.acquire(this.#store.kv, {
+    await this.#store.ensurePartitions(this.#options.partitions ?? DEFAULT_PARTITIONS);
+    await this.#ids.open();
+    this.#lease = LeaseKeeper.create(this.#store.kv, {
       ownerId: this.#ownerId,
-      partition: PARTITION,
+      partitionCount: this.#store.partitionCount,
       ttlMs: this.#options.leaseTtlMs ?? 1000,
       renewMs: this.#options.leaseRenewMs ?? 250,
       where: this.#store.where,
+      onTaken: (taken) => this.#partitions.take(taken),
+      onGiveUp: (p) => this.#partitions.giveUp(p),
       onLost: (cause) => this.#leaseLost(cause),
       onError: (e) => this.#report(e),
     });
-    this.#lease = lease;
-    this.#store.setFence(PARTITION, lease.epochVersionstamp, lease.epoch);
-    try {
-      // No write of an older epoch can land any more: chunks that no record references go.
-      await this.#store.removeOrphanedChunks();
-      this.#loop.ids = await this.#store.lastIds();
-      const now = Date.now();
-      await recoverRuns(
-        this.#store,
-        (run, work) => {
-          this.#loop.runs.set(run.id, run);
-          this.#loop.effects.resume(run, work, now);
-        },
-        (record) => this.#pending.adopt(record.id, record),
-        (damaged) => {
-          this.#damaged.set(damaged.workflowId, damaged);
-          this.#report(damaged);
-        },
-      );
-    } catch (e) {
-      await lease.release();
-      throw e;
-    }
+    // Runs taken on while joining dispatch their work through the keeper: it exists by then.
+    await this.#lease.join();
     this.#wakeup.start((id, seq) => this.#loop.effects.due(id, seq));
     this.#inbox.start(this.#options.pollIntervalMs ?? 500, (e) => this.#report(e));
     const prune = () => {
@@ -347,25 +350,16 @@ export class Engine implements WorkflowClient, AsyncDisposable {
    * @returns Ready, or the reason it is not.
    */
   health(): EngineHealth {
-    const lease = this.#lease;
-    const partitions = lease?.held ? [PARTITION] : [];
-    const out: EngineHealth = { ready: false, ownerId: this.#ownerId, partitions };
-    const since = this.#storage.since;
-    if (since !== undefined) out.storageFailingSince = since;
-    if (this.#life.lost !== undefined) {
-      out.reason = `lost the owner lease of ${this.#store.where} to another process`;
-    } else if (this.#life.closed) {
-      out.reason = "the engine is closed";
-    } else if (this.#storage.degraded !== undefined) {
-      out.reason = `the store does not take writes: ${this.#storage.degraded.message}`;
-    } else if (lease === undefined || !lease.valid()) {
-      out.reason = `the owner lease of ${this.#store.where} may have lapsed${
-        lease?.renewalError === undefined ? "" : `: ${lease.renewalError.message}`
-      }`;
-    } else {
-      out.ready = true;
-    }
-    return out;
+    return engineHealth({
+      where: this.#store.where,
+      ownerId: this.#ownerId,
+      partitionCount: this.#store.partitionCount,
+      lost: this.#life.lost,
+      closed: this.#life.closed,
+      degraded: this.#storage.degraded,
+      storageFailingSince: this.#storage.since,
+      lease: this.#lease,
+    });
   }
 
   /** The definitions this engine runs. */
@@ -438,7 +432,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   #leaseLost(cause: Error): void {
     if (this.#life.lost !== undefined || this.#life.closed) return;
     const lost = new LeaseLostError(
-      `This engine lost the owner lease of ${this.#store.where} and stopped: ${cause.message}`,
+      `This engine lost an owner lease of ${this.#store.where} and stopped: ${cause.message}`,
     );
     this.#life.lost = lost;
     this.#onLost(lost);

@@ -45,6 +45,12 @@ export interface EngineOptions {
   concurrency?: number;
   /** Finished tasks kept; older ones are deleted. @default 10000 */
   taskRetention?: number;
+  /**
+   * Partitions of a new KV file (1 to 64): runs are spread over them by a hash of their id, and
+   * processes sharing the file each run some. Fixed when the file is created; ignored for a
+   * file that has its count. @default 16
+   */
+  partitions?: number;
   /** Lifetime of the owner lease without renewal, in ms. @default 1000 */
   leaseTtlMs?: number;
   /** How often the owner lease is renewed, in ms. @default 250 */

@@ -1,6 +1,8 @@
 /**
- * A client for processes that do not own the KV file: it reads runs straight from KV and hands
- * starts, signals and cancels to the owner through the inbox, which the owner polls.
+ * A client for processes that own no partition of the KV file: it reads runs straight from KV,
+ * writes starts itself (or asks the partition's owner, which checks the definition, while one is
+ * alive) and hands signals and cancels to the owner of the run's partition through its inbox,
+ * which the owner polls (`remote_runs.ts`).
  *
  * @module
  */
@@ -8,7 +10,6 @@
 import type {
   ListOptions,
   ListPage,
-  ResultOptions,
   StartOptions,
   TypedWorkflowRef,
   WorkflowClient,
@@ -19,21 +20,13 @@ import type { WorkflowStatus } from "../replay/events.ts";
 import { defaultRegistry } from "../definition/registry.ts";
 import { resolveWorkflow, workflowDefinitionOf } from "../definition/workflow.ts";
 import { checkWorkflowId } from "../workflow_id.ts";
-import {
-  deserializeError,
-  EngineClosedError,
-  InvalidArgumentError,
-  type SerializedError,
-  StorageError,
-  WorkflowAlreadyExistsError,
-  WorkflowNotFoundError,
-  WorkflowStillRunningError,
-} from "../errors.ts";
+import { EngineClosedError, InvalidArgumentError, WorkflowAlreadyExistsError } from "../errors.ts";
 import { type JsonValue, toJson } from "../json.ts";
-import { createRun, type InboxRequest, KvStore, openKv, readLease } from "../../store/mod.ts";
+import { type InboxRequest, KvStore, openKv, readLeases } from "../../store/mod.ts";
+import { RemoteRuns } from "./remote_runs.ts";
 import { requireUnstableFeatures } from "./unstable.ts";
 import { Handle, type HandleBackend } from "./handle.ts";
-import { isTerminal, LoomReader, outcomeError, readOfRun } from "../views/mod.ts";
+import { LoomReader } from "../views/mod.ts";
 
 /** Options of {@linkcode connectKv}. */
 export interface KvClientOptions {
@@ -47,29 +40,28 @@ export interface KvClientOptions {
   replyTimeoutMs?: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** See the module doc. */
 export class KvClient implements WorkflowClient, AsyncDisposable {
   readonly #store: KvStore;
   readonly #reader: LoomReader;
-  readonly #poll: number;
-  readonly #timeout: number;
+  readonly #remote: RemoteRuns;
   readonly #ownsKv: boolean;
   #closed = false;
 
   /**
    * Creates the client.
    *
-   * @param store The store.
+   * @param store The store (its partition count read).
    * @param options Timings; with `kv`, closing the client leaves the store's handle open.
    */
   constructor(store: KvStore, options: KvClientOptions) {
     this.#store = store;
     this.#ownsKv = options.kv === undefined;
     this.#reader = new LoomReader(store.kv, store.where);
-    this.#poll = options.pollIntervalMs ?? 50;
-    this.#timeout = options.replyTimeoutMs ?? 30_000;
+    this.#remote = new RemoteRuns(store, {
+      pollIntervalMs: options.pollIntervalMs ?? 50,
+      replyTimeoutMs: options.replyTimeoutMs ?? 30_000,
+    }, () => this.#closed ? new EngineClosedError("The client is closed") : undefined);
   }
 
   /** Reads what the owner's KV file holds (HTTP API, CLI, dashboard). */
@@ -78,35 +70,20 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
   }
 
   /**
-   * Whether a live process owns the KV file now. While none does, starts, signals and cancels
-   * are accepted durably and carried out when an owner starts ("queued").
+   * Whether a live process owns (a partition of) the KV file now. While none does, starts,
+   * signals and cancels are accepted durably and carried out when an owner starts ("queued").
    *
+   * @param workflowId Whether the owner of this run's partition is alive; of any partition when
+   * not given.
    * @returns `true` when an owner holds the lease.
    */
-  async owned(): Promise<boolean> {
-    return await readLease(this.#store.kv, 0) !== undefined;
-  }
-
-  async #request(request: InboxRequest): Promise<{ workflowId?: string; created?: boolean }> {
-    if (this.#closed) throw new EngineClosedError("The client is closed");
-    await this.#store.putInbox(request);
-    // No owner: the request waits in the inbox for one (queued), unanswered for now.
-    if (!await this.owned()) return {};
-    const deadline = Date.now() + this.#timeout;
-    while (Date.now() < deadline) {
-      const reply = await this.#store.takeReply(request.id);
-      if (reply !== undefined) {
-        if (reply.ok) {
-          const { ok: _, ...answer } = reply;
-          return answer;
-        }
-        throw deserializeError(reply.error as unknown as SerializedError);
-      }
-      await sleep(this.#poll);
+  async owned(workflowId?: string): Promise<boolean> {
+    if (workflowId !== undefined) return await this.#remote.ownerAlive(workflowId);
+    const all = Array.from({ length: this.#store.partitionCount }, (_, p) => p);
+    for (const lease of (await readLeases(this.#store.kv, all)).values()) {
+      if (lease !== undefined) return true;
     }
-    throw new StorageError(
-      `The owner of ${this.#store.where} did not answer within ${this.#timeout} ms`,
-    );
+    return false;
   }
 
   start<I, S extends object>(
@@ -131,9 +108,10 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
     const workflowId = checkWorkflowId(options.workflowId ?? crypto.randomUUID());
     const payload = toJson(input === undefined ? null : input, "input");
     if (this.#closed) throw new EngineClosedError("The client is closed");
-    if (!await this.owned()) {
+    if (!await this.#remote.ownerAlive(workflowId)) {
       return await this.#startQueued(workflow, name, workflowId, payload, options);
     }
+    // The partition's owner checks the definition and answers whether the id existed.
     const request: InboxRequest = {
       id: crypto.randomUUID(),
       createdAt: Date.now(),
@@ -144,14 +122,15 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
     };
     if (options.version !== undefined) request.version = options.version;
     if (options.ifExists !== undefined) request.ifExists = options.ifExists;
-    const answer = await this.#request(request);
+    const answer = await this.#remote.request(request);
     return new Handle(this.#backend, workflowId, answer.created === true);
   }
 
   /**
-   * Starts a run while no process owns the file: its record is written here (create-if-absent),
-   * and the owner that starts next carries it out. The definition is checked here when this
-   * process knows it; otherwise the owner uses the newest version of the name.
+   * Starts a run while no process owns its partition: its record is written here
+   * (create-if-absent), and the partition's next owner carries it out. The definition is
+   * checked here when this process knows it; otherwise the owner uses the newest version of the
+   * name.
    */
   async #startQueued(
     workflow: WorkflowRef | TypedWorkflowRef<unknown, object>,
@@ -172,22 +151,7 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
       description = def.description;
       module = def.module;
     }
-    const time = Date.now();
-    const created = await createRun(this.#store.kv, {
-      id,
-      name,
-      version,
-      description,
-      module,
-      status: "RUNNING",
-      createdAt: time,
-      updatedAt: time,
-      entries: 0,
-      events: 0,
-      input: { v: null },
-      partition: 0,
-      tasks: [],
-    }, input);
+    const created = await this.#remote.start({ id, name, version, description, module, input });
     if (!created && options.ifExists === "fail") throw new WorkflowAlreadyExistsError(id);
     return new Handle(this.#backend, id, created);
   }
@@ -201,10 +165,10 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
   }
 
   readonly #backend: HandleBackend = {
-    status: async (id) => (await this.#record(id)).status as WorkflowStatus,
-    result: (id, options) => this.#result(id, options),
+    status: async (id) => (await this.#remote.record(id)).status as WorkflowStatus,
+    result: (id, options) => this.#remote.result(id, options),
     signal: async (id, name, data) => {
-      await this.#request({
+      await this.#remote.request({
         id: crypto.randomUUID(),
         createdAt: Date.now(),
         kind: "signal",
@@ -214,7 +178,7 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
       });
     },
     cancel: async (id, reason) => {
-      await this.#request({
+      await this.#remote.request({
         id: crypto.randomUUID(),
         createdAt: Date.now(),
         kind: "cancel",
@@ -222,30 +186,8 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
         reason,
       });
     },
-    info: async (id) => this.#reader.info(await this.#record(id)),
+    info: async (id) => this.#reader.info(await this.#remote.record(id)),
   };
-
-  async #record(id: string) {
-    const record = await readOfRun(this.#store.getWorkflow(id));
-    if (record === undefined) throw new WorkflowNotFoundError(id);
-    return record;
-  }
-
-  async #result(id: string, options: ResultOptions): Promise<unknown> {
-    while (true) {
-      const record = await this.#record(id);
-      if (isTerminal(record.status)) {
-        if (record.status !== "COMPLETED") throw outcomeError(record);
-        return record.result === undefined
-          ? {}
-          : await readOfRun(this.#store.readValue(id, record.result, "result"));
-      }
-      if (options.wait === false) throw new WorkflowStillRunningError(id);
-      if (options.signal?.aborted) throw options.signal.reason;
-      if (this.#closed) throw new EngineClosedError("The client is closed");
-      await sleep(this.#poll);
-    }
-  }
 
   /** Closes the KV handle (unless it was given). */
   close(): Promise<void> {
@@ -277,9 +219,18 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
  */
 export async function connectKv(options: KvClientOptions = {}): Promise<KvClient> {
   if (options.kv !== undefined) {
-    return new KvClient(new KvStore(options.kv, options.kvPath ?? "(given handle)"), options);
+    const store = new KvStore(options.kv, options.kvPath ?? "(given handle)");
+    await store.ensurePartitions();
+    return new KvClient(store, options);
   }
   const where = options.kvPath ?? ".loom/loom.kv";
   requireUnstableFeatures();
-  return new KvClient(new KvStore(await openKv(where), where), options);
+  const store = new KvStore(await openKv(where), where);
+  try {
+    await store.ensurePartitions();
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  return new KvClient(store, options);
 }

@@ -7,7 +7,8 @@
  */
 
 export { createEngine } from "./create_engine.ts";
-export { Engine, type EngineHealth, type EngineParts } from "./engine.ts";
+export { Engine, type EngineParts } from "./engine.ts";
+export { type EngineHealth } from "./engine_health.ts";
 export type { EngineOptions } from "./engine_options.ts";
 export type {
   ActivationRequest,

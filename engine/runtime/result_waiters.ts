@@ -6,9 +6,11 @@
  */
 
 /** One caller awaiting a run's end. */
-interface Waiter {
+export interface Waiter {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
+  /** What stops the wait, if anything. */
+  signal: AbortSignal | undefined;
 }
 
 /** See the module doc. */
@@ -40,6 +42,7 @@ export class ResultWaiters {
           signal?.removeEventListener("abort", onAbort);
           reject(e);
         },
+        signal,
       };
       const onAbort = () => {
         waiters.delete(waiter);
@@ -74,6 +77,19 @@ export class ResultWaiters {
    *
    * @param error Why.
    */
+  /**
+   * Hands a run's waiters to something else that settles them (the run is no longer this
+   * process's).
+   *
+   * @param workflowId The run.
+   * @param to Settles one waiter.
+   */
+  handOver(workflowId: string, to: (waiter: Waiter) => void): void {
+    const waiters = this.#waiters.get(workflowId);
+    this.#waiters.delete(workflowId);
+    for (const waiter of waiters ?? []) to(waiter);
+  }
+
   rejectAll(error: Error): void {
     for (const waiters of this.#waiters.values()) for (const w of waiters) w.reject(error);
     this.#waiters.clear();

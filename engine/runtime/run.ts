@@ -84,6 +84,8 @@ export class Run {
   requeuedInfos: WorkflowEvent[] = [];
   /** The run cannot go on until its definition is registered. */
   blocked: Error | undefined;
+  /** Transitions submitted and not yet landed (or refused). */
+  landing = 0;
 
   /**
    * Creates the state of a run.

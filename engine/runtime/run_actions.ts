@@ -1,7 +1,9 @@
 /**
  * What a handle does to one run in the owner: read its status and info, await its result, send
- * it a signal, cancel it. Signals and cancels become resolutions delivered by the run loop, and
- * resolve once the transition that recorded them has landed.
+ * it a signal, cancel it. For a run of a partition this owner runs, signals and cancels become
+ * resolutions delivered by the run loop, and resolve once the transition that recorded them has
+ * landed; for a run of another process's partition they go to that partition's inbox, and its
+ * result is read from the store (`remote_runs.ts`).
  *
  * @module
  */
@@ -19,7 +21,8 @@ import {
 import { type JsonValue, toJson } from "../json.ts";
 import type { KvStore, WorkflowRecord } from "../../store/mod.ts";
 import type { HandleBackend } from "./handle.ts";
-import type { ResultWaiters } from "./result_waiters.ts";
+import type { RemoteRuns } from "./remote_runs.ts";
+import type { ResultWaiters, Waiter } from "./result_waiters.ts";
 import type { Item, Run } from "./run.ts";
 import type { RunLoop } from "./run_loop.ts";
 import { isTerminal, type LoomReader, outcomeError, readOfRun } from "../views/mod.ts";
@@ -44,6 +47,16 @@ export interface RunActionsDeps {
   assertOpen: () => void;
   /** Throws `StorageUnavailableError` while the store does not take writes. */
   assertWritable: () => void;
+  /** Whether this owner runs a partition's runs now (holds its lease, not giving it up). */
+  runs: (partition: number) => boolean;
+  /** Acts on runs of other processes' partitions. */
+  remote: RemoteRuns;
+}
+
+/** Where an action comes from: a caller of this process, or another process through the inbox. */
+export interface ActionSource {
+  /** From the inbox of a partition this owner served when it read the request. */
+  inbox?: boolean;
 }
 
 /** See the module doc. */
@@ -72,19 +85,48 @@ export class RunActions implements HandleBackend {
     if (options.wait === false) throw new WorkflowStillRunningError(id);
     this.#deps.assertOpen();
     return await this.#deps.waiters.wait(id, options.signal, (waiter) => {
-      // The run may have ended between the read and the registration.
+      // The run may have ended between the read and the registration, or it is not (or no
+      // longer) this process's: its record tells when it ends.
       if (this.#deps.loop.runs.has(id)) return;
-      this.#record(id).then((r) => {
-        if (isTerminal(r.status)) this.#outcome(r).then(waiter.resolve, waiter.reject);
-      }).catch(waiter.reject);
+      this.#remoteResult(id, waiter);
     });
   }
 
-  async signal(id: string, name: string, data: JsonValue): Promise<void> {
+  /**
+   * A run is no longer this process's (its partition was handed over): its waiting callers
+   * read its result from the store from now on.
+   *
+   * @param id The run.
+   */
+  handedOver(id: string): void {
+    this.#deps.waiters.handOver(id, (waiter) => {
+      this.#remoteResult(id, waiter);
+    });
+  }
+
+  async signal(
+    id: string,
+    name: string,
+    data: JsonValue,
+    source: ActionSource = {},
+  ): Promise<void> {
     if (typeof name !== "string" || name === "") {
       throw new InvalidArgumentError("A signal needs a non-empty name");
     }
     const payload = toJson(data === undefined ? null : data, `signal "${name}" data`);
+    if (this.#elsewhere(id, source)) {
+      this.#deps.assertOpen();
+      await this.#remoteRecord(id, `signal "${name}" to`);
+      await this.#deps.remote.request({
+        id: crypto.randomUUID(),
+        createdAt: Date.now(),
+        kind: "signal",
+        workflowId: id,
+        name,
+        data: payload,
+      });
+      return;
+    }
     const run = await this.#liveRun(id, `signal "${name}" to`);
     this.#deps.assertWritable();
     await this.#deliver(run, {
@@ -93,10 +135,22 @@ export class RunActions implements HandleBackend {
     });
   }
 
-  async cancel(id: string, reason: string): Promise<void> {
+  async cancel(id: string, reason: string, source: ActionSource = {}): Promise<void> {
     const text = String(reason);
     let run: Run;
     try {
+      if (this.#elsewhere(id, source)) {
+        this.#deps.assertOpen();
+        await this.#remoteRecord(id, "cancel");
+        await this.#deps.remote.request({
+          id: crypto.randomUUID(),
+          createdAt: Date.now(),
+          kind: "cancel",
+          workflowId: id,
+          reason: text,
+        });
+        return;
+      }
       run = await this.#liveRun(id, "cancel");
     } catch (e) {
       if (e instanceof WorkflowNotRunningError && e.status === WorkflowStatus.Cancelled) return;
@@ -112,6 +166,27 @@ export class RunActions implements HandleBackend {
   async info(id: string): Promise<WorkflowInfo> {
     await this.#started(id);
     return this.#deps.reader.info(await this.#record(id));
+  }
+
+  /** Settles a waiter from the run's record (another process runs it). */
+  #remoteResult(id: string, waiter: Waiter): void {
+    const options = waiter.signal === undefined ? {} : { signal: waiter.signal };
+    this.#deps.remote.result(id, options).then(waiter.resolve, waiter.reject);
+  }
+
+  /** Whether a run is another process's: not loaded here, and of a partition not run here. */
+  #elsewhere(id: string, source: ActionSource): boolean {
+    if (source.inbox === true || this.#deps.loop.runs.has(id) || this.#deps.starting.has(id)) {
+      return false;
+    }
+    return !this.#deps.runs(this.#deps.store.partitionOf(id));
+  }
+
+  /** The record of another process's run, which must exist and not have ended. */
+  async #remoteRecord(id: string, action: string): Promise<WorkflowRecord> {
+    const record = await this.#record(id);
+    if (isTerminal(record.status)) throw new WorkflowNotRunningError(action, id, record.status);
+    return record;
   }
 
   async #started(id: string): Promise<void> {

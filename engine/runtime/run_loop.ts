@@ -21,7 +21,13 @@ import type { HistoryEntry } from "../replay/history.ts";
 import type { ActivationOutput } from "../replay/machine.ts";
 import type { Registry } from "../definition/registry.ts";
 import { EventType, WorkflowStatus } from "../replay/events.ts";
-import { isTransientStorageError, type KvStore, type WorkflowRecord } from "../../store/mod.ts";
+import {
+  type IdBlocks,
+  isTransientStorageError,
+  type KvStore,
+  PartitionNotHeld,
+  type WorkflowRecord,
+} from "../../store/mod.ts";
 import type { Committer } from "./committer.ts";
 import { Effects } from "./effects.ts";
 import type { ActivationRequest, ActivationResponse, Executor } from "./executor.ts";
@@ -29,13 +35,7 @@ import { changeOf, CrashPoint, type Listeners, recorded } from "./listeners.ts";
 import type { LeaseGate } from "./owner/lease_keeper.ts";
 import { toEntry } from "./owner/recovery.ts";
 import type { Item, Run } from "./run.ts";
-import {
-  buildTransition,
-  failedOutput,
-  type IdCounters,
-  isDone,
-  type RunState,
-} from "./transition.ts";
+import { buildTransition, failedOutput, isDone, type RunState } from "./transition.ts";
 import type { StorageHealth } from "./storage_health.ts";
 import type { Wakeup } from "./wakeup/wakeup.ts";
 
@@ -73,6 +73,8 @@ export interface RunLoopDeps {
   report: (error: unknown) => void;
   /** Called once a run's terminal transition has landed (after `finish`). */
   ended: (run: Run, record: WorkflowRecord, result: unknown) => void;
+  /** Hands out the global event and log ids. */
+  ids: IdBlocks;
 }
 
 interface Work {
@@ -87,8 +89,6 @@ export class RunLoop {
   readonly runs = new Map<string, Run>();
   /** What carries out landed transitions' effects. */
   readonly effects: Effects;
-  /** The last global event id and log id handed out. */
-  ids: IdCounters = { event: 0, log: 0 };
   readonly #deps: RunLoopDeps;
   readonly #ready = new Set<Run>();
   /** Runs that wait for the store to take writes again. */
@@ -136,7 +136,8 @@ export class RunLoop {
    * @param run The run.
    */
   schedule(run: Run): void {
-    if (run.busy || run.ended || run.broken) return;
+    // A run let go (its partition handed over) is another process's now.
+    if (run.busy || run.ended || run.broken || this.runs.get(run.id) !== run) return;
     if (run.inbox.length === 0 && run.infos.length === 0 && !run.rolledBack) return;
     if (this.#deps.storage.degraded !== undefined || run.rolledBack) {
       this.#parked.add(run);
@@ -218,6 +219,30 @@ export class RunLoop {
         item.done?.(new WorkflowNotRunningError("deliver to", run.id, record.status));
       }
     }
+  }
+
+  /**
+   * Lets runs go (their partition is handed over to another process): they leave the loop,
+   * their timers stop, their running attempts are aborted, what waits to be delivered to them
+   * is refused with `reason`, and their live instances are dropped.
+   *
+   * @param which The runs to let go.
+   * @param reason Why, for what waits.
+   * @returns The runs let go (their last transitions may still be landing).
+   */
+  evict(which: (run: Run) => boolean, reason: Error): Run[] {
+    const out: Run[] = [];
+    for (const run of this.runs.values()) if (which(run)) out.push(run);
+    for (const run of out) {
+      this.runs.delete(run.id);
+      this.#ready.delete(run);
+      this.#parked.delete(run);
+      this.effects.halt(run, reason);
+      run.activities.clear();
+      for (const item of run.inbox.splice(0)) item.done?.(reason);
+      this.#deps.executor.evict(run.id);
+    }
+    return out;
   }
 
   /**
@@ -331,8 +356,22 @@ export class RunLoop {
     if (response?.kind === "error") {
       output = failedOutput(w.items.map((i) => i.event), response.error, time);
     }
-    const built = buildTransition(stateOf(run), { infos: w.infos, output, time, ids: this.ids });
-    this.ids = built.ids;
+    const ids = this.#deps.ids;
+    const step = { infos: w.infos, output, time };
+    let built = buildTransition(stateOf(run), { ...step, ids: ids.position });
+    if (!ids.fits(built.ids)) {
+      // The ids of this process's block are used up: number it again in the next block.
+      const at = ids.position;
+      try {
+        await ids.renew({ event: built.ids.event - at.event, log: built.ids.log - at.log });
+      } catch (e) {
+        // The store refused the reservation (a full disk): nothing of the step happened.
+        await this.#refused(run, w, ensureError(e));
+        return;
+      }
+      built = buildTransition(stateOf(run), { ...step, ids: ids.position });
+    }
+    ids.take(built.ids);
     const t = built.transition;
     if (t === undefined) {
       for (const item of w.items) item.done?.();
@@ -360,12 +399,15 @@ export class RunLoop {
     }
     if (built.terminal) run.ended = true;
     const landed = this.#deps.committer.submit(t);
+    run.landing++;
     this.#release(run);
     try {
       await landed;
     } catch (e) {
       await this.#refused(run, w, ensureError(e));
       return;
+    } finally {
+      run.landing--;
     }
     if (run.broken) return;
     run.committed = built.record;
@@ -424,6 +466,11 @@ export class RunLoop {
 
   /** A transition was refused by the store: the run fails (its code state is lost). */
   async #refused(run: Run, w: Work, error: Error): Promise<void> {
+    if (error instanceof PartitionNotHeld) {
+      // Let go meanwhile: the partition's new owner carries the run on from what landed.
+      for (const item of w.items) item.done?.(error);
+      return;
+    }
     if (this.#deps.lifecycle.lost === undefined && isTransientStorageError(error)) {
       this.#rollback(run, w, error);
       return;

@@ -2,7 +2,9 @@
  * Starting runs in the owner: the id rule, idempotence on the id (one creator however many
  * starts race), the new run's state, its `WORKFLOW_STARTED` resolution, and the answer: once the
  * run's first transition landed, or, when its first activation takes longer than
- * `startAnswerMs` (code that spins in a Worker), once its record alone landed.
+ * `startAnswerMs` (code that spins in a Worker), once its record alone landed. A generated id
+ * is picked in a partition this owner holds; a given id of a partition it does not hold is
+ * started there: its record is written here, and that partition's owner carries it out.
  *
  * @module
  */
@@ -15,6 +17,7 @@ import { WorkflowAlreadyExistsError } from "../errors.ts";
 import { toJson } from "../json.ts";
 import { checkWorkflowId } from "../workflow_id.ts";
 import type { KvStore } from "../../store/mod.ts";
+import type { RemoteRuns } from "./remote_runs.ts";
 import { Run } from "./run.ts";
 import type { RunLoop } from "./run_loop.ts";
 
@@ -30,9 +33,14 @@ export interface StartsDeps {
   starting: Map<string, Promise<void>>;
   /** Longest wait for a first activation before the record is written on its own (0: no limit). */
   startAnswerMs: number;
-  /** The partition of a new run. */
-  partition: number;
+  /** Whether this owner runs a partition's runs now (holds its lease, not giving it up). */
+  runs: (partition: number) => boolean;
+  /** Starts runs of other partitions. */
+  remote: RemoteRuns;
 }
+
+/** Tries at a generated id in a partition this owner holds before one elsewhere is taken. */
+const ID_TRIES = 256;
 
 /** See the module doc. */
 export class Starts {
@@ -70,7 +78,21 @@ export class Starts {
     const given = options.workflowId === undefined
       ? undefined
       : checkWorkflowId(options.workflowId);
-    const id = given ?? crypto.randomUUID();
+    const id = given ?? this.#newId();
+    const partition = store.partitionOf(id);
+    if (!this.#deps.runs(partition)) {
+      // Another process runs this partition (or will): the record is written here.
+      const created = await this.#deps.remote.start({
+        id,
+        name: def.name,
+        version: def.version,
+        description: def.description,
+        module: def.module,
+        input: payload,
+      });
+      if (!created && options.ifExists === "fail") throw new WorkflowAlreadyExistsError(id);
+      return { workflowId: id, created };
+    }
     const runs = loop.runs;
     let exists: boolean;
     do {
@@ -87,8 +109,9 @@ export class Starts {
       input: payload,
       inputRef: store.inputReference(id, payload),
       time: Date.now(),
-      partition: this.#deps.partition,
+      partition,
     });
+    runs.set(id, run);
     const landed = new Promise<void>((resolve, reject) => {
       loop.deliver(run, {
         event: {
@@ -98,7 +121,6 @@ export class Starts {
         done: (error) => error === undefined ? resolve() : reject(error),
       });
     });
-    runs.set(id, run);
     const answered = this.#answered(run, landed);
     starting.set(id, answered);
     try {
@@ -110,6 +132,16 @@ export class Starts {
   }
 
   /** Resolves once the start is durable: its first transition, or its record alone, landed. */
+  /** A new id, in a partition this owner runs when it runs any. */
+  #newId(): string {
+    const store = this.#deps.store;
+    for (let i = 0; i < ID_TRIES; i++) {
+      const id = crypto.randomUUID();
+      if (this.#deps.runs(store.partitionOf(id))) return id;
+    }
+    return crypto.randomUUID();
+  }
+
   #answered(run: Run, landed: Promise<void>): Promise<void> {
     const wait = this.#deps.startAnswerMs;
     if (wait <= 0) return landed;

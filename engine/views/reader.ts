@@ -34,9 +34,12 @@ import {
   type LogFilter,
   type LogPage,
   type LogPaging,
+  type OwnerProcess,
+  ownerProcesses,
   queryEvents,
   queryLogs,
   queryRuns,
+  readPartitionCount,
   type RecordCounts,
   type RunFilter,
   type RunListQuery,
@@ -345,10 +348,23 @@ export class LoomReader {
     return listAllTasks(this.#kv, filter);
   }
 
+  // Owners
+
+  /**
+   * The processes that hold the file's partitions (by their leases), oldest first.
+   *
+   * @returns The processes, with their partitions, and the file's partition count.
+   */
+  async processes(): Promise<{ partitionCount: number; processes: OwnerProcess[] }> {
+    const partitionCount = await readPartitionCount(this.#kv);
+    return { partitionCount, processes: await ownerProcesses(this.#kv, partitionCount) };
+  }
+
   // Counts
 
   /**
-   * Reads the highest event and log ids in use (their counts: ids are dense from 1).
+   * Reads the highest event and log ids in use (ids are unique and increase, but are not dense:
+   * each process reserves blocks of them, see `store/id_blocks.ts`).
    *
    * @returns The last event and log ids (0 when none).
    */

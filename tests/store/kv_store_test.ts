@@ -294,11 +294,11 @@ storeTest("carries inbox requests and replies", async (store) => {
     workflowId: "w",
     reason: "why",
   });
-  const [entry] = await store.readInbox();
+  const [entry] = await store.readInbox(store.partitionOf("w"));
   assert.equal(entry?.request.id, "r1");
   assert.equal(await store.takeReply("r1"), undefined);
   await store.answerInbox(entry!.key, "r1", { ok: true });
-  assert.deepEqual(await store.readInbox(), []);
+  assert.deepEqual(await store.readInbox(store.partitionOf("w")), []);
   assert.equal((await store.takeReply("r1"))?.ok, true);
   assert.equal(await store.takeReply("r1"), undefined);
 });

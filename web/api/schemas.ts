@@ -312,6 +312,14 @@ export const DetailedHealth = z.object({
   database: z.object({ status: z.string(), response_time_ms: z.number() }),
   workflows: z.object({ total: z.number().int(), active: z.number().int() }),
   tasks: z.object({ pending: z.number().int(), running: z.number().int() }),
+  partition_count: z.number().int(),
+  processes: z.array(z.object({
+    owner_id: z.string(),
+    pid: z.number().int(),
+    host: z.string(),
+    since: Timestamp,
+    partitions: z.array(z.number().int()),
+  })),
 }).openapi("DetailedHealth");
 
 /** A node of a workflow graph. */

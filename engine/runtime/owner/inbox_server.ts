@@ -1,7 +1,8 @@
 /**
- * The owner's side of the inbox: requests that processes which do not own the file (the CLI,
- * `loom web`, `connectKv`) leave under `["inbox", …]` are read on an interval, carried out, and
- * answered under `["inbox_reply", id]`.
+ * The owner's side of the inbox: requests that other processes (the CLI, `loom web`,
+ * `connectKv`, other owners) leave under `["inbox", partition, …]` are read, for each partition
+ * this owner holds, on an adaptive interval (soon again after a read that found work, up to the
+ * poll interval when idle), carried out, and answered under `["inbox_reply", id]`.
  *
  * @module
  */
@@ -20,71 +21,117 @@ export interface InboxHandlers {
   signal(workflowId: string, name: string, data: JsonValue): Promise<void>;
   /** Requests cancellation. */
   cancel(workflowId: string, reason: string): Promise<void>;
-  /** Takes on the runs that other processes started by writing their records. */
-  adoptPending(): Promise<void>;
+  /** Takes on the runs that other processes started in a partition by writing their records. */
+  adoptPending(partition: number): Promise<number>;
 }
 
 /** Requests read per poll. */
 const BATCH = 100;
+/** Shortest time between polls, after one that found work (ms). */
+const BUSY_MS = 20;
 
 /** See the module doc. */
 export class InboxServer {
   readonly #store: KvStore;
   readonly #handlers: InboxHandlers;
+  readonly #partitions: () => number[];
   readonly #stopped: () => boolean;
-  #timer: ReturnType<typeof setInterval> | undefined;
-  #last: Promise<void> = Promise.resolve();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #last: Promise<unknown> = Promise.resolve();
+  #polls = 0;
+  #closed = false;
 
   /**
    * Creates the server.
    *
    * @param store The store.
    * @param handlers What carries the requests out.
+   * @param partitions The partitions to serve now (held, not being given up).
    * @param stopped Whether the engine stopped taking work.
    */
-  constructor(store: KvStore, handlers: InboxHandlers, stopped: () => boolean) {
+  constructor(
+    store: KvStore,
+    handlers: InboxHandlers,
+    partitions: () => number[],
+    stopped: () => boolean,
+  ) {
     this.#store = store;
     this.#handlers = handlers;
+    this.#partitions = partitions;
     this.#stopped = stopped;
   }
 
+  /** Reads of inboxes and pending starts so far (one per partition per poll). */
+  get reads(): number {
+    return this.#polls;
+  }
+
   /**
-   * Reads the inbox every `intervalMs` (one read at a time).
+   * Reads the inboxes every `intervalMs` at most (one poll at a time), sooner after a poll
+   * that found work.
    *
-   * @param intervalMs The interval.
+   * @param intervalMs The idle interval.
    * @param onError Receives what a read fails with.
    */
   start(intervalMs: number, onError: (error: unknown) => void): void {
-    let reading = false;
-    this.#timer = setInterval(() => {
-      if (reading || this.#stopped()) return;
-      reading = true;
-      this.poll().catch(onError).finally(() => reading = false);
-    }, intervalMs);
+    const next = (ms: number) => {
+      if (this.#stopped()) return;
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        if (this.#stopped()) return;
+        let found = 0;
+        this.poll().then((n) => {
+          found = n;
+        }, onError).finally(() => {
+          if (this.#timer === undefined && !this.#closed) next(found > 0 ? BUSY_MS : intervalMs);
+        });
+      }, ms);
+    };
+    this.#closed = false;
+    next(intervalMs);
   }
 
   /** Stops reading. */
   stop(): void {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+  }
+
+  /** Resolves once the poll in progress (if any) has finished. */
+  async settled(): Promise<void> {
+    await this.#last;
   }
 
   /**
    * Takes on runs started elsewhere, then carries out the requests waiting now, in order, and
-   * answers each (a signal may name a run started elsewhere a moment before). One poll at a
-   * time: a call during a poll (the interval's, or `engine.tick()`) runs after it, so that no
-   * request is carried out twice.
+   * answers each (a signal may name a run started elsewhere a moment before), for each
+   * partition served now. One poll at a time: a call during a poll (the interval's, or
+   * `engine.tick()`) runs after it, so that no request is carried out twice.
+   *
+   * @returns How many requests and starts it found.
    */
-  poll(): Promise<void> {
+  poll(): Promise<number> {
     const next = this.#last.then(() => this.#poll());
     this.#last = next.catch(() => {});
     return next;
   }
 
-  async #poll(): Promise<void> {
-    await this.#handlers.adoptPending();
-    for (const { key, request } of await this.#store.readInbox(BATCH)) {
-      if (this.#stopped()) return;
+  async #poll(): Promise<number> {
+    let found = 0;
+    for (const partition of this.#partitions()) {
+      if (this.#stopped()) break;
+      this.#polls++;
+      found += await this.#handlers.adoptPending(partition);
+      found += await this.#serve(partition);
+    }
+    return found;
+  }
+
+  async #serve(partition: number): Promise<number> {
+    const waiting = await this.#store.readInbox(partition, BATCH);
+    for (const { key, request } of waiting) {
+      if (this.#stopped()) break;
       let reply: InboxReply;
       try {
         if (request.kind === "start") {
@@ -101,5 +148,6 @@ export class InboxServer {
       }
       await this.#store.answerInbox(key, request.id, reply);
     }
+    return waiting.length;
   }
 }

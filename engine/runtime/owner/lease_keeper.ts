@@ -1,39 +1,51 @@
 /**
- * The owner lease of one partition, held: taken at start, renewed on an interval (one renewal
- * at a time), released at close, and reported lost when another process changed it.
+ * The owner leases this process holds, one per partition: taken at start (its fair share of the
+ * file's partitions, all of them when it runs alone), renewed together in one atomic operation
+ * (one renewal at a time, which also writes this process's member record), given up voluntarily
+ * when other processes join (each keeps `ceil(partitions / members)`), taken when others leave
+ * or lapse, released at close, and reported lost when another process took one over (a lapse:
+ * this process was paused or cut off).
  *
  * @module
  */
 
-import { OwnerLeaseError } from "../../errors.ts";
 import {
-  acquireLease,
   type HeldLease,
-  LeaseHeld,
-  releaseLease,
-  renewLease,
+  liveMembers,
+  type MemberRecord,
+  releaseLeases,
+  removeMember,
+  renewLeases,
+  takeLeases,
+  writeMember,
 } from "../../../store/mod.ts";
 
-/** Options of {@linkcode LeaseKeeper.acquire}. */
+/** Options of {@linkcode LeaseKeeper.start}. */
 export interface LeaseKeeperOptions {
   /** This process's owner id. */
   ownerId: string;
-  /** The partition. */
-  partition: number;
-  /** Lifetime of the lease without renewal, in ms. */
+  /** The file's partition count. */
+  partitionCount: number;
+  /** Lifetime of a lease without renewal, in ms. */
   ttlMs: number;
-  /** How often it is renewed, in ms. */
+  /** How often the leases are renewed (and shares rebalanced), in ms. */
   renewMs: number;
   /** Name of the store, for messages. */
   where: string;
-  /** Called once when another process took the lease. */
+  /** Take part with other processes (join, rebalance, take over). @default true */
+  share?: boolean;
+  /** Partitions taken (at start or later): resolve once the engine has taken their runs on. */
+  onTaken: (taken: Map<number, HeldLease>) => Promise<void>;
+  /** A partition is to be given up: resolve once the engine has let its work settle. */
+  onGiveUp: (partition: number) => Promise<void>;
+  /** Called once when another process took a lease over. */
   onLost: (cause: Error) => void;
   /** Called with errors of a renewal that may succeed next time. */
   onError: (error: Error) => void;
 }
 
 /**
- * Whether an owner may act on a partition now: its lease is held and was renewed recently
+ * Whether an owner may act on a partition now: it holds the partition's lease, renewed recently
  * enough that it cannot have lapsed (fencing in time, beside the fence every commit checks).
  */
 export interface LeaseGate {
@@ -45,7 +57,7 @@ export interface LeaseGate {
    */
   valid(partition: number): boolean;
   /**
-   * Waits until the lease surely holds, or is lost.
+   * Waits until the lease surely holds, or is lost or given up.
    *
    * @param partition The partition.
    * @returns `true` once it holds, `false` when it is lost (or given up).
@@ -58,88 +70,104 @@ function marginOf(options: { ttlMs: number; renewMs: number }): number {
   return Math.min(options.renewMs, options.ttlMs / 2);
 }
 
+function hostname(): string {
+  try {
+    return Deno.hostname();
+  } catch {
+    return "unknown host";
+  }
+}
+
 /** See the module doc. */
-export class LeaseKeeper {
+export class LeaseKeeper implements LeaseGate {
   readonly #kv: Deno.Kv;
   readonly #options: LeaseKeeperOptions;
-  #held: HeldLease | undefined;
+  readonly #held = new Map<number, HeldLease>();
+  /** Until when each lease surely holds: its last successful renewal's start + TTL − margin. */
+  readonly #validUntil = new Map<number, number>();
+  /** Partitions being given up: no new work; renewed until released. */
+  readonly #leaving = new Set<number>();
+  readonly #startedAt = Date.now();
   #timer: ReturnType<typeof setInterval> | undefined;
-  #renewing = false;
-  /** Until when the lease surely holds: last successful renewal's start + TTL − margin. */
-  #validUntil: number;
-  #waiting: ((held: boolean) => void)[] = [];
+  #ticking = false;
+  #tick: Promise<void> = Promise.resolve();
+  #rebalancing: Promise<void> | undefined;
+  #waiting: ((changed: void) => void)[] = [];
   #lastError: Error | undefined;
-  #renewal: Promise<void> = Promise.resolve();
+  #stopped = false;
+  #joining = false;
+  /** Lease writes (renew, take, release) one at a time, so that none sees another's half. */
+  #writing: Promise<unknown> = Promise.resolve();
+  #members = 1;
+  #fair = 1;
 
-  private constructor(kv: Deno.Kv, options: LeaseKeeperOptions, held: HeldLease, since: number) {
+  private constructor(kv: Deno.Kv, options: LeaseKeeperOptions) {
     this.#kv = kv;
     this.#options = options;
-    this.#held = held;
-    this.#validUntil = since + options.ttlMs - marginOf(options);
   }
 
   /**
-   * Takes the lease (waiting for a lapsing one) and starts renewing it.
+   * Creates a keeper that holds nothing yet; `join()` takes its share.
    *
    * @param kv The KV handle.
-   * @param options Partition, timings, callbacks.
+   * @param options Partition count, timings, callbacks.
    * @returns The keeper.
-   * @throws {OwnerLeaseError} When another live process holds the lease.
    */
-  static async acquire(kv: Deno.Kv, options: LeaseKeeperOptions): Promise<LeaseKeeper> {
-    let held: HeldLease;
-    try {
-      held = await acquireLease(kv, {
-        ownerId: options.ownerId,
-        partition: options.partition,
-        ttlMs: options.ttlMs,
-        renewMs: options.renewMs,
-      }, options.where);
-    } catch (e) {
-      if (e instanceof LeaseHeld) throw new OwnerLeaseError(e.message);
-      throw e;
-    }
-    // The record's expiry was computed from `acquiredAt`, before the commit that took it.
-    const keeper = new LeaseKeeper(kv, options, held, held.record.acquiredAt);
-    keeper.#timer = setInterval(() => {
-      if (!keeper.#renewing) keeper.#renewal = keeper.#renew();
-    }, options.renewMs);
+  static create(kv: Deno.Kv, options: LeaseKeeperOptions): LeaseKeeper {
+    return new LeaseKeeper(kv, options);
+  }
+
+  /**
+   * Creates a keeper and joins the file (see `join()`).
+   *
+   * @param kv The KV handle.
+   * @param options Partition count, timings, callbacks.
+   * @returns The keeper.
+   */
+  static async start(kv: Deno.Kv, options: LeaseKeeperOptions): Promise<LeaseKeeper> {
+    const keeper = new LeaseKeeper(kv, options);
+    await keeper.join();
     return keeper;
   }
 
-  /** Versionstamp of the partition's epoch key when the lease was taken (the commit fence). */
-  get epochVersionstamp(): string {
-    return (this.#held as HeldLease).epochVersionstamp;
-  }
-
-  /** The epoch of the lease taken (it identifies this holder: see `store/write_ids.ts`). */
-  get epoch(): number {
-    return (this.#held as HeldLease).record.epoch;
-  }
-
-  /** Whether the lease is still held (not lost, not released). */
-  get held(): boolean {
-    return this.#held !== undefined;
-  }
-
   /**
-   * Whether the lease surely holds now: held, and renewed within the TTL minus a margin.
-   *
-   * @returns `true` when this owner may dispatch work.
+   * Joins the file: takes this process's share of the partitions (every free or lapsed one when
+   * it runs alone) and starts renewing them. On failure, what it took is given back.
    */
-  valid(): boolean {
-    return this.#held !== undefined && Date.now() < this.#validUntil;
+  async join(): Promise<void> {
+    const options = this.#options;
+    // Renewals run from the start: taking runs on may outlast a lease's TTL. Rebalancing waits
+    // until the join is done.
+    this.#joining = true;
+    this.#timer = setInterval(() => {
+      if (!this.#ticking) this.#tick = this.#run();
+    }, options.renewMs);
+    try {
+      await this.#heartbeat();
+      // Alone (or joining): partitions of a process that died lapse within the TTL; wait for
+      // them, bounded, so that a restarted owner has taken its runs on when it starts.
+      const deadline = Date.now() + options.ttlMs + options.renewMs * 2 + 500;
+      while (true) {
+        await this.#takeShare();
+        if (this.#held.size >= this.#fair || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, Math.min(100, options.renewMs)));
+      }
+    } catch (e) {
+      await this.release();
+      throw e;
+    } finally {
+      this.#joining = false;
+    }
   }
 
-  /**
-   * Waits until the lease surely holds (at once when it does), or is lost.
-   *
-   * @returns `true` once it holds, `false` when it is lost or given up.
-   */
-  whenHeld(): Promise<boolean> {
-    if (this.valid()) return Promise.resolve(true);
-    if (this.#held === undefined) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => this.#waiting.push(resolve));
+  /** The partitions whose lease this process holds (those being given up included). */
+  get partitions(): number[] {
+    return [...this.#held.keys()].sort((a, b) => a - b);
+  }
+
+  /** Live processes sharing the file, this one included, as of the last renewal. */
+  get members(): number {
+    return this.#members;
   }
 
   /** Why the last renewal failed, while renewals fail (`undefined` once one succeeds). */
@@ -147,67 +175,248 @@ export class LeaseKeeper {
     return this.#lastError;
   }
 
-  /** The lease is lost: stop renewing it and forget it. */
-  drop(): void {
-    this.#stop();
-    this.#held = undefined;
-    this.#wake(false);
-  }
-
-  #wake(held: boolean): void {
-    for (const resolve of this.#waiting.splice(0)) resolve(held);
+  /**
+   * Whether this process holds a partition's lease (given up or not).
+   *
+   * @param partition The partition.
+   * @returns `true` when held.
+   */
+  holds(partition: number): boolean {
+    return this.#held.has(partition);
   }
 
   /**
-   * Stops renewing and gives the lease up, so that another process may take it at once. A
-   * renewal in flight ends first: releasing with the versionstamp it replaces would fail and
-   * leave the lease held until it lapses.
+   * The held lease of a partition (its epoch fences commits).
+   *
+   * @param partition The partition.
+   * @returns The lease, or `undefined`.
    */
-  async release(): Promise<void> {
-    this.#stop();
-    await this.#renewal;
-    const held = this.#held;
-    this.#held = undefined;
-    this.#wake(false);
-    if (held !== undefined) {
-      await releaseLease(this.#kv, held, this.#options.partition).catch(() => {});
+  lease(partition: number): HeldLease | undefined {
+    return this.#held.get(partition);
+  }
+
+  valid(partition: number): boolean {
+    return !this.#leaving.has(partition) &&
+      Date.now() < (this.#validUntil.get(partition) ?? 0);
+  }
+
+  async whenHeld(partition: number): Promise<boolean> {
+    while (true) {
+      if (this.valid(partition)) return true;
+      if (this.#stopped || !this.#held.has(partition) || this.#leaving.has(partition)) {
+        return false;
+      }
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
     }
   }
 
+  /** Whether every held lease surely holds (those being given up aside), and none was lost. */
+  allValid(): boolean {
+    if (this.#stopped) return false;
+    for (const p of this.#held.keys()) {
+      if (!this.#leaving.has(p) && !this.valid(p)) return false;
+    }
+    return true;
+  }
+
+  /** A lease was lost: stop renewing and forget them all. */
+  drop(): void {
+    this.#stop();
+    this.#held.clear();
+    this.#validUntil.clear();
+    this.#wake();
+  }
+
+  /** Stops renewing and gives every lease up, so that other processes may take them at once. */
+  async release(): Promise<void> {
+    this.#stop();
+    await this.#tick;
+    await this.#rebalancing;
+    await this.#locked(() => {
+      const held = new Map(this.#held);
+      this.#held.clear();
+      this.#validUntil.clear();
+      this.#wake();
+      return releaseLeases(this.#kv, held);
+    }).catch(() => {});
+    await removeMember(this.#kv, this.#options.ownerId).catch(() => {});
+  }
+
+  /** Runs a lease write after the ones before it. */
+  #locked<T>(write: () => Promise<T>): Promise<T> {
+    const next = this.#writing.then(write, write);
+    this.#writing = next.catch(() => {});
+    return next;
+  }
+
   #stop(): void {
+    this.#stopped = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
   }
 
-  async #renew(): Promise<void> {
-    // One renewal at a time: under load a commit can outlast the renewal interval, and a second
-    // renewal checking the same versionstamp would fail and look like a takeover.
-    if (this.#held === undefined || this.#renewing) return;
-    this.#renewing = true;
-    const started = Date.now();
+  #wake(): void {
+    for (const resolve of this.#waiting.splice(0)) resolve();
+  }
+
+  /** One renewal; the rebalancing of shares goes on beside the renewals, never in their way. */
+  async #run(): Promise<void> {
+    this.#ticking = true;
     try {
-      const renewed = await renewLease(
-        this.#kv,
-        this.#held,
-        this.#options.ttlMs,
-        this.#options.partition,
-      );
-      if (renewed === undefined) {
-        if (this.#held !== undefined) {
-          this.drop();
-          this.#options.onLost(new Error("the lease key was changed by another process"));
-        }
-      } else if (this.#held !== undefined) {
-        this.#held = renewed;
-        this.#lastError = undefined;
-        this.#validUntil = started + this.#options.ttlMs - marginOf(this.#options);
-        if (this.valid()) this.#wake(true);
-      }
+      await this.#renew();
     } catch (e) {
       this.#lastError = e instanceof Error ? e : new Error(String(e));
       this.#options.onError(this.#lastError);
     } finally {
-      this.#renewing = false;
+      this.#ticking = false;
     }
+    if (
+      this.#stopped || this.#joining || this.#options.share === false ||
+      this.#rebalancing !== undefined
+    ) return;
+    this.#rebalancing = this.#rebalance().catch((e) => {
+      this.#options.onError(e instanceof Error ? e : new Error(String(e)));
+    }).finally(() => this.#rebalancing = undefined);
   }
+
+  async #renew(): Promise<void> {
+    const started = Date.now();
+    await this.#heartbeat();
+    if (this.#held.size === 0) return;
+    const { renewed, lost } = await this.#locked(() =>
+      renewLeases(this.#kv, new Map(this.#held), this.#options.ttlMs)
+    );
+    if (this.#stopped) return;
+    if (lost.length > 0) {
+      this.drop();
+      this.#options.onLost(
+        new Error(
+          `the lease of partition${lost.length === 1 ? "" : "s"} ${
+            lost.join(", ")
+          } was changed by another process`,
+        ),
+      );
+      return;
+    }
+    const until = started + this.#options.ttlMs - marginOf(this.#options);
+    for (const [p, h] of renewed) {
+      if (!this.#held.has(p)) continue;
+      this.#held.set(p, h);
+      this.#validUntil.set(p, until);
+    }
+    this.#lastError = undefined;
+    this.#wake();
+  }
+
+  async #heartbeat(): Promise<void> {
+    const now = Date.now();
+    const member: MemberRecord = {
+      ownerId: this.#options.ownerId,
+      pid: Deno.pid,
+      host: hostname(),
+      startedAt: this.#startedAt,
+      expiresAt: now + this.#options.ttlMs,
+      partitions: this.partitions,
+    };
+    await writeMember(this.#kv, member);
+  }
+
+  /** This process's fair share of the partitions, by the live members' count. */
+  async #fairShare(): Promise<number> {
+    const members = await liveMembers(this.#kv);
+    const count = Math.max(
+      1,
+      members.filter((m) => m.ownerId !== this.#options.ownerId).length + 1,
+    );
+    this.#members = count;
+    this.#fair = Math.ceil(this.#options.partitionCount / count);
+    return this.#fair;
+  }
+
+  /** Takes free or lapsed partitions up to the fair share. */
+  async #takeShare(): Promise<void> {
+    const fair = this.#options.share === false
+      ? (this.#fair = this.#options.partitionCount)
+      : await this.#fairShare();
+    const missing = fair - this.#held.size;
+    if (missing <= 0) return;
+    const wanted: number[] = [];
+    for (let p = 0; p < this.#options.partitionCount; p++) {
+      if (!this.#held.has(p)) wanted.push(p);
+    }
+    // Start from a point of its own, so that processes joining together take different ones.
+    const offset = Math.abs(hashOf(this.#options.ownerId)) % Math.max(1, wanted.length);
+    const order = [...wanted.slice(offset), ...wanted.slice(0, offset)];
+    const chosen = await this.#locked(async () => {
+      const taken = await takeLeases(this.#kv, {
+        ownerId: this.#options.ownerId,
+        ttlMs: this.#options.ttlMs,
+      }, order);
+      const chosen = new Map([...taken].slice(0, missing));
+      // Taken beyond the share (another process may want them): give them back at once.
+      const extra = new Map([...taken].slice(missing));
+      if (extra.size > 0) await releaseLeases(this.#kv, extra);
+      for (const [p, h] of chosen) {
+        this.#held.set(p, h);
+        this.#validUntil.set(
+          p,
+          h.record.acquiredAt + this.#options.ttlMs - marginOf(this.#options),
+        );
+      }
+      return chosen;
+    });
+    if (chosen.size === 0) return;
+    try {
+      await this.#options.onTaken(chosen);
+    } catch (e) {
+      // Not taken on (recovery failed): give them back for another try, here or elsewhere.
+      await this.#locked(() => {
+        const held = new Map<number, HeldLease>();
+        for (const p of chosen.keys()) {
+          const h = this.#held.get(p);
+          if (h !== undefined) held.set(p, h);
+          this.#held.delete(p);
+          this.#validUntil.delete(p);
+        }
+        return releaseLeases(this.#kv, held);
+      }).catch(() => {});
+      throw e;
+    }
+    this.#wake();
+  }
+
+  /** Gives partitions up beyond the fair share, or takes more up to it. */
+  async #rebalance(): Promise<void> {
+    const fair = await this.#fairShare();
+    const over = this.#held.size - this.#leaving.size - fair;
+    if (over > 0) {
+      // The highest partitions go: every process gives the same way, so shares settle.
+      const give = this.partitions.filter((p) => !this.#leaving.has(p)).slice(-over);
+      for (const p of give) this.#leaving.add(p);
+      this.#wake();
+      for (const p of give) {
+        await this.#options.onGiveUp(p);
+        await this.#locked(() => {
+          const held = this.#held.get(p);
+          this.#held.delete(p);
+          this.#validUntil.delete(p);
+          this.#leaving.delete(p);
+          return held === undefined
+            ? Promise.resolve()
+            : releaseLeases(this.#kv, new Map([[p, held]]));
+        });
+      }
+      return;
+    }
+    if (over < 0) await this.#takeShare();
+  }
+}
+
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }

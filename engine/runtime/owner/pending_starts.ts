@@ -1,6 +1,6 @@
 /**
- * Runs started outside the owner: another process (the CLI, `loom web`, a Deno Deploy isolate
- * that does not hold the lease) wrote the run's record with a pending-start marker
+ * Runs started outside their partition's owner: another process (the CLI, `loom web`, another
+ * owner, a Deno Deploy isolate that does not hold the lease) wrote the run's record with a pending-start marker
  * (`createRun` in the store). The owner finds them (on its inbox interval, at recovery, or when
  * a signal or cancel names one), takes them on with the newest registered version when the
  * record names none, and delivers their `WORKFLOW_STARTED`; their first transition clears the
@@ -39,10 +39,27 @@ export class PendingStarts {
     this.#registry = registry;
   }
 
-  /** Takes on the runs whose pending-start markers wait now. */
-  async poll(): Promise<void> {
-    const pending = await readPending(this.#store.kv, BATCH);
-    for (const { workflowId } of pending) await this.adopt(workflowId);
+  /**
+   * Takes on the runs of a partition whose pending-start markers wait now.
+   *
+   * @param partition The partition (held).
+   * @returns How many markers it found.
+   */
+  async poll(partition: number): Promise<number> {
+    const pending = await readPending(this.#store.kv, partition, BATCH);
+    for (const { key, workflowId } of pending) {
+      const right = this.#store.partitionOf(workflowId);
+      if (right === partition) {
+        await this.adopt(workflowId);
+        continue;
+      }
+      // Written under another partition than its id's (a writer that got the count wrong):
+      // moved to its own, whose owner takes it on.
+      const [, , createdAt] = key as [string, number, number, string];
+      await this.#store.kv.atomic().delete(key)
+        .set(keys.pending(right, createdAt, workflowId), null).commit();
+    }
+    return pending.length;
   }
 
   /**
@@ -68,7 +85,7 @@ export class PendingStarts {
     if (record === undefined) return undefined;
     if (record.status !== WorkflowStatus.Running || record.entries > 0) {
       // Started already (or over): the marker is stale.
-      await this.#store.kv.delete(keys.pending(record.createdAt, id));
+      await this.#store.kv.delete(keys.pending(this.#store.partitionOf(id), record.createdAt, id));
       return undefined;
     }
     const input = await this.#store.readValue(id, record.input) as JsonValue;
@@ -82,8 +99,9 @@ export class PendingStarts {
         version = this.#registry.getWorkflow(record.name).version;
       } catch { /* left empty */ }
     }
-    const run = new Run({ ...record, version }, input);
-    run.committed = record;
+    const partition = this.#store.partitionOf(id);
+    const run = new Run({ ...record, version, partition }, input);
+    run.committed = { ...record, partition };
     run.pendingStart = true;
     this.#loop.runs.set(id, run);
     this.#loop.deliver(run, {

@@ -1,7 +1,8 @@
 /**
- * Recovery: at start, the owner loads every `RUNNING` run from the store with what its history
- * leaves open (activities without a result, armed timers), so that the engine resumes them. A
- * run whose stored data cannot be read is set apart and reported; the others go on.
+ * Recovery: when an owner takes partitions (at start, or from a process that left or died), it
+ * loads every `RUNNING` run of them from the store with what its history leaves open
+ * (activities without a result, armed timers), so that the engine resumes them. A run whose
+ * stored data cannot be read is set apart and reported; the others go on.
  *
  * @module
  */
@@ -35,10 +36,11 @@ export function toEntry(h: HistoryRecord): HistoryEntry {
 }
 
 /**
- * Loads every unfinished run: its record, input, history (kept for its first activation) and
- * open tasks.
+ * Loads every unfinished run of some partitions: its record, input, history (kept for its first
+ * activation) and open tasks.
  *
  * @param store The store.
+ * @param partitions The partitions taken.
  * @param onRun Called for each run with what its history leaves open.
  * @param onNotStarted Called for each run whose record was written but which never started (a
  * start outside the owner, or an owner that stopped right after writing it).
@@ -46,15 +48,20 @@ export function toEntry(h: HistoryRecord): HistoryEntry {
  */
 export async function recoverRuns(
   store: KvStore,
+  partitions: ReadonlySet<number>,
   onRun: (run: Run, work: PendingWork) => void,
   onNotStarted: (record: WorkflowRecord) => Promise<unknown>,
   onDamaged: (error: StoredDataError) => void,
 ): Promise<void> {
-  const ids = await store.idsWithStatus(WorkflowStatus.Running);
+  const ids = (await store.idsWithStatus(WorkflowStatus.Running)).filter((id) =>
+    partitions.has(store.partitionOf(id))
+  );
   let next = 0;
   const load = async (id: string) => {
-    const record = await store.getWorkflow(id);
-    if (record === undefined || record.status !== WorkflowStatus.Running) return undefined;
+    const stored = await store.getWorkflow(id);
+    if (stored === undefined || stored.status !== WorkflowStatus.Running) return undefined;
+    // A record written before partitions names partition 0: its id tells the partition.
+    const record = { ...stored, partition: store.partitionOf(id) };
     if (record.entries === 0) return { record, history: [], input: undefined, started: false };
     const [history, input] = await Promise.all([
       store.loadHistory(id),

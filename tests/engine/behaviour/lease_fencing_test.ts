@@ -26,29 +26,31 @@ async function takeLease(kv: Deno.Kv): Promise<void> {
 Deno.test("LeaseKeeper: valid while renewed, not valid once renewals stop, waits for the next one", async () => {
   await using kv = await Deno.openKv(":memory:");
   const lost: Error[] = [];
-  const keeper = await LeaseKeeper.acquire(kv, {
+  const keeper = await LeaseKeeper.start(kv, {
     ownerId: "me",
-    partition: 0,
+    partitionCount: 1,
+    onTaken: () => Promise.resolve(),
+    onGiveUp: () => Promise.resolve(),
     ttlMs: 300,
     renewMs: 50,
     where: ":memory:",
-    onLost: (e) => lost.push(e),
+    onLost: (e: Error) => lost.push(e),
     onError: () => {},
   });
   try {
-    assert.equal(keeper.valid(), true);
-    assert.equal(await keeper.whenHeld(), true);
+    assert.equal(keeper.valid(0), true);
+    assert.equal(await keeper.whenHeld(0), true);
     // Block the event loop past the TTL minus the margin: no renewal can run meanwhile.
     const until = Date.now() + 320;
     while (Date.now() < until) { /* busy */ }
-    assert.equal(keeper.valid(), false, "not renewed within the TTL minus a margin");
-    assert.equal(await keeper.whenHeld(), true, "the next renewal makes it valid again");
-    assert.equal(keeper.valid(), true);
+    assert.equal(keeper.valid(0), false, "not renewed within the TTL minus a margin");
+    assert.equal(await keeper.whenHeld(0), true, "the next renewal makes it valid again");
+    assert.equal(keeper.valid(0), true);
     await takeLease(kv);
-    const waiting = new Promise<void>((r) => setTimeout(r, 400)).then(() => keeper.whenHeld());
+    const waiting = new Promise<void>((r) => setTimeout(r, 400)).then(() => keeper.whenHeld(0));
     assert.equal(await waiting, false, "lost once another owner took it");
     assert.equal(lost.length, 1);
-    assert.equal(keeper.held, false);
+    assert.equal(keeper.holds(0), false);
   } finally {
     await keeper.release();
   }
@@ -70,17 +72,17 @@ Deno.test("an owner whose lease was taken over stops, says so, and reports not r
     assert.equal(ready.status, 200);
     const body = await ready.json();
     assert.equal(body.status, "ready");
-    assert.deepEqual(body.partitions, [0]);
+    assert.deepEqual(body.partitions, Array.from({ length: 16 }, (_, p) => p));
     assert.equal(engine.health().ready, true);
     const handle = await engine.start(SignalFlow, {}, { workflowId: "w" });
     await takeLease(kv);
     const lost = await engine.lost;
     assert.ok(lost instanceof LeaseLostError);
     assert.equal(engine.health().ready, false);
-    assert.match(engine.health().reason ?? "", /lost the owner lease/);
+    assert.match(engine.health().reason ?? "", /lost an owner lease/);
     const after = await app.request("/health/ready");
     assert.equal(after.status, 503);
-    assert.match((await after.json()).reason, /lost the owner lease/);
+    assert.match((await after.json()).reason, /lost an owner lease/);
     const detailed = await app.request("/health/detailed");
     assert.equal(detailed.status, 503);
     assert.equal((await detailed.json()).status, "unhealthy");

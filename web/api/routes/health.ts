@@ -2,8 +2,8 @@
  * Health: `/health`, the liveness check with the reference's shape (the only route open without a
  * token); `/health/ready`, readiness: 503 with the reason when this process cannot do its job (an
  * owner that lost its lease to another process, whose lease may have lapsed, or whose store
- * refuses writes; a reader that cannot read); and `/health/detailed`, the store round trip and
- * counts with the readiness, 503 when unhealthy.
+ * refuses writes; a reader that cannot read); and `/health/detailed`, the store round trip,
+ * counts and the processes that hold which partitions, with the readiness, 503 when unhealthy.
  *
  * @module
  */
@@ -85,11 +85,23 @@ export function healthRoutes(app: RoutesApp, { backend }: RouteDeps): void {
     const errors: string[] = state.reason === null ? [] : [`Readiness: ${state.reason}`];
     let body;
     try {
-      const [w, t] = await Promise.all([workflowStats(reader), taskStats(reader)]);
+      const [w, t, owners] = await Promise.all([
+        workflowStats(reader),
+        taskStats(reader),
+        reader.processes(),
+      ]);
       body = {
         database: { status: "connected", response_time_ms: performance.now() - started },
         workflows: { total: w.total, active: w.running },
         tasks: { pending: t.pending, running: t.running },
+        partition_count: owners.partitionCount,
+        processes: owners.processes.map((o) => ({
+          owner_id: o.ownerId,
+          pid: o.pid,
+          host: o.host,
+          since: iso(o.since),
+          partitions: o.partitions,
+        })),
       };
     } catch (e) {
       errors.push(`Store: ${(e as Error).message}`);
@@ -97,6 +109,8 @@ export function healthRoutes(app: RoutesApp, { backend }: RouteDeps): void {
         database: { status: "error", response_time_ms: performance.now() - started },
         workflows: { total: 0, active: 0 },
         tasks: { pending: 0, running: 0 },
+        partition_count: 0,
+        processes: [],
       };
     }
     const answer = {

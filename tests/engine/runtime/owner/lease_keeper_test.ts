@@ -37,18 +37,20 @@ function slowKv(kv: Deno.Kv, delayMs: number): { kv: Deno.Kv; slow: { on: boolea
 Deno.test("LeaseKeeper.release() waits for a renewal in flight, then gives the lease up", async () => {
   await using base = await Deno.openKv(":memory:");
   const { kv, slow } = slowKv(base, 150);
-  const keeper = await LeaseKeeper.acquire(kv, {
+  const keeper = await LeaseKeeper.start(kv, {
     ownerId: "a",
-    partition: 0,
+    partitionCount: 1,
+    onTaken: () => Promise.resolve(),
+    onGiveUp: () => Promise.resolve(),
     ttlMs: 60_000,
     renewMs: 20,
     where: ":memory:",
     onLost: () => assert.fail("the lease is not lost"),
-    onError: (e) => assert.fail(e),
+    onError: (e: Error) => assert.fail(e),
   });
   slow.on = true;
   await new Promise((r) => setTimeout(r, 50)); // a renewal is now in flight, for 150 ms
   await keeper.release();
-  assert.equal(keeper.held, false);
+  assert.equal(keeper.holds(0), false);
   assert.equal((await base.get(["owner", 0])).value, null, "the lease was released");
 });
