@@ -6,6 +6,7 @@
  * @module
  */
 
+import { sharedWith } from "./sharing.ts";
 import { resolve } from "node:path";
 import {
   createEngine,
@@ -136,7 +137,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
     });
   }
   print(
-    `Loom engine owns ${options.kvPath}${
+    `Loom engine owns ${options.kvPath}${sharedWith(engine.health())}${
       options.workers > 0
         ? ` (${options.workers} workflow and ${options.workers} activity Workers)`
         : " (code runs in this process)"

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { sharedWith } from "../sharing.ts";
 import { createEngine, type Engine, type EngineChange, OwnerLeaseError } from "../../engine/mod.ts";
 import { EXAMPLES_URL, stoppedWhileStarting } from "../serve.ts";
 import { startUnlessStopped, watchStop } from "../_stop.ts";
@@ -136,7 +137,11 @@ export async function runWorker(options: WorkerOptions, io: Io): Promise<number>
     throw e;
   }
   const started = Date.now();
-  io.out(`Workflow worker owns ${s.bold(options.kvPath)} ${s.dim(`(pid ${Deno.pid})`)}`);
+  io.out(
+    `Workflow worker owns ${s.bold(options.kvPath)}${sharedWith(engine.health())} ${
+      s.dim(`(pid ${Deno.pid})`)
+    }`,
+  );
   if (options.modules.length === 0) {
     io.out(s.dim("No --module given: running the bundled example workflows"));
   } else {

@@ -114,7 +114,7 @@ Deno.test("loom init creates the file once and LOOM_KV chooses it", async () => 
   assert.ok((await Deno.stat(`${dir.path}/data/x.kv`)).isFile);
   const again = await loom(["init", "--kv", "data/x.kv"], { cwd: dir.path });
   assert.equal(again.code, 0);
-  assert.match(again.stdout, /Database already initialized at data\/x\.kv \(schema version 2\)/);
+  assert.match(again.stdout, /Database already initialized at data\/x\.kv \(schema version 3\)/);
   const list = await loom(["list", "--json"], { cwd: dir.path, env: { LOOM_KV: "data/x.kv" } });
   assert.deepEqual(JSON.parse(list.stdout), { workflows: [], cursor: null });
 });

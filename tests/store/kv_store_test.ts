@@ -25,6 +25,7 @@ import {
   queryLogs,
 } from "../../store/queries/mod.ts";
 import { queuelessKv, tempDir } from "../_helpers.ts";
+import { fenceAll } from "./_fences.ts";
 
 type Mode = "memory" | "file" | "queueless";
 
@@ -216,15 +217,12 @@ storeTest("refuses the later transitions of a run whose transition was refused",
 });
 
 storeTest("stops every commit once the owner's fence has moved", async (store) => {
-  const lease = await acquireLease(store.kv, {
-    ownerId: "me",
-    partition: 0,
-    ttlMs: 1000,
-    renewMs: 250,
-  }, "test");
-  store.setFence(0, lease.epochVersionstamp, lease.record.epoch);
+  await fenceAll(store, "test", { ownerId: "me" });
   await store.commit([transition("before")]);
-  await store.kv.set(keys.epoch(0), { epoch: 99, ownerId: "someone else" });
+  // Another process takes one partition, not necessarily the one of the next run: every commit
+  // checks every epoch this process holds, so nothing more lands.
+  const other = store.partitionOf("after") === 0 ? 1 : 0;
+  await store.kv.set(keys.epoch(other), { epoch: 99, ownerId: "someone else" });
   await assert.rejects(store.commit([transition("after")]), FenceLost);
   assert.equal(await store.getWorkflow("after"), undefined);
 });

@@ -144,7 +144,7 @@ Deno.test("a schema 1 file owned by a live process is not migrated, and says why
       ensureSchema(kv, kvPath),
       (e: unknown) =>
         e instanceof SchemaMismatch &&
-        /schema version 1 and needs a migration to 2/.test(e.message) &&
+        /schema version 1 and needs a migration to 3/.test(e.message) &&
         /owned by another live Loom process/.test(e.message),
     );
     assert.equal((await kv.get(keys.schemaVersion())).value, 1);
@@ -159,8 +159,8 @@ Deno.test("loom init migrates a schema 1 file and says its version", async () =>
   const kvPath = await copyOfFixture(dir.path);
   const run = await cli(["init", "--kv", kvPath], { cwd: dir.path });
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /already initialized .*\(schema version 2\)/);
+  assert.match(run.stdout, /already initialized .*\(schema version 3\)/);
   await using kv = await Deno.openKv(kvPath);
-  assert.equal((await kv.get(keys.schemaVersion())).value, 2);
+  assert.equal((await kv.get(keys.schemaVersion())).value, 3);
   assert.ok((await blobKeys(kv)).every((k) => epochOf(k[2] as string) !== undefined));
 });

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import {
-  acquireLease,
   keys,
   KvStore,
   type Transition,
   type WorkflowRecord,
 } from "../../store/mod.ts";
 import { tempDir } from "../_helpers.ts";
+import { fenceAll } from "./_fences.ts";
 
 function transition(id: string, patch: Partial<Transition> = {}): Transition {
   const record: WorkflowRecord = {
@@ -45,16 +45,10 @@ function transition(id: string, patch: Partial<Transition> = {}): Transition {
   };
 }
 
-/** A store that holds the lease of partition 0, as an owner does. */
+/** A store that holds every partition's lease, as an owner alone does. */
 async function owner(kv: Deno.Kv, path: string): Promise<KvStore> {
   const store = new KvStore(kv, path);
-  const lease = await acquireLease(kv, {
-    ownerId: crypto.randomUUID(),
-    partition: 0,
-    ttlMs: 1,
-    renewMs: 1,
-  }, path);
-  store.setFence(0, lease.epochVersionstamp, lease.record.epoch);
+  await fenceAll(store, path, { ttlMs: 1 });
   return store;
 }
 

@@ -13,7 +13,9 @@ Deno.test("loom stats counts runs by status and names the owner", async () => {
   assert.match(run.stdout, /\n {2}Running Workflows: +1\n/);
   assert.match(run.stdout, /\n {2}Completed Workflows: +1\n/);
   assert.match(run.stdout, /\n {2}Failed Workflows: +1\n/);
-  assert.match(run.stdout, new RegExp(`\\n  Owner: +pid ${Deno.pid} on `));
+  assert.match(run.stdout, /\n {2}Owner: +1 process, 16 of 16 partitions held\n/);
+  assert.match(run.stdout, /\nProcesses:\n +PID +Host +Since +Partitions\n/);
+  assert.match(run.stdout, new RegExp(`\\n *${Deno.pid} +\\S+ +[\\d-]+ [\\d:]+ +0-15\\n`));
 });
 
 Deno.test("loom stats --json prints the documented shape", async () => {
@@ -32,6 +34,8 @@ Deno.test("loom stats --json prints the documented shape", async () => {
     "timers",
     "inbox",
     "owner",
+    "partitions",
+    "processes",
     "fileBytes",
   ]);
   assert.deepEqual(live.workflows, { total: 3, running: 1, completed: 1, failed: 1, cancelled: 0 });
@@ -39,6 +43,10 @@ Deno.test("loom stats --json prints the documented shape", async () => {
   assert.ok(live.tasks.total >= 5, "a task per run and per activity call");
   assert.ok(live.events > 10);
   assert.equal(live.owner.pid, Deno.pid);
+  assert.equal(live.partitions, 16);
+  assert.equal(live.processes.length, 1);
+  assert.equal(live.processes[0].pid, Deno.pid);
+  assert.equal(live.processes[0].partitions.length, 16);
   assert.ok(live.fileBytes > 0);
   const stopped = JSON.parse(
     (await loom(["stats", "--json", "--kv", "loom.kv"], { cwd: dir.path })).stdout,

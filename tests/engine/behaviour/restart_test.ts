@@ -4,7 +4,6 @@ import {
   createEngine,
   defineWorkflow,
   NonDeterministicWorkflowError,
-  OwnerLeaseError,
   Registry,
   SchemaVersionError,
   WorkflowExecutionError,
@@ -42,23 +41,46 @@ for (const mode of ["file", "queueless"] as const) {
   });
 }
 
-Deno.test("a second engine on the same file is refused, naming the owner", async () => {
+Deno.test("a second engine on the same file takes a fair share; the first hands its partitions over on close", async () => {
   await using dir = await tempDir();
   const kvPath = `${dir.path}/loom.kv`;
-  const owner = await createEngine({ kvPath });
+  const first = await createEngine({ kvPath });
+  let second: Awaited<ReturnType<typeof createEngine>> | undefined;
   try {
+    assert.equal(first.health().partitions.length, 16);
+    const ids = Array.from({ length: 24 }, (_, i) => `waiter-${i}`);
+    for (const id of ids) await first.start(SignalFlow, {}, { workflowId: id });
+    second = await createEngine({ kvPath });
+    const two = second;
+    await until(
+      () => first.health().partitions.length === 8 && two.health().partitions.length === 8,
+      "an even split of 16 partitions",
+      10_000,
+    );
+    const held = new Set([...first.health().partitions, ...two.health().partitions]);
+    assert.equal(held.size, 16, "no partition held twice or by no one");
+    assert.equal(first.health().members, 2);
+    // Each engine accepts signals for every run, owned by it or by the other.
+    for (const [i, id] of ids.entries()) {
+      await (i % 2 === 0 ? first : two).getHandle(id).signal("go", i);
+    }
+    for (const [i, id] of ids.entries()) {
+      assert.deepEqual(await (i % 2 === 0 ? two : first).getHandle(id).result(), {
+        received: [i],
+        timedOut: false,
+      });
+    }
     const started = Date.now();
-    await assert.rejects(createEngine({ kvPath }), (e: unknown) => {
-      assert.ok(e instanceof OwnerLeaseError);
-      assert.match(e.message, new RegExp(`owned by another live Loom process \\(pid ${Deno.pid}`));
-      return true;
-    });
-    assert.ok(Date.now() - started < 3000);
+    await first.close();
+    await until(() => two.health().partitions.length === 16, "the second takes all 16", 5000);
+    assert.ok(Date.now() - started < 5000, "handed over on close, not after the lease lapsed");
+    await two.start(SignalFlow, {}, { workflowId: "after" });
+    await two.getHandle("after").signal("go", "x");
+    assert.deepEqual(await two.getHandle("after").result(), { received: ["x"], timedOut: false });
   } finally {
-    await owner.close();
+    await first.close();
+    await second?.close();
   }
-  const next = await createEngine({ kvPath });
-  await next.close();
 });
 
 Deno.test("an owner takes over a lease that its dead holder no longer renews", async () => {
@@ -98,7 +120,7 @@ Deno.test("a KV file of a newer schema is refused and left unchanged", async () 
   kv.close();
   await assert.rejects(createEngine({ kvPath }), (e: unknown) => {
     assert.ok(e instanceof SchemaVersionError);
-    assert.match(e.message, /schema version 99, newer than this Loom's 2/);
+    assert.match(e.message, /schema version 99, newer than this Loom's 3/);
     return true;
   });
   const check = await Deno.openKv(kvPath);
