@@ -9,6 +9,7 @@
  */
 
 import { encodeValue, RECORD_INLINE_LIMIT } from "./chunks.ts";
+import { commitPatiently, patiently } from "./patient_commit.ts";
 import { WriteIds } from "./write_ids.ts";
 import { keys } from "./keys.ts";
 import type { WorkflowRecord } from "./records.ts";
@@ -44,17 +45,18 @@ export async function createRun(
     // unreferenced (space, never a wrong read: the write id is this write's alone).
     for (const [key, value] of chunks) {
       if ((await kv.get(keys.workflow(id))).value !== null) return false;
-      await kv.set(key, value);
+      await patiently(() => kv.set(key, value));
     }
   }
   const stored: WorkflowRecord = { ...record, input: encoded.stored };
-  const res = await op
-    .set(keys.workflow(id), stored)
-    .set(keys.byName(record.name, record.createdAt, id), null)
-    .set(keys.byTime(record.createdAt, id), null)
-    .set(keys.byStatus(record.status, record.createdAt, id), null)
-    .set(keys.pending(record.partition, record.createdAt, id), null)
-    .commit();
+  const res = await commitPatiently(
+    op
+      .set(keys.workflow(id), stored)
+      .set(keys.byName(record.name, record.createdAt, id), null)
+      .set(keys.byTime(record.createdAt, id), null)
+      .set(keys.byStatus(record.status, record.createdAt, id), null)
+      .set(keys.pending(record.partition, record.createdAt, id), null),
+  );
   return res.ok;
 }
 

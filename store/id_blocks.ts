@@ -13,6 +13,7 @@
  */
 
 import { keys } from "./keys.ts";
+import { commitPatiently } from "./patient_commit.ts";
 import { lastIds } from "./queries/counts.ts";
 
 /** The counter: the highest event and log ids reserved by any process. */
@@ -67,10 +68,12 @@ export async function reserveIds(kv: Deno.Kv, event: number, log: number): Promi
     let before: IdCounter;
     if (isCounter(entry.value)) before = entry.value;
     else before = await lastIds(kv);
-    const res = await kv.atomic().check(entry).set(keys.idCounter(), {
-      event: before.event + event,
-      log: before.log + log,
-    }).commit();
+    const res = await commitPatiently(
+      kv.atomic().check(entry).set(keys.idCounter(), {
+        event: before.event + event,
+        log: before.log + log,
+      }),
+    );
     if (res.ok) return before;
     // Another process reserved meanwhile: read again, after a short, spread-out pause.
     await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));

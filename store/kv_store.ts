@@ -32,65 +32,9 @@ import type { MigrationReport } from "./migrate.ts";
 import { ensureSchema } from "./schema.ts";
 import { isTransientStorageError } from "./transient.ts";
 import { epochOf, WriteIds } from "./write_ids.ts";
+import { commitPatiently, patiently } from "./patient_commit.ts";
+import { FenceLost, PartitionNotHeld } from "./fence_errors.ts";
 import { DEFAULT_PARTITIONS, ensurePartitionCount, partitionOf } from "./partitions.ts";
-
-/** A transition of a run whose partition this owner does not hold (it gave it up). */
-export class PartitionNotHeld extends Error {
-  /**
-   * Creates the error.
-   *
-   * @param workflowId The run.
-   * @param partition Its partition.
-   */
-  constructor(workflowId: string, partition: number) {
-    super(
-      `Workflow "${workflowId}" is in partition ${partition}, which this process no longer owns`,
-    );
-    this.name = "PartitionNotHeld";
-  }
-}
-
-/** The owner lost its lease: another process owns the partition now. */
-export class FenceLost extends Error {
-  /** The partitions found taken over. */
-  readonly partitions: number[];
-  /**
-   * Creates the error.
-   *
-   * @param partitions The partitions found taken over.
-   */
-  constructor(partitions: number[]) {
-    super(
-      `The owner lease of partition${partitions.length === 1 ? "" : "s"} ${
-        partitions.join(", ")
-      } was taken over by another process`,
-    );
-    this.name = "FenceLost";
-    this.partitions = partitions;
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** How long a commit retries while SQLite reports the database locked by another process. */
-const LOCKED_RETRY_MS = 10_000;
-
-/**
- * Opens a KV database, retrying while SQLite reports it locked.
- *
- * @param path File path, `:memory:`, a KV Connect URL, or `undefined` for the default.
- * @returns The handle.
- */
-export async function openKv(path: string | undefined): Promise<Deno.Kv> {
-  for (let attempt = 0;; attempt++) {
-    try {
-      return await Deno.openKv(path);
-    } catch (e) {
-      if (attempt >= 20 || !String(e).includes("locked")) throw e;
-      await sleep(25 * (attempt + 1));
-    }
-  }
-}
 
 /**
  * The write model of Loom's records over a `Deno.Kv`: the schema, the owner's fence, the commit
@@ -217,19 +161,9 @@ export class KvStore {
       atomic.check({ key: keys.epoch(partition), versionstamp: fence.versionstamp });
     }
     apply(atomic, mutations);
-    let res: Deno.KvCommitResult | Deno.KvCommitError;
-    const deadline = Date.now() + LOCKED_RETRY_MS;
-    for (let attempt = 0;; attempt++) {
-      try {
-        res = await atomic.commit();
-        break;
-      } catch (e) {
-        // Another process (a CLI, `loom web`, another owner) may hold SQLite's lock for a while;
-        // other transient errors (a full disk) are the caller's to retry, after a rollback.
-        if (!String(e).includes("database is locked") || Date.now() > deadline) throw e;
-        await sleep(Math.min(250, 10 * (attempt + 1)));
-      }
-    }
+    // Another process (a CLI, `loom web`, another owner) may hold SQLite's lock for a while;
+    // other transient errors (a full disk) are the caller's to retry, after a rollback.
+    const res = await commitPatiently(atomic);
     if (!res.ok) throw new FenceLost(await this.#lostPartitions());
   }
 
@@ -497,7 +431,9 @@ export class KvStore {
    */
   async putInbox(request: InboxRequest): Promise<void> {
     const partition = this.partitionOf(request.workflowId);
-    await this.kv.set(keys.inbox(partition, request.createdAt, request.id), request);
+    await patiently(() =>
+      this.kv.set(keys.inbox(partition, request.createdAt, request.id), request)
+    );
   }
 
   /**
@@ -544,7 +480,7 @@ export class KvStore {
   async takeReply(id: string): Promise<InboxReply | undefined> {
     const e = await this.kv.get<InboxReply>(keys.inboxReply(id));
     if (e.value === null) return undefined;
-    await this.kv.delete(keys.inboxReply(id));
+    await patiently(() => this.kv.delete(keys.inboxReply(id)));
     return e.value;
   }
 

@@ -7,6 +7,7 @@
  */
 
 import { keys } from "./keys.ts";
+import { commitPatiently } from "./patient_commit.ts";
 import type { LeaseRecord } from "./records.ts";
 
 /** Who asks for the lease. */
@@ -96,11 +97,12 @@ export async function acquireLease(
         acquiredAt: now,
         expiresAt: now + claim.ttlMs,
       };
-      const res = await kv.atomic()
-        .check(lease, epoch)
-        .set(key, record)
-        .set(keys.epoch(claim.partition), { epoch: record.epoch, ownerId: claim.ownerId })
-        .commit();
+      const res = await commitPatiently(
+        kv.atomic()
+          .check(lease, epoch)
+          .set(key, record)
+          .set(keys.epoch(claim.partition), { epoch: record.epoch, ownerId: claim.ownerId }),
+      );
       if (res.ok) {
         return { record, versionstamp: res.versionstamp, epochVersionstamp: res.versionstamp };
       }
@@ -128,10 +130,11 @@ export async function renewLease(
   partition: number,
 ): Promise<HeldLease | undefined> {
   const record = { ...held.record, expiresAt: Date.now() + ttlMs };
-  const res = await kv.atomic()
-    .check({ key: keys.lease(partition), versionstamp: held.versionstamp })
-    .set(keys.lease(partition), record)
-    .commit();
+  const res = await commitPatiently(
+    kv.atomic()
+      .check({ key: keys.lease(partition), versionstamp: held.versionstamp })
+      .set(keys.lease(partition), record),
+  );
   if (!res.ok) return undefined;
   return { ...held, record, versionstamp: res.versionstamp };
 }
@@ -144,10 +147,11 @@ export async function renewLease(
  * @param partition Partition.
  */
 export async function releaseLease(kv: Deno.Kv, held: HeldLease, partition: number): Promise<void> {
-  await kv.atomic()
-    .check({ key: keys.lease(partition), versionstamp: held.versionstamp })
-    .delete(keys.lease(partition))
-    .commit();
+  await commitPatiently(
+    kv.atomic()
+      .check({ key: keys.lease(partition), versionstamp: held.versionstamp })
+      .delete(keys.lease(partition)),
+  );
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 
 import { type HeldLease, LeaseHeld } from "./lease.ts";
+import { commitPatiently } from "./patient_commit.ts";
 import { keys } from "./keys.ts";
 import type { LeaseRecord } from "./records.ts";
 
@@ -115,7 +116,7 @@ export async function takeLeases(
           .set(keys.lease(p), record)
           .set(keys.epoch(p), { epoch: record.epoch, ownerId: owner.ownerId });
       }
-      const res = await op.commit();
+      const res = await commitPatiently(op);
       if (!res.ok) return false;
       for (const [p, record] of records) {
         taken.set(p, {
@@ -156,7 +157,7 @@ export async function renewLeases(
       op.check({ key: keys.lease(p), versionstamp: h.versionstamp })
         .set(keys.lease(p), { ...h.record, expiresAt });
     }
-    const res = await op.commit();
+    const res = await commitPatiently(op);
     if (!res.ok) return false;
     for (const p of group) {
       const h = held.get(p) as HeldLease;
@@ -192,10 +193,11 @@ export async function renewLeases(
  */
 export async function releaseLeases(kv: Deno.Kv, held: Map<number, HeldLease>): Promise<void> {
   for (const [p, h] of held) {
-    await kv.atomic()
-      .check({ key: keys.lease(p), versionstamp: h.versionstamp })
-      .delete(keys.lease(p))
-      .commit();
+    await commitPatiently(
+      kv.atomic()
+        .check({ key: keys.lease(p), versionstamp: h.versionstamp })
+        .delete(keys.lease(p)),
+    );
   }
 }
 

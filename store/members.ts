@@ -6,6 +6,7 @@
  * @module
  */
 
+import { patiently } from "./patient_commit.ts";
 import { keys } from "./keys.ts";
 import { readLeases } from "./leases.ts";
 
@@ -32,9 +33,11 @@ export interface MemberRecord {
  * @param member The record.
  */
 export async function writeMember(kv: Deno.Kv, member: MemberRecord): Promise<void> {
-  await kv.set(keys.member(member.ownerId), member, {
-    expireIn: Math.max(60_000, member.expiresAt - Date.now()),
-  });
+  await patiently(() =>
+    kv.set(keys.member(member.ownerId), member, {
+      expireIn: Math.max(60_000, member.expiresAt - Date.now()),
+    })
+  );
 }
 
 /**
@@ -44,7 +47,7 @@ export async function writeMember(kv: Deno.Kv, member: MemberRecord): Promise<vo
  * @param ownerId Its owner id.
  */
 export async function removeMember(kv: Deno.Kv, ownerId: string): Promise<void> {
-  await kv.delete(keys.member(ownerId));
+  await patiently(() => kv.delete(keys.member(ownerId)));
 }
 
 /**

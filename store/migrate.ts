@@ -17,6 +17,7 @@ import { decodeValue, encodeText, isStoredValue } from "./chunks.ts";
 import { chunkWrites, type Mutation } from "./commit.ts";
 import { DamagedData } from "./damaged_data.ts";
 import { type Key, keys } from "./keys.ts";
+import { commitPatiently } from "./patient_commit.ts";
 import { acquireLease, type HeldLease, LeaseHeld, releaseLease, renewLease } from "./lease.ts";
 import type { StoredValue } from "./records.ts";
 import { epochOf } from "./write_ids.ts";
@@ -62,16 +63,7 @@ async function commitFenced(
     if (m.kind === "set") op.set(m.key, m.value);
     else if (m.kind === "delete") op.delete(m.key);
   }
-  let res: Deno.KvCommitResult | Deno.KvCommitError;
-  for (let attempt = 0;; attempt++) {
-    try {
-      res = await op.commit();
-      break;
-    } catch (e) {
-      if (attempt >= 20 || !String(e).includes("database is locked")) throw e;
-      await new Promise((r) => setTimeout(r, 10 * (attempt + 1)));
-    }
-  }
+  const res = await commitPatiently(op);
   if (!res.ok) throw new Error("The owner lease was taken over during the schema migration");
 }
 

@@ -14,6 +14,7 @@
 
 import type { Mutation } from "./commit.ts";
 import { keys } from "./keys.ts";
+import { commitPatiently } from "./patient_commit.ts";
 import { acquireAllLeases, checkEpochs, releaseLeases } from "./leases.ts";
 import type { HeldLease } from "./lease.ts";
 import { ensurePartitionCount, partitionOf } from "./partitions.ts";
@@ -32,7 +33,7 @@ async function commitFenced(
       if (m.kind === "set") op.set(m.key, m.value);
       else if (m.kind === "delete") op.delete(m.key);
     }
-    const res = await op.commit();
+    const res = await commitPatiently(op);
     if (!res.ok) throw new Error("An owner lease was taken over during the schema migration");
   }
 }

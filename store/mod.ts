@@ -46,7 +46,9 @@ export {
   partitionOf,
   readPartitionCount,
 } from "./partitions.ts";
-export { FenceLost, KvStore, openKv, PartitionNotHeld } from "./kv_store.ts";
+export { KvStore } from "./kv_store.ts";
+export { FenceLost, PartitionNotHeld } from "./fence_errors.ts";
+export { commitPatiently, isLocked, LOCKED_RETRY_MS, openKv, patiently } from "./patient_commit.ts";
 export {
   IdBlocks,
   type IdBlockSizes,

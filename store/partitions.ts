@@ -8,6 +8,7 @@
  */
 
 import { keys } from "./keys.ts";
+import { commitPatiently } from "./patient_commit.ts";
 
 /** Partitions of a new file. */
 export const DEFAULT_PARTITIONS = 16;
@@ -52,7 +53,7 @@ export async function ensurePartitionCount(
   if (typeof entry.value === "number" && Number.isSafeInteger(entry.value) && entry.value > 0) {
     return entry.value;
   }
-  const res = await kv.atomic().check(entry).set(keys.partitions(), count).commit();
+  const res = await commitPatiently(kv.atomic().check(entry).set(keys.partitions(), count));
   if (!res.ok) return ensurePartitionCount(kv, count);
   return count;
 }

@@ -10,6 +10,7 @@
  */
 
 import { keys } from "./keys.ts";
+import { commitPatiently } from "./patient_commit.ts";
 import { LeaseHeld } from "./lease.ts";
 import { migrateV1, type MigrationReport } from "./migrate.ts";
 import { migrateV2 } from "./migrate_v2.ts";
@@ -46,7 +47,9 @@ export async function ensureSchema(
 ): Promise<MigrationReport | undefined> {
   const entry = await kv.get<unknown>(keys.schemaVersion());
   if (entry.value === null) {
-    const res = await kv.atomic().check(entry).set(keys.schemaVersion(), SCHEMA_VERSION).commit();
+    const res = await commitPatiently(
+      kv.atomic().check(entry).set(keys.schemaVersion(), SCHEMA_VERSION),
+    );
     if (!res.ok) return ensureSchema(kv, where);
     return undefined;
   }

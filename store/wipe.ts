@@ -6,6 +6,7 @@
  */
 
 import { type Key, keys } from "./keys.ts";
+import { commitPatiently } from "./patient_commit.ts";
 
 const KEPT = new Set<unknown>([
   keys.schemaVersion()[0],
@@ -27,7 +28,7 @@ export async function wipeRecords(kv: Deno.Kv): Promise<number> {
     if (batch.length === 0) return;
     const op = kv.atomic();
     for (const key of batch) op.delete(key);
-    await op.commit();
+    await commitPatiently(op);
     deleted += batch.length;
     batch = [];
   };

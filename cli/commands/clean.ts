@@ -8,7 +8,6 @@
 import {
   acquireAllLeases,
   countRecords,
-  type HeldLease,
   type KvStore,
   LeaseHeld,
   ownerProcesses,

@@ -51,7 +51,8 @@ import { RunActions } from "./run_actions.ts";
 import type { Run } from "./run.ts";
 import { StorageHealth } from "./storage_health.ts";
 import { Starts } from "./starts.ts";
-import { type Lifecycle, RunLoop } from "./run_loop.ts";
+import { RunLoop } from "./run_loop.ts";
+import type { Lifecycle } from "./run_loop_deps.ts";
 import type { Wakeup } from "./wakeup/wakeup.ts";
 import { LoomReader, outcomeError, storedDataError } from "../views/mod.ts";
 
@@ -160,6 +161,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       startAnswerMs: options.startAnswerMs ?? 0,
       runs: (p) => this.#partitions.runs(p),
       remote: this.#remote,
+      adopt: (id, done) => this.#pending.adopt(id, undefined, done),
     });
     this.#actions = new RunActions({
       adopt: (id, record) => this.#pending.adopt(id, record),

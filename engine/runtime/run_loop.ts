@@ -19,63 +19,15 @@ import {
 import type { WorkflowEvent } from "../replay/events.ts";
 import type { HistoryEntry } from "../replay/history.ts";
 import type { ActivationOutput } from "../replay/machine.ts";
-import type { Registry } from "../definition/registry.ts";
 import { EventType, WorkflowStatus } from "../replay/events.ts";
-import {
-  type IdBlocks,
-  isTransientStorageError,
-  type KvStore,
-  PartitionNotHeld,
-  type WorkflowRecord,
-} from "../../store/mod.ts";
-import type { Committer } from "./committer.ts";
+import { isTransientStorageError, PartitionNotHeld, type WorkflowRecord } from "../../store/mod.ts";
 import { Effects } from "./effects.ts";
-import type { ActivationRequest, ActivationResponse, Executor } from "./executor.ts";
-import { changeOf, CrashPoint, type Listeners, recorded } from "./listeners.ts";
-import type { LeaseGate } from "./owner/lease_keeper.ts";
+import type { ActivationRequest, ActivationResponse } from "./executor.ts";
+import { changeOf, CrashPoint, recorded } from "./listeners.ts";
 import { toEntry } from "./owner/recovery.ts";
 import type { Item, Run } from "./run.ts";
 import { buildTransition, failedOutput, isDone, type RunState } from "./transition.ts";
-import type { StorageHealth } from "./storage_health.ts";
-import type { Wakeup } from "./wakeup/wakeup.ts";
-
-/** Whether the engine still takes work. */
-export interface Lifecycle {
-  /** `close()` was called. */
-  closed: boolean;
-  /** The lease was lost (the engine stopped). */
-  lost: Error | undefined;
-}
-
-/** What the run loop works with. */
-export interface RunLoopDeps {
-  /** The store (histories are read from it after a cache miss). */
-  store: KvStore;
-  /** Runs the code. */
-  executor: Executor;
-  /** Commits transitions, grouped. */
-  committer: Committer;
-  /** The durable wake-ups. */
-  wakeup: Wakeup;
-  /** Definitions of the activities. */
-  registry: Registry;
-  /** Subscribers and crash points. */
-  listeners: Listeners;
-  /** Activity attempts running at once. */
-  concurrency: number;
-  /** Whether the engine still takes work (shared with the engine). */
-  lifecycle: Lifecycle;
-  /** Whether the owner lease surely holds. */
-  lease: LeaseGate;
-  /** Whether the store takes writes. */
-  storage: StorageHealth;
-  /** Receives errors no caller can receive. */
-  report: (error: unknown) => void;
-  /** Called once a run's terminal transition has landed (after `finish`). */
-  ended: (run: Run, record: WorkflowRecord, result: unknown) => void;
-  /** Hands out the global event and log ids. */
-  ids: IdBlocks;
-}
+import type { RunLoopDeps } from "./run_loop_deps.ts";
 
 interface Work {
   run: Run;

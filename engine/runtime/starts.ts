@@ -35,8 +35,13 @@ export interface StartsDeps {
   startAnswerMs: number;
   /** Whether this owner runs a partition's runs now (holds its lease, not giving it up). */
   runs: (partition: number) => boolean;
-  /** Starts runs of other partitions. */
+  /** Starts runs of other partitions, and writes the records of given ids. */
   remote: RemoteRuns;
+  /**
+   * Takes on a run whose record was written (with a pending-start marker); `done` once its
+   * first transition landed.
+   */
+  adopt: (workflowId: string, done: (error?: Error) => void) => Promise<unknown>;
 }
 
 /** Tries at a generated id in a partition this owner holds before one elsewhere is taken. */
@@ -94,15 +99,40 @@ export class Starts {
       return { workflowId: id, created };
     }
     const runs = loop.runs;
-    let exists: boolean;
-    do {
+    if (given !== undefined) {
+      // A given id may be started by any process at the same moment (another owner, a client):
+      // its record is created here only if absent, in one atomic write, and taken on at once.
       while (starting.has(id)) await starting.get(id)?.catch(() => {});
-      exists = runs.has(id) || (given !== undefined && await store.getWorkflow(id) !== undefined);
-      // Another start of the same id may have begun while the store was read: look again.
-    } while (!exists && (starting.has(id) || runs.has(id)));
-    if (exists) {
-      if (options.ifExists === "fail") throw new WorkflowAlreadyExistsError(id);
-      return { workflowId: id, created: false };
+      const created = !runs.has(id) && await this.#deps.remote.start({
+        id,
+        name: def.name,
+        version: def.version,
+        description: def.description,
+        module: def.module,
+        input: payload,
+      });
+      if (!created) {
+        if (options.ifExists === "fail") throw new WorkflowAlreadyExistsError(id);
+        return { workflowId: id, created: false };
+      }
+      const landed = new Promise<void>((resolve, reject) => {
+        this.#deps.adopt(id, (error) => error === undefined ? resolve() : reject(error))
+          .catch(reject);
+      });
+      // The record is durable already: the answer waits for the first transition, for at most
+      // `startAnswerMs` when that is set.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const answered = this.#deps.startAnswerMs <= 0 ? landed : Promise.race([
+        landed,
+        new Promise<void>((r) => timer = setTimeout(r, this.#deps.startAnswerMs)),
+      ]).finally(() => clearTimeout(timer));
+      starting.set(id, answered);
+      try {
+        await answered;
+      } finally {
+        starting.delete(id);
+      }
+      return { workflowId: id, created: true };
     }
     const run = Run.create(def, {
       id,

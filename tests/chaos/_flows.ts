@@ -23,6 +23,8 @@ export interface ChaosInput {
   againBytes: number;
   /** Padding that makes the input large. */
   pad: string;
+  /** How long each activity takes (ms), so that runs are in flight when an owner is stopped. */
+  activityMs?: number;
 }
 
 /** The final state of a chaos run. */
@@ -47,11 +49,16 @@ async function executions(trace: string, line: string): Promise<number> {
 /** Returns a large string; how large depends on whether it ran before (see the module doc). */
 export const bigResult = activity(
   { name: "chaos_big", timeoutSeconds: 60 },
-  async (input: { trace: string; i: number; first: [number, number]; again: number }) => {
+  async (
+    input: { trace: string; i: number; first: [number, number]; again: number; ms?: number },
+  ) => {
     const { workflowId } = activityContext();
     const line = `${workflowId} ${input.i} start`;
     const before = await executions(input.trace, line);
     await Deno.writeTextFile(input.trace, `${line}\n`, { append: true });
+    // Which process ran it: several owners share the file in the "share" scenario.
+    await Deno.writeTextFile(`${input.trace}.by`, `${Deno.pid}\n`, { append: true });
+    if (input.ms !== undefined) await new Promise((r) => setTimeout(r, input.ms));
     const [lo, hi] = input.first;
     const size = before === 0 ? lo + hash(line) % Math.max(1, hi - lo) : input.again;
     return String.fromCharCode(97 + input.i % 26).repeat(size);
@@ -70,6 +77,7 @@ export const ChaosFlow = defineWorkflow<ChaosInput, ChaosState>({
         i,
         first: ctx.input.firstBytes,
         again: ctx.input.againBytes,
+        ...(ctx.input.activityMs === undefined ? {} : { ms: ctx.input.activityMs }),
       });
       lengths.push(last.length);
       if (i === 0) await ctx.sleep(20);

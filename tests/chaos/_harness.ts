@@ -25,6 +25,8 @@ export interface ChaosCounts {
   committedRerun: number;
   /** Runs whose record, input, result or history cannot be read back. */
   unreadable: number;
+  /** Other figures a scenario measured (printed by `deno task chaos`). */
+  figures?: Record<string, number>;
 }
 
 /** The counts that must be 0. */
@@ -108,6 +110,19 @@ export class Owner {
         );
       }
       await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /**
+   * Sends it a signal (SIGSTOP, SIGCONT) if it still runs.
+   *
+   * @param signal The signal.
+   */
+  signal(signal: Deno.Signal): void {
+    try {
+      this.child.kill(signal);
+    } catch {
+      // It has exited already.
     }
   }
 

@@ -3,7 +3,8 @@
  * `deno run -A tests/chaos/_owner.ts '<OwnerConfig as JSON>'`.
  *
  * It starts (or, after a restart, finds again: starts are idempotent) the runs `<prefix>0` …,
- * prints `READY`, and `DONE` once every run has ended. With a crash point, it prints
+ * prints `READY`, and `DONE` once every run has ended (several owners may share the file: each
+ * waits for every run, wherever it runs). It prints `LOST` and exits 3 when it loses a lease. With a crash point, it prints
  * `CRASHPOINT <point> <workflowId>` the first time it reaches it and freezes there, for the
  * harness to SIGKILL it.
  *
@@ -27,6 +28,12 @@ export interface OwnerConfig {
   crashPoint?: string;
   /** Web Workers (0: all in this isolate). */
   workers: number;
+  /** Start the runs only once this file exists (so that several owners start together). */
+  startAfter?: string;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
 }
 
 const config = JSON.parse(Deno.args[0] ?? "{}") as OwnerConfig;
@@ -44,7 +51,16 @@ const engine = await createEngine({
     },
   }),
 });
+// An owner that lost a lease to another process (it was paused past its lease) stops; it says
+// so and exits non-zero, as `loom serve` and `loom worker` do, for a supervisor to restart it.
+engine.lost.then(() => {
+  console.log("LOST");
+  Deno.exit(3);
+});
 console.log("READY");
+while (config.startAfter !== undefined && !await exists(config.startAfter)) {
+  await new Promise((r) => setTimeout(r, 20));
+}
 const handles = await Promise.all(
   Array.from(
     { length: config.runs },

@@ -34,7 +34,7 @@ const columns: (keyof ChaosCounts)[] = [
   "unreadable",
 ];
 let failed = false;
-const rows: string[][] = [["scenario", ...columns, "seconds"]];
+const rows: string[][] = [["scenario", ...columns, "seconds", "figures"]];
 for (const s of chosen) {
   const dir = await Deno.makeTempDir({ prefix: `loom-chaos-${s.name}-` });
   const began = performance.now();
@@ -46,6 +46,7 @@ for (const s of chosen) {
       s.name,
       ...columns.map((c) => String(counts[c])),
       ((performance.now() - began) / 1000).toFixed(1),
+      Object.entries(counts.figures ?? {}).map(([k, v]) => `${k}=${v}`).join(" "),
     ]);
   } catch (e) {
     failed = true;

@@ -1,10 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  keys,
-  KvStore,
-  type Transition,
-  type WorkflowRecord,
-} from "../../store/mod.ts";
+import { keys, KvStore, type Transition, type WorkflowRecord } from "../../store/mod.ts";
 import { tempDir } from "../_helpers.ts";
 import { fenceAll } from "./_fences.ts";
 

@@ -1,13 +1,14 @@
 /**
  * What a Deno Deploy isolate holds, behind one small interface ({@linkcode Ownership}), so that
- * the rest of the entry does not care how ownership is shared. Today one owner lease covers the
- * whole database: an isolate is a reader (reads from KV; starts written as run records, signals
- * and cancels left in the inbox, through `KvClient`) until the lease is free or lapses, and then
- * the owner (an engine in the isolate, `workers: 0`), in place: the API's backend switches and
- * the app goes on. It tries on every tick (the cron tick, and requests, rate-limited by the
- * entry); an owner that loses the lease to another isolate becomes a reader again. With
- * partitioned ownership the same interface means "the isolate holds the partitions it could
- * take", and only this module changes.
+ * the rest of the entry does not care how ownership is shared. The database's runs are spread
+ * over partitions, each with its own owner lease: an isolate is a reader (reads from KV; starts
+ * written as run records, signals and cancels left in the partitions' inboxes, through
+ * `KvClient`) until its first tick, when it joins the isolates (and processes) that share the
+ * database: it opens an engine (`workers: 0`) that takes its fair share of the partitions (all
+ * of them when it is alone; the others hand some over), in place: the API's backend switches
+ * and the app goes on. Partitions of an isolate that Deploy stopped are taken by the others on
+ * their next tick, once their leases lapse; an isolate whose lease another took over (it was
+ * paused) becomes a reader again and joins again on its next tick.
  *
  * @module
  */
@@ -118,10 +119,7 @@ export class Standby implements Ownership {
 
   async #tick(): Promise<void> {
     if (this.#closed) return;
-    if (this.#engine === undefined) {
-      if (await this.#options.client.owned()) return;
-      await this.#takeOver();
-    }
+    if (this.#engine === undefined) await this.#takeOver();
     const engine = this.#engine;
     if (engine === undefined) return;
     try {

@@ -2,7 +2,7 @@
  * The owner leases this process holds, one per partition: taken at start (its fair share of the
  * file's partitions, all of them when it runs alone), renewed together in one atomic operation
  * (one renewal at a time, which also writes this process's member record), given up voluntarily
- * when other processes join (each keeps `ceil(partitions / members)`), taken when others leave
+ * when other processes join (each keeps `floor(partitions / members)`, the oldest one more), taken when others leave
  * or lapse, released at close, and reported lost when another process took one over (a lapse:
  * this process was paused or cut off).
  *
@@ -283,9 +283,12 @@ export class LeaseKeeper implements LeaseGate {
     const started = Date.now();
     await this.#heartbeat();
     if (this.#held.size === 0) return;
-    const { renewed, lost } = await this.#locked(() =>
-      renewLeases(this.#kv, new Map(this.#held), this.#options.ttlMs)
-    );
+    const { renewed, lost } = await this.#locked(async () => {
+      const out = await renewLeases(this.#kv, new Map(this.#held), this.#options.ttlMs);
+      // The new versionstamps, before the next lease write (a release) reads them.
+      for (const [p, h] of out.renewed) if (this.#held.has(p)) this.#held.set(p, h);
+      return out;
+    });
     if (this.#stopped) return;
     if (lost.length > 0) {
       this.drop();
@@ -299,11 +302,7 @@ export class LeaseKeeper implements LeaseGate {
       return;
     }
     const until = started + this.#options.ttlMs - marginOf(this.#options);
-    for (const [p, h] of renewed) {
-      if (!this.#held.has(p)) continue;
-      this.#held.set(p, h);
-      this.#validUntil.set(p, until);
-    }
+    for (const p of renewed.keys()) if (this.#held.has(p)) this.#validUntil.set(p, until);
     this.#lastError = undefined;
     this.#wake();
   }
@@ -321,15 +320,21 @@ export class LeaseKeeper implements LeaseGate {
     await writeMember(this.#kv, member);
   }
 
-  /** This process's fair share of the partitions, by the live members' count. */
+  /**
+   * This process's fair share of the partitions: with `m` live members, `N mod m` of them (the
+   * oldest) keep one more than `floor(N / m)`, so that the shares add up to `N` exactly.
+   */
   async #fairShare(): Promise<number> {
-    const members = await liveMembers(this.#kv);
-    const count = Math.max(
-      1,
-      members.filter((m) => m.ownerId !== this.#options.ownerId).length + 1,
-    );
+    const me = { ownerId: this.#options.ownerId, startedAt: this.#startedAt };
+    const members = [
+      ...(await liveMembers(this.#kv)).filter((m) => m.ownerId !== me.ownerId),
+      me,
+    ].sort((a, b) => a.startedAt - b.startedAt || (a.ownerId < b.ownerId ? -1 : 1));
+    const count = members.length;
+    const n = this.#options.partitionCount;
+    const rank = members.indexOf(me);
     this.#members = count;
-    this.#fair = Math.ceil(this.#options.partitionCount / count);
+    this.#fair = Math.floor(n / count) + (rank < n % count ? 1 : 0);
     return this.#fair;
   }
 

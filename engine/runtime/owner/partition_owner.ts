@@ -82,8 +82,14 @@ export class PartitionOwner {
    */
   async take(taken: Map<number, HeldLease>): Promise<void> {
     const { store, loop } = this.#deps;
-    for (const [p, held] of taken) store.setFence(p, held.epochVersionstamp, held.record.epoch);
     const partitions = new Set(taken.keys());
+    // A run of these partitions still loaded here is from before another process had them (a
+    // start or signal that loaded it while the partition was being handed over): its state is
+    // stale, and recovery loads it again from the store.
+    for (const p of partitions) {
+      this.#evict(p, new EngineClosedError(`Partition ${p} changed hands`));
+    }
+    for (const [p, held] of taken) store.setFence(p, held.epochVersionstamp, held.record.epoch);
     try {
       await store.removeOrphanedChunks([...partitions]);
       const now = Date.now();
@@ -121,7 +127,8 @@ export class PartitionOwner {
     const { loop, stopped } = this.#deps;
     this.#serving.delete(partition);
     await this.#deps.inbox.settled();
-    const of = () => [...loop.runs.values()].filter((r) => r.record.partition === partition);
+    const partitionOf = (r: Run) => this.#deps.store.partitionOf(r.id);
+    const of = () => [...loop.runs.values()].filter((r) => partitionOf(r) === partition);
     const busy = (run: Run) => {
       if (run.busy || run.landing > 0 || run.inbox.length > 0) return true;
       for (const a of run.activities.values()) if (a.controller !== undefined) return true;
@@ -140,7 +147,8 @@ export class PartitionOwner {
   /** Lets a partition's runs go: no timers, attempts aborted, waiting callers answered. */
   #evict(partition: number, reason: Error): Run[] {
     this.#serving.delete(partition);
-    const runs = this.#deps.loop.evict((run) => run.record.partition === partition, reason);
+    const store = this.#deps.store;
+    const runs = this.#deps.loop.evict((run) => store.partitionOf(run.id) === partition, reason);
     for (const run of runs) this.#deps.handedOver(run.id);
     return runs;
   }

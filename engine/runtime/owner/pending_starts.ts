@@ -12,7 +12,13 @@
 import { EventType, WorkflowStatus } from "../../replay/events.ts";
 import type { Registry } from "../../definition/registry.ts";
 import type { JsonValue } from "../../json.ts";
-import { keys, type KvStore, readPending, type WorkflowRecord } from "../../../store/mod.ts";
+import {
+  keys,
+  type KvStore,
+  patiently,
+  readPending,
+  type WorkflowRecord,
+} from "../../../store/mod.ts";
 import { Run } from "../run.ts";
 import type { RunLoop } from "../run_loop.ts";
 
@@ -67,30 +73,66 @@ export class PendingStarts {
    *
    * @param workflowId The run.
    * @param known Its record, when the caller has read it already.
+   * @param done Called once its first transition landed (or failed), or at once when this call
+   * does not deliver its start (another did, or there is nothing to take on).
    * @returns The loaded run, or `undefined` when there is nothing to take on.
    */
-  adopt(workflowId: string, known?: WorkflowRecord): Promise<Run | undefined> {
+  adopt(
+    workflowId: string,
+    known?: WorkflowRecord,
+    done?: (error?: Error) => void,
+  ): Promise<Run | undefined> {
     const loaded = this.#loop.runs.get(workflowId);
-    if (loaded !== undefined) return Promise.resolve(loaded);
+    if (loaded !== undefined) {
+      done?.();
+      return Promise.resolve(loaded);
+    }
     let adopting = this.#adopting.get(workflowId);
     if (adopting === undefined) {
-      adopting = this.#adopt(workflowId, known).finally(() => this.#adopting.delete(workflowId));
+      adopting = this.#adopt(workflowId, known, done).finally(() =>
+        this.#adopting.delete(workflowId)
+      );
       this.#adopting.set(workflowId, adopting);
+    } else if (done !== undefined) {
+      adopting.then(() => done(), done);
     }
     return adopting;
   }
 
-  async #adopt(id: string, known?: WorkflowRecord): Promise<Run | undefined> {
+  async #adopt(
+    id: string,
+    known?: WorkflowRecord,
+    done?: (error?: Error) => void,
+  ): Promise<Run | undefined> {
+    try {
+      const run = await this.#load(id, known, done);
+      if (run === undefined) done?.();
+      return run;
+    } catch (e) {
+      done?.(e instanceof Error ? e : new Error(String(e)));
+      throw e;
+    }
+  }
+
+  async #load(
+    id: string,
+    known: WorkflowRecord | undefined,
+    done: ((error?: Error) => void) | undefined,
+  ): Promise<Run | undefined> {
     const record = known ?? await this.#store.getWorkflow(id);
     if (record === undefined) return undefined;
     if (record.status !== WorkflowStatus.Running || record.entries > 0) {
       // Started already (or over): the marker is stale.
-      await this.#store.kv.delete(keys.pending(this.#store.partitionOf(id), record.createdAt, id));
+      const key = keys.pending(this.#store.partitionOf(id), record.createdAt, id);
+      await patiently(() => this.#store.kv.delete(key));
       return undefined;
     }
     const input = await this.#store.readValue(id, record.input) as JsonValue;
     const again = this.#loop.runs.get(id);
-    if (again !== undefined) return again;
+    if (again !== undefined) {
+      done?.();
+      return again;
+    }
     let version = record.version;
     if (version === "") {
       // The starting process did not know the definition: the newest registered one runs it.
@@ -109,6 +151,7 @@ export class PendingStarts {
         type: EventType.WorkflowStarted,
         payload: { input, workflow_name: record.name, version },
       },
+      ...(done === undefined ? {} : { done }),
     });
     return run;
   }

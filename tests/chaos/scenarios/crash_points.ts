@@ -76,7 +76,9 @@ export const crashPoints: Scenario = {
       });
       await second.exit();
       const counts = await account(kvPath, trace, ids, [atKill]);
-      for (const k of Object.keys(total) as (keyof ChaosCounts)[]) total[k] += counts[k];
+      for (const k of Object.keys(total) as (keyof ChaosCounts)[]) {
+        if (k !== "figures") total[k] += counts[k];
+      }
     }
     return total;
   },

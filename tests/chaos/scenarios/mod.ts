@@ -11,6 +11,7 @@
 import type { Scenario } from "../_harness.ts";
 import { crashPoints } from "./crash_points.ts";
 import { killLoop } from "./kill_loop.ts";
+import { share } from "./share.ts";
 
 /** Every scenario. */
-export const SCENARIOS: readonly Scenario[] = [crashPoints, killLoop];
+export const SCENARIOS: readonly Scenario[] = [crashPoints, killLoop, share];

@@ -38,8 +38,8 @@ Deno.test("loom worker owns the file, runs what start and signal send, and stops
   const shared = await until(async () => {
     const s = JSON.parse((await loom(["stats", "--json", ...kv], { cwd: dir.path })).stdout);
     return s.processes.length === 2 && s.processes.every((p: { partitions: number[] }) =>
-        p.partitions.length === 8
-      ) && s;
+      p.partitions.length === 8
+    ) && s;
   }, "two workers holding 8 partitions each");
   assert.equal(shared.partitions, 16);
   for (let i = 0; i < 6; i++) {

@@ -74,7 +74,8 @@ Deno.test("Committer refuses a run's queued transitions once one of them was ref
 Deno.test("Committer stops for good when the fence moved", async () => {
   await using kv = await Deno.openKv(":memory:");
   const store = new KvStore(kv, ":memory:");
-  store.setFence(0, "00000000000000000001", 1);
+  // Fences no epoch in the store has: every commit is refused.
+  for (let p = 0; p < store.partitionCount; p++) store.setFence(p, "00000000000000000001", 1);
   let lost: Error | undefined;
   const committer = new Committer(store, (e) => lost = e);
   await assert.rejects(committer.submit(t("a", 1)), FenceLost);

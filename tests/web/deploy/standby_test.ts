@@ -4,6 +4,9 @@ import { Standby, type StandbyOptions } from "../../../web/deploy/mod.ts";
 import { tempDir, until } from "../../_helpers.ts";
 import { SeqFlow, SignalFlow } from "../../fixtures/flows.ts";
 
+/** Every partition of a new database: an isolate alone holds them all. */
+const ALL = Array.from({ length: 16 }, (_, p) => p);
+
 const LEASE = { leaseTtlMs: 600, leaseRenewMs: 100 };
 
 async function standbyOn(kvPath: string, roles: string[] = []): Promise<Standby> {
@@ -30,7 +33,7 @@ Deno.test("Standby: on a free database its first tick takes the lease, and the b
   assert.equal(backend.reader, reader, "reads go through the same reader");
   assert.equal(backend.role, "owner");
   assert.equal(backend.client, standby.engine);
-  assert.deepEqual(standby.partitions(), [0]);
+  assert.deepEqual(standby.partitions(), ALL);
   assert.deepEqual(roles, ["owner"]);
   const handle = await backend.client.start(SeqFlow, { n: 2 });
   assert.deepEqual(await handle.result(), { total: 2 });
@@ -38,27 +41,36 @@ Deno.test("Standby: on a free database its first tick takes the lease, and the b
   assert.equal(await standby.settle(5000), true);
 });
 
-Deno.test("Standby: while another holds the lease it reads and forwards; it takes over once the lease is given up or lapses", async () => {
+Deno.test("Standby: its first tick joins an owner already on the database: they share the partitions, and each reaches every run", async () => {
   await using dir = await tempDir();
   const kvPath = `${dir.path}/loom.kv`;
   const other = await createEngine({ kvPath, pollIntervalMs: 20, ...LEASE });
   await using standby = await standbyOn(kvPath);
-  await standby.tick();
   assert.equal(standby.backend.role, "reader");
-  const waiting = await standby.backend.client.start(SignalFlow, {}, { workflowId: "w" });
-  assert.equal(waiting.created, true);
+  await standby.tick();
+  assert.equal(standby.backend.role, "owner");
   await until(
-    async () =>
-      (await standby.backend.reader.eventsOf("w")).some((e) => e.type === "SIGNAL_WAITING"),
-    "the other owner to run the start",
+    () => standby.partitions().length === 8 && other.health().partitions.length === 8,
+    "an even share",
   );
+  const ids = Array.from({ length: 8 }, (_, i) => `w${i}`);
+  for (const id of ids) {
+    assert.equal(
+      (await standby.backend.client.start(SignalFlow, {}, { workflowId: id })).created,
+      true,
+    );
+  }
+  for (const [i, id] of ids.entries()) {
+    await (i % 2 === 0 ? other : standby.backend.client).getHandle(id).signal("go", i);
+  }
+  for (const [i, id] of ids.entries()) {
+    assert.deepEqual((await standby.backend.client.getHandle(id).result()).received, [i]);
+  }
   await other.close();
   await standby.tick();
-  assert.equal(standby.backend.role, "owner", "a lease given up is taken at the next tick");
-  await standby.backend.client.getHandle("w").signal("go", 1);
-  assert.deepEqual((await standby.backend.client.getHandle("w").result()).received, [1]);
+  await until(() => standby.partitions().length === 16, "the partitions handed over");
 
-  // A holder that died: its lease is taken once it lapses, not before.
+  // A holder that died: its partition is taken once its lease lapses, not before.
   await standby.close();
   using kv = await Deno.openKv(kvPath);
   const expiresAt = Date.now() + 500;
@@ -74,13 +86,15 @@ Deno.test("Standby: while another holds the lease it reads and forwards; it take
   await kv.set(["owner_epoch", 0], { epoch, ownerId: "dead" });
   await using next = await standbyOn(kvPath);
   await next.tick();
-  assert.equal(next.backend.role, "reader", "the dead holder's lease has not lapsed yet");
-  await until(() => Date.now() > expiresAt, "the lapse");
-  await next.tick();
   assert.equal(next.backend.role, "owner");
+  await until(async () => {
+    await next.tick();
+    return next.partitions().includes(0);
+  }, "partition 0 taken after the lapse");
+  assert.ok(Date.now() >= expiresAt, "not before the dead holder's lease lapsed");
 });
 
-Deno.test("Standby: an owner that loses the lease to another isolate reads again", async () => {
+Deno.test("Standby: an owner that loses a lease to another isolate reads again, and joins again on its next tick", async () => {
   await using dir = await tempDir();
   const kvPath = `${dir.path}/loom.kv`;
   const roles: string[] = [];
@@ -104,7 +118,9 @@ Deno.test("Standby: an owner that loses the lease to another isolate reads again
   await until(() => standby.backend.role === "reader", "the switch back to reading");
   assert.deepEqual(roles, ["owner", "reader"]);
   assert.equal(standby.engine, undefined);
+  // The next tick joins again, without the partition the other holder keeps alive.
   await standby.tick();
-  assert.equal(standby.backend.role, "reader", "the other holder is alive");
-  assert.equal((await standby.backend.reader.list()).items.length, 0);
+  assert.equal(standby.backend.role, "owner");
+  assert.deepEqual(standby.partitions(), ALL.slice(1));
+  assert.deepEqual(roles, ["owner", "reader", "owner"]);
 });
