@@ -1,5 +1,5 @@
 /**
- * `deno task bench`: measures the KV floor (K1, K2) and the workloads W1–W7 and W9 of BENCH.md, prints
+ * `deno task bench`: measures the KV floor (K1, K2) and the workloads W1–W9 of BENCH.md, prints
  * a table and writes the same figures as JSON to `bench/results/<timestamp>.json`.
  *
  * @module
@@ -71,7 +71,7 @@ async function main(args: string[]): Promise<number> {
     `Loom bench: ${flags.floor ? "floor, then " : ""}${
       flags.only.join(", ")
     }; ${flags.rounds} rounds ` +
-      `(W5, W6, W9: at most ${HEAVY_ROUNDS}) after a warm-up; KV ${
+      `(W5, W6, W8, W9: at most ${HEAVY_ROUNDS}) after a warm-up; KV ${
         flags.memory ? ":memory:" : "file"
       }`,
   );

@@ -97,6 +97,27 @@ export class Child implements AsyncDisposable {
     return this.#messages.some((m) => m.event === event);
   }
 
+  /**
+   * The messages of a name received so far.
+   *
+   * @param event The message's name.
+   * @returns Them, in order.
+   */
+  messages(event: string): ChildMessage[] {
+    return this.#messages.filter((m) => m.event === event);
+  }
+
+  /**
+   * The `count` of the last message of a name (0 before the first).
+   *
+   * @param event The message's name.
+   * @returns The count.
+   */
+  lastCount(event: string): number {
+    const all = this.messages(event);
+    return Number(all[all.length - 1]?.count ?? 0);
+  }
+
   /** The last lines it wrote that were not messages (stderr, mostly). */
   get output(): string {
     return this.#stderr.join("").slice(-2000).trim();

@@ -34,6 +34,7 @@ import { isTransientStorageError } from "./transient.ts";
 import { epochOf, WriteIds } from "./write_ids.ts";
 import { commitPatiently, patiently } from "./patient_commit.ts";
 import { FenceLost, PartitionNotHeld } from "./fence_errors.ts";
+import { readInbox, takeReply } from "./inbox.ts";
 import { DEFAULT_PARTITIONS, ensurePartitionCount, partitionOf } from "./partitions.ts";
 
 /**
@@ -48,6 +49,8 @@ export class KvStore {
   readonly where: string;
   /** The epochs this owner holds, by partition: every commit checks them all. */
   readonly #fences = new Map<number, { versionstamp: string; ids: WriteIds }>();
+  /** Atomic operations being committed. */
+  readonly #inFlight = new Set<Promise<unknown>>();
   /** Write ids of a store that holds no lease (epoch 0, a random count). */
   readonly #unfenced = new WriteIds();
   #partitionCount: number = DEFAULT_PARTITIONS;
@@ -156,29 +159,50 @@ export class KvStore {
   }
 
   async #commitOp(mutations: Mutation[]): Promise<void> {
-    const atomic = this.kv.atomic();
-    for (const [partition, fence] of this.#fences) {
-      atomic.check({ key: keys.epoch(partition), versionstamp: fence.versionstamp });
+    for (let attempt = 0;; attempt++) {
+      const fences = [...this.#fences];
+      const atomic = this.kv.atomic();
+      for (const [partition, fence] of fences) {
+        atomic.check({ key: keys.epoch(partition), versionstamp: fence.versionstamp });
+      }
+      apply(atomic, mutations);
+      const op = commitPatiently(atomic);
+      this.#inFlight.add(op);
+      // Another process (a CLI, `loom web`, another owner) may hold SQLite's lock for a while;
+      // other transient errors (a full disk) are the caller's to retry, after a rollback.
+      const res = await op.finally(() => this.#inFlight.delete(op));
+      if (res.ok) return;
+      const lost = await this.#lostPartitions(fences);
+      // Only an epoch of a partition this process gave up moved (its new owner took it while
+      // this operation waited): the partitions still held are intact, so try again without it.
+      if (lost.length === 0 && attempt < 5) continue;
+      throw new FenceLost(lost.length > 0 ? lost : fences.map(([p]) => p));
     }
-    apply(atomic, mutations);
-    // Another process (a CLI, `loom web`, another owner) may hold SQLite's lock for a while;
-    // other transient errors (a full disk) are the caller's to retry, after a rollback.
-    const res = await commitPatiently(atomic);
-    if (!res.ok) throw new FenceLost(await this.#lostPartitions());
   }
 
-  /** The fenced partitions whose epoch changed (another process took them over). */
-  async #lostPartitions(): Promise<number[]> {
-    const held = [...this.#fences];
+  /** Of the fences an operation checked, those still held whose epoch moved. */
+  async #lostPartitions(
+    checked: [number, { versionstamp: string }][],
+  ): Promise<number[]> {
     const lost: number[] = [];
-    for (let i = 0; i < held.length; i += 10) {
-      const group = held.slice(i, i + 10);
+    for (let i = 0; i < checked.length; i += 10) {
+      const group = checked.slice(i, i + 10);
       const entries = await this.kv.getMany(group.map(([p]) => keys.epoch(p)));
       group.forEach(([p, fence], k) => {
+        const held = this.#fences.get(p);
+        if (held === undefined || held.versionstamp !== fence.versionstamp) return;
         if (entries[k]?.versionstamp !== fence.versionstamp) lost.push(p);
       });
     }
-    return lost.length > 0 ? lost : held.map(([p]) => p);
+    return lost;
+  }
+
+  /**
+   * Waits until no operation that checked a fence that is dropped now is still in flight (a
+   * partition's lease is released only then, so that its next owner's epoch fails none).
+   */
+  async settleFences(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }
 
   /**
@@ -436,20 +460,9 @@ export class KvStore {
     );
   }
 
-  /**
-   * Reads a partition's waiting inbox requests, oldest first.
-   *
-   * @param partition The partition.
-   * @param limit How many.
-   * @returns Requests with their keys.
-   */
-  async readInbox(partition: number, limit = 100): Promise<{ key: Key; request: InboxRequest }[]> {
-    const out: { key: Key; request: InboxRequest }[] = [];
-    const prefix = keys.inboxPrefix(partition);
-    for await (const e of this.kv.list<InboxRequest>({ prefix }, { limit })) {
-      out.push({ key: e.key, request: e.value });
-    }
-    return out;
+  /** Reads a partition's waiting inbox requests, oldest first (see `inbox.ts`). */
+  readInbox(partition: number, limit = 100): Promise<{ key: Key; request: InboxRequest }[]> {
+    return readInbox(this.kv, partition, limit);
   }
 
   /**
@@ -471,17 +484,9 @@ export class KvStore {
     ]);
   }
 
-  /**
-   * Reads the answer to an inbox request, and removes it once read.
-   *
-   * @param id The request's id.
-   * @returns The answer, or `undefined` when there is none yet.
-   */
-  async takeReply(id: string): Promise<InboxReply | undefined> {
-    const e = await this.kv.get<InboxReply>(keys.inboxReply(id));
-    if (e.value === null) return undefined;
-    await patiently(() => this.kv.delete(keys.inboxReply(id)));
-    return e.value;
+  /** Reads the answer to an inbox request, and removes it once read (see `inbox.ts`). */
+  takeReply(id: string): Promise<InboxReply | undefined> {
+    return takeReply(this.kv, id);
   }
 
   /** Closes the KV handle. */

@@ -13,6 +13,7 @@ import { w4 } from "./w4.ts";
 import { w5 } from "./w5.ts";
 import { w6 } from "./w6.ts";
 import { w7 } from "./w7.ts";
+import { w8 } from "./w8.ts";
 import { w9 } from "./w9.ts";
 
 /** Every workload, by id. */
@@ -24,5 +25,6 @@ export const WORKLOADS: Readonly<Record<WorkloadId, Workload>> = {
   W5: w5,
   W6: w6,
   W7: w7,
+  W8: w8,
   W9: w9,
 };

@@ -335,6 +335,7 @@ export class RunLoop {
       else this.#deps.wakeup.disarm(t, run.id, change.seq, change.dueAt);
     }
     const created = run.created;
+    const first = created || run.pendingStart;
     // Pipelining: the run moves on in memory now; its next activation may start while this
     // transition commits (the committer keeps each run's transitions in order, and refuses the
     // later ones of a run whose transition was refused). Every effect outside the engine waits
@@ -366,7 +367,7 @@ export class RunLoop {
     for (const item of w.items) item.done?.();
     const listeners = this.#deps.listeners;
     if (listeners.size > 0) listeners.emit(changeOf(t));
-    if (created) await listeners.crash(CrashPoint.StartCommitted, run.id);
+    if (first) await listeners.crash(CrashPoint.StartCommitted, run.id);
     if (listeners.crashing && recorded(t, EventType.ActivityCompleted)) {
       await listeners.crash(CrashPoint.ActivityCommitted, run.id);
     }

@@ -27,7 +27,7 @@ async function timerIndex(file: string): Promise<number> {
 }
 
 for (const database of DATABASES) {
-  Deno.test(`deno serve web/deploy.ts completes a run with a timer; a second isolate reads, takes a start, and takes over when the first is killed [${database.name}]`, async () => {
+  Deno.test(`deno serve web/deploy.ts completes a run with a timer; a second isolate joins, takes a start, and takes over when the first is killed [${database.name}]`, async () => {
     await using dir = await tempDir();
     const file = `${dir.path}/loom.kv`;
     const env = { ...database.env(file), LOOM_MODULES: FLOWS_MODULE };
@@ -40,14 +40,16 @@ for (const database of DATABASES) {
 
       await using second = await serveDeploy({ env });
       const ready = await getJson(`${second.url}/health/ready`);
-      assert.equal(ready.body.role, "reader", "the first isolate holds the lease");
+      assert.equal(ready.body.role, "owner", "the second isolate joins and takes a share");
       const b = connect({ url: second.url });
       assert.equal(await b.getHandle("first").status(), "COMPLETED", "the reader reads");
-      const started = await b.start("t_sleep", { ms: 1500 }, { workflowId: "second" });
-      assert.equal(started.created, true, "the reader accepts a start");
+      // "taken-over" is in partition 5, which the first isolate keeps (the oldest keeps the
+      // lowest partitions): the second writes its record and the first runs it.
+      const started = await b.start("t_sleep", { ms: 1500 }, { workflowId: "taken-over" });
+      assert.equal(started.created, true, "either isolate accepts a start");
       await until(
         async () => {
-          const { body } = await getJson(`${second.url}/api/workflows/second/events`);
+          const { body } = await getJson(`${second.url}/api/workflows/taken-over/events`);
           return (body.data as { type: string }[]).some((e) => e.type === "TIMER_SCHEDULED");
         },
         "the owner to take the start on and sleep",
@@ -57,17 +59,17 @@ for (const database of DATABASES) {
 
       const killed = await first.kill("SIGKILL");
       assert.equal(killed.signal, "SIGKILL");
-      // Each request sets off a tick (at most one a second): the lease lapses (3 s), the second
-      // isolate takes it, recovers the run and its timer, and the run completes.
+      // Each request sets off a tick (at most one a second): the first's leases lapse (3 s), the
+      // second isolate takes its partitions, recovers the run and its timer, and it completes.
       const done = await until(
         async () => {
-          const { body } = await getJson(`${second.url}/api/workflows/second`);
+          const { body } = await getJson(`${second.url}/api/workflows/taken-over`);
           return body.status === "COMPLETED" ? body : undefined;
         },
         "the second isolate to take over and complete the run",
         30_000,
       );
-      assert.equal(done?.id, "second");
+      assert.equal(done?.id, "taken-over");
       assert.equal((await getJson(`${second.url}/health/ready`)).body.role, "owner");
       assert.match(second.log(), /this isolate owns .* now \(pid \d+\)/);
       const after = await started.result() as { before: number; after: number };

@@ -142,6 +142,8 @@ export class PartitionOwner {
     );
     while (!stopped() && runs.some((r) => r.landing > 0)) await sleep(10);
     this.#deps.store.dropFence(partition);
+    // Commits that checked its epoch land (or fail) before the lease is released.
+    await this.#deps.store.settleFences();
   }
 
   /** Lets a partition's runs go: no timers, attempts aborted, waiting callers answered. */

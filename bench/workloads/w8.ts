@@ -1,0 +1,195 @@
+/**
+ * W8: W1 with three owner processes on one KV file (each starts a third of the runs; runs are
+ * spread over the file's partitions, and each process runs the partitions it holds), compared
+ * with one process running all of W1 the same way, in the same round; then the three again,
+ * with one SIGKILLed once 40 % of the runs completed: how long until the dead process's
+ * partitions progress in another process, and whether any run was lost or completed twice.
+ *
+ * @module
+ */
+
+import { EventType, LoomReader, WorkflowStatus } from "../../engine/mod.ts";
+import { within } from "../env.ts";
+import { Child } from "../subprocess.ts";
+import { w8Ids } from "../w8_worker.ts";
+import type { RoundEnv, Workload } from "../workload.ts";
+
+const WORKFLOWS = 1000;
+const STEPS = 3;
+const WORKER = new URL("../w8_worker.ts", import.meta.url);
+
+interface Phase {
+  wallMs: number;
+  p99Ms: number;
+  killedToProgressMs?: number;
+}
+
+/** Completion times of every run, read from the store once they all ended. */
+async function completions(
+  kvPath: string,
+  ids: string[],
+): Promise<{ at: number[]; twice: number; lost: number }> {
+  const kv = await Deno.openKv(kvPath);
+  try {
+    const reader = new LoomReader(kv, kvPath);
+    const at: number[] = [];
+    let twice = 0;
+    let lost = 0;
+    for (let i = 0; i < ids.length; i += 50) {
+      const records = await reader.runs(ids.slice(i, i + 50));
+      for (const r of records) {
+        if (r === undefined || r.status !== WorkflowStatus.Completed) lost++;
+        else at.push(r.updatedAt);
+      }
+      await Promise.all(
+        ids.slice(i, i + 50).map(async (id) => {
+          const events = await reader.eventsOf(id);
+          if (events.filter((e) => e.type === EventType.WorkflowCompleted).length > 1) twice++;
+        }),
+      );
+    }
+    return { at, twice, lost };
+  } finally {
+    kv.close();
+  }
+}
+
+async function allCompleted(kvPath: string, ids: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const kv = await Deno.openKv(kvPath);
+  try {
+    const reader = new LoomReader(kv, kvPath);
+    while (Date.now() < deadline) {
+      const counts = await reader.countByStatus([WorkflowStatus.Completed]);
+      if ((counts[WorkflowStatus.Completed] ?? 0) >= ids.length) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  } finally {
+    kv.close();
+  }
+  throw new Error(`W8: the runs did not all complete within ${timeoutMs} ms`);
+}
+
+async function phase(
+  env: RoundEnv,
+  name: string,
+  processes: number,
+  kill: boolean,
+): Promise<Phase & { lost: number; twice: number }> {
+  const kvPath = `${env.dir}/${name}.kv`;
+  const go = `${env.dir}/${name}.go`;
+  const ids = w8Ids(WORKFLOWS);
+  const args = (i: number) => [
+    "--kv",
+    kvPath,
+    "--go",
+    go,
+    "--index",
+    String(i),
+    "--of",
+    String(processes),
+    "--count",
+    String(WORKFLOWS),
+    "--steps",
+    String(STEPS),
+  ];
+  // The first creates the file; the others join it and take their shares.
+  const children = [new Child(WORKER, args(0))];
+  try {
+    await children[0]!.waitFor((m) => m.event === "ready", 60_000, "W8's first owner");
+    for (let i = 1; i < processes; i++) children.push(new Child(WORKER, args(i)));
+    await Promise.all(
+      children.map((c) => c.waitFor((m) => m.event === "ready", 60_000, "W8's owners")),
+    );
+    // Let the shares settle (a joiner takes its share within a renewal or two).
+    await new Promise((r) => setTimeout(r, processes > 1 ? 1500 : 0));
+    const began = Date.now();
+    await Deno.writeTextFile(go, "");
+    let killedAt: number | undefined;
+    if (kill) {
+      const victim = children[1]!;
+      await within(
+        (async () => {
+          while (true) {
+            const done = children.reduce((n, c) => n + c.lastCount("completed"), 0);
+            if (done >= WORKFLOWS * 0.4) return;
+            await new Promise((r) => setTimeout(r, 2));
+          }
+        })(),
+        120_000,
+        "40 % of W8's runs to complete",
+      );
+      victim.kill("SIGKILL");
+      killedAt = Date.now();
+      await victim.status;
+    }
+    await allCompleted(kvPath, ids, 180_000);
+    const { at, twice, lost } = await completions(kvPath, ids);
+    const sorted = at.map((t) => t - began).sort((a, b) => a - b);
+    const out: Phase & { lost: number; twice: number } = {
+      wallMs: sorted[sorted.length - 1] ?? 0,
+      p99Ms: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
+      lost,
+      twice,
+    };
+    if (killedAt !== undefined) {
+      const progressed = children.filter((c, i) => i !== 1).flatMap((c) => c.messages("progressed"))
+        .map((m) => Number(m.at)).filter((t) => t >= killedAt!);
+      out.killedToProgressMs = progressed.length === 0 ? NaN : Math.min(...progressed) - killedAt;
+    }
+    return out;
+  } finally {
+    for (const c of children) {
+      c.kill("SIGTERM");
+      await c.status.catch(() => {});
+    }
+  }
+}
+
+/** W8. */
+export const w8: Workload = {
+  id: "W8",
+  title: `W1 (${WORKFLOWS.toLocaleString("en")} × ${STEPS} steps) by 3 owner processes on one ` +
+    "file vs 1, then the 3 with one SIGKILLed at 40 %",
+  metrics: [
+    { key: "oneWorkflowsPerSec", label: "1 process: workflows/s", unit: "wf/s", kind: "rate" },
+    { key: "threeWorkflowsPerSec", label: "3 processes: workflows/s", unit: "wf/s", kind: "rate" },
+    { key: "ratio", label: "3 processes ÷ 1 (target ≥ 0.7)", unit: "×", kind: "rate" },
+    { key: "threeP99Ms", label: "3 processes: start → complete p99", unit: "ms", kind: "time" },
+    {
+      key: "takeoverMs",
+      label: "SIGKILL → a dead process's partition progresses (target ≤ 2 s)",
+      unit: "ms",
+      kind: "time",
+    },
+    {
+      key: "killedWallMs",
+      label: "with the SIGKILL: wall, go → all completed",
+      unit: "ms",
+      kind: "time",
+    },
+    { key: "lost", label: "lost runs (must be 0)", unit: "runs", kind: "count" },
+    { key: "twice", label: "runs completed twice (must be 0)", unit: "runs", kind: "count" },
+  ],
+  skip: (flags) => flags.memory ? "W8 needs a KV file shared by processes" : undefined,
+  note: () =>
+    "W8 runs each owner as a subprocess (workers: 0) that starts its third of the runs by id; " +
+    "the wall clock runs from the go file to the last completion as stored (updatedAt); the " +
+    "takeover includes the dead process's 1 s lease lapsing.",
+  async run(env) {
+    const one = await phase(env, "one", 1, false);
+    const three = await phase(env, "three", 3, false);
+    const killed = await phase(env, "killed", 3, true);
+    const rate = (p: Phase) => WORKFLOWS / (p.wallMs / 1000);
+    return {
+      oneWorkflowsPerSec: rate(one),
+      threeWorkflowsPerSec: rate(three),
+      ratio: rate(three) / rate(one),
+      threeP99Ms: three.p99Ms,
+      takeoverMs: killed.killedToProgressMs ?? NaN,
+      killedWallMs: killed.wallMs,
+      lost: one.lost + three.lost + killed.lost,
+      twice: one.twice + three.twice + killed.twice,
+    };
+  },
+};
