@@ -133,7 +133,7 @@ async function phase(
       twice,
     };
     if (killedAt !== undefined) {
-      const progressed = children.filter((c, i) => i !== 1).flatMap((c) => c.messages("progressed"))
+      const progressed = children.filter((_, i) => i !== 1).flatMap((c) => c.messages("progressed"))
         .map((m) => Number(m.at)).filter((t) => t >= killedAt!);
       out.killedToProgressMs = progressed.length === 0 ? NaN : Math.min(...progressed) - killedAt;
     }

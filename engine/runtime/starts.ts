@@ -126,12 +126,7 @@ export class Starts {
         landed,
         new Promise<void>((r) => timer = setTimeout(r, this.#deps.startAnswerMs)),
       ]).finally(() => clearTimeout(timer));
-      starting.set(id, answered);
-      try {
-        await answered;
-      } finally {
-        starting.delete(id);
-      }
+      await this.#awaitStart(id, answered);
       return { workflowId: id, created: true };
     }
     const run = Run.create(def, {
@@ -151,17 +146,21 @@ export class Starts {
         done: (error) => error === undefined ? resolve() : reject(error),
       });
     });
-    const answered = this.#answered(run, landed);
+    await this.#awaitStart(id, this.#answered(run, landed));
+    return { workflowId: id, created: true };
+  }
+
+  /** Waits for a start's answer, known meanwhile to the id's other starts and actions. */
+  async #awaitStart(id: string, answered: Promise<void>): Promise<void> {
+    const starting = this.#deps.starting;
     starting.set(id, answered);
     try {
       await answered;
     } finally {
       starting.delete(id);
     }
-    return { workflowId: id, created: true };
   }
 
-  /** Resolves once the start is durable: its first transition, or its record alone, landed. */
   /** A new id, in a partition this owner runs when it runs any. */
   #newId(): string {
     const store = this.#deps.store;
@@ -172,6 +171,7 @@ export class Starts {
     return crypto.randomUUID();
   }
 
+  /** Resolves once the start is durable: its first transition, or its record alone, landed. */
   #answered(run: Run, landed: Promise<void>): Promise<void> {
     const wait = this.#deps.startAnswerMs;
     if (wait <= 0) return landed;

@@ -23,6 +23,7 @@ import { type App, createApp } from "../api/mod.ts";
 import type { DeployConfig } from "./config.ts";
 import { refuseRemote, type RemoteInfo } from "./loopback_guard.ts";
 import { type Ownership, Standby } from "./standby.ts";
+import { openKv } from "../../store/mod.ts";
 
 /** Options of {@linkcode DeployHandler} beside the settings. */
 export interface DeployHandlerOptions {
@@ -41,17 +42,6 @@ interface Opened {
 
 /** Longest a cron tick waits for the work it set off to land, in ms (the next is due in 60 s). */
 export const CRON_SETTLE_MS = 45_000;
-
-async function openDatabase(path: string | undefined): Promise<Deno.Kv> {
-  for (let attempt = 0;; attempt++) {
-    try {
-      return await Deno.openKv(path);
-    } catch (e) {
-      if (attempt >= 20 || !String(e).includes("locked")) throw e;
-      await new Promise((r) => setTimeout(r, 25 * (attempt + 1)));
-    }
-  }
-}
 
 /** See the module doc. */
 export class DeployHandler implements AsyncDisposable {
@@ -152,7 +142,7 @@ export class DeployHandler implements AsyncDisposable {
   async #doOpen(): Promise<Opened> {
     const config = this.#config;
     const given = this.#options.kv;
-    const kv = given ?? await openDatabase(config.kvPath);
+    const kv = given ?? await openKv(config.kvPath);
     try {
       await loadModules(config.modules);
       const name = config.kvPath ?? "the default database (Deno.openKv())";
