@@ -31,6 +31,7 @@ import {
 import type { Committer } from "./committer.ts";
 import { Effects } from "./effects.ts";
 import type { ActivationRequest, ActivationResponse, Executor } from "./executor.ts";
+import { byLane } from "./executor.ts";
 import { changeOf, CrashPoint, type Listeners, recorded } from "./listeners.ts";
 import type { LeaseGate } from "./owner/lease_keeper.ts";
 import { toEntry } from "./owner/recovery.ts";
@@ -281,7 +282,8 @@ export class RunLoop {
       items: run.inbox.splice(0),
       infos: run.infos.splice(0),
     }));
-    this.track(this.#process(work));
+    // Each lane (a Worker) apart, so that a stuck one holds up no other.
+    for (const lane of byLane(this.#deps.executor, work)) this.track(this.#process(lane));
   }
 
   async #process(work: Work[]): Promise<void> {

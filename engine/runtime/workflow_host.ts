@@ -61,7 +61,7 @@ export interface WorkflowHostOptions {
    *
    * @default undefined: the output as collected
    */
-  explain?: (output: ActivationOutput) => ActivationOutput;
+  explain?: (output: ActivationOutput, workflowId: string) => ActivationOutput;
 }
 
 interface Instance {
@@ -155,7 +155,7 @@ export class WorkflowHost {
     const explain = this.#explain;
     for (const [i, instance, id] of live) {
       const collected = instance.machine.collect();
-      const output = explain === undefined ? collected : explain(collected);
+      const output = explain === undefined ? collected : explain(collected, id);
       if (output.status !== WorkflowStatus.Running) this.#cache.delete(id);
       out[i] = { kind: "output", output };
     }
@@ -163,6 +163,20 @@ export class WorkflowHost {
       this.#cache.delete(this.#cache.keys().next().value as string);
     }
     return out;
+  }
+
+  /**
+   * Rebuilds a run's instance from the history sent with the request and holds it, without
+   * delivering the request's activation (the next `activate` of the run resumes it in memory).
+   * An instance held already is kept.
+   *
+   * @param req The request, with the history.
+   * @returns `undefined` once the instance is held, or the answer that it could not be built.
+   */
+  async prepare(req: ActivationRequest): Promise<ActivationResponse | undefined> {
+    if (this.#cache.has(req.workflowId)) return undefined;
+    const prepared = await this.#replay(req);
+    return "machine" in prepared ? undefined : prepared;
   }
 
   /**
