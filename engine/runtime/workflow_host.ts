@@ -123,19 +123,25 @@ export class WorkflowHost {
    * `needHistory` when none was sent.
    *
    * @param requests One per workflow.
+   * @param onReplayed When given: every replay is done first, then this is called, and only then
+   * does any workflow code run its activation (so that the caller can time the two apart).
    * @returns Answers in the same order.
    */
-  async activate(requests: ActivationRequest[]): Promise<ActivationResponse[]> {
+  async activate(
+    requests: ActivationRequest[],
+    onReplayed?: () => void,
+  ): Promise<ActivationResponse[]> {
     const out: ActivationResponse[] = new Array(requests.length);
     const live: [number, Instance, string][] = [];
     const misses: Promise<void>[] = [];
+    const later = onReplayed !== undefined;
     requests.forEach((req, i) => {
       const hit = this.#cache.get(req.workflowId);
       if (hit !== undefined) {
         // Cache hit (the common case): deliver at once, no promise per run.
         this.#cache.delete(req.workflowId);
         this.#cache.set(req.workflowId, hit);
-        deliver(hit, req);
+        if (!later) deliver(hit, req);
         live.push([i, hit, req.workflowId]);
         return;
       }
@@ -145,12 +151,16 @@ export class WorkflowHost {
             out[i] = prepared;
             return;
           }
-          deliver(prepared, req);
+          if (!later) deliver(prepared, req);
           live.push([i, prepared, req.workflowId]);
         }),
       );
     });
     if (misses.length > 0) await Promise.all(misses);
+    if (later) {
+      onReplayed();
+      for (const [i, instance] of live) deliver(instance, requests[i] as ActivationRequest);
+    }
     if (live.length > 0) await settle();
     const explain = this.#explain;
     for (const [i, instance, id] of live) {
@@ -163,20 +173,6 @@ export class WorkflowHost {
       this.#cache.delete(this.#cache.keys().next().value as string);
     }
     return out;
-  }
-
-  /**
-   * Rebuilds a run's instance from the history sent with the request and holds it, without
-   * delivering the request's activation (the next `activate` of the run resumes it in memory).
-   * An instance held already is kept.
-   *
-   * @param req The request, with the history.
-   * @returns `undefined` once the instance is held, or the answer that it could not be built.
-   */
-  async prepare(req: ActivationRequest): Promise<ActivationResponse | undefined> {
-    if (this.#cache.has(req.workflowId)) return undefined;
-    const prepared = await this.#replay(req);
-    return "machine" in prepared ? undefined : prepared;
   }
 
   /**

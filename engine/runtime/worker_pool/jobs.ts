@@ -35,10 +35,7 @@ export interface ActivationJob extends BaseJob {
   requests: ActivationRequest[];
   /** Answers the batch, in order. */
   resolve: (responses: ActivationResponse[]) => void;
-  /**
-   * On probation (it stopped a Worker by overrunning): its instance is being rebuilt first,
-   * before its activation runs against the live deadline.
-   */
+  /** Sent with history to replay, and the Worker has not said that the replays are done. */
   replaying?: boolean;
 }
 

@@ -44,8 +44,6 @@ export type ToWorker =
   }
   /** Run activations of several workflows together. */
   | { type: "activate"; id: number; requests: ActivationRequest[] }
-  /** Rebuild one run's instance from the history sent (no activation yet); answered `replayed`. */
-  | { type: "replay"; id: number; request: ActivationRequest }
   /** Run one activity attempt. */
   | { type: "runActivity"; id: number; request: ActivityRequest }
   /** Abort a running activity attempt. */
@@ -61,8 +59,11 @@ export type FromWorker =
   | { type: "initFailed"; module: string; error: SerializedError }
   /** Answers to an `activate`, in order. */
   | { type: "activated"; id: number; responses: ActivationResponse[] }
-  /** A `replay` is done: the instance is held, or it could not be built (`response`). */
-  | { type: "replayed"; id: number; response?: ActivationResponse }
+  /**
+   * The replays of an `activate` that sent history are done: its workflow code now runs its
+   * activation (which gets the live deadline from here on).
+   */
+  | { type: "replayed"; id: number }
   /** Outcome of a `runActivity`. */
   | { type: "activityDone"; id: number; result: ActivityResult }
   /** The Worker is about to die (uncaught error, `self.close()`, `Deno.exit()`). */
@@ -131,11 +132,8 @@ export function fromWorkerProblem(value: unknown): string | undefined {
       }
       return undefined;
     }
-    case "replayed": {
-      if (typeof value.id !== "number") return "a replayed message without an id";
-      const problem = value.response === undefined ? undefined : responseProblem(value.response);
-      return problem === undefined ? undefined : `a replayed message with ${problem}`;
-    }
+    case "replayed":
+      return typeof value.id === "number" ? undefined : "a replayed message without an id";
     case "activityDone": {
       const r = value.result;
       if (typeof value.id !== "number" || !isObject(r)) {

@@ -138,7 +138,15 @@ function handle(message: ToWorker): void {
       break;
     case "activate": {
       const id = message.id;
-      (host as WorkflowHost).activate(message.requests).then((responses) => {
+      // With history to replay, the main isolate is told when the replays are done, at once
+      // (workflow code that then never yields would hold up the outbox).
+      const replayed = message.requests.some((r) => r.history !== undefined && r.history.length > 0)
+        ? () => {
+          outbox.push({ type: "replayed", id });
+          flush();
+        }
+        : undefined;
+      (host as WorkflowHost).activate(message.requests, replayed).then((responses) => {
         if (responses.some(failed) && outOfMemory()) return;
         send({ type: "activated", id, responses });
       });
@@ -163,16 +171,6 @@ function handle(message: ToWorker): void {
     case "abort":
       running.get(message.id)?.abort(deserializeError(message.reason));
       break;
-    case "replay": {
-      const id = message.id;
-      (host as WorkflowHost).prepare(message.request).then((response) => {
-        if (response !== undefined && outOfMemory()) return;
-        send(
-          response === undefined ? { type: "replayed", id } : { type: "replayed", id, response },
-        );
-      });
-      break;
-    }
     case "evict":
       for (const workflowId of message.workflowIds) host?.evict(workflowId);
       break;

@@ -3,13 +3,14 @@
  * time), answers them, stops its Worker when a job overruns, and replaces the Worker when it dies,
  * sending again what it held.
  *
- * Overruns of workflow activations: a batch that only delivers to live instances gets the live
- * deadline (`stuckAfterMs`, 5 s by default); one that replays history gets `activationTimeoutMs`.
- * The activations of a batch that overran go on probation: each one runs alone in the pool's
- * probation slot (a Worker of its own), where its instance is rebuilt first (a `replay`, with the
- * long deadline) and its activation then runs against the live deadline; one that overruns
- * there fails as stuck. The other jobs of the stopped Worker go to its replacement, which
- * rebuilds their instances from history.
+ * Overruns of workflow activations: a batch's replays of history get `activationTimeoutMs`; its
+ * activations (once the Worker says the replays are done, or at once when there is nothing to
+ * replay) get the live deadline, `stuckAfterMs` (5 s by default). The activations of a batch that
+ * overran go on probation: each one runs alone in the pool's probation slot (a Worker of its
+ * own), where its instance is rebuilt from history first and its activation then runs against
+ * the live deadline again; one that overruns there fails as stuck. The other jobs of the stopped
+ * Worker go to its replacement, which rebuilds their instances from history. Runs that shared
+ * a batch with the one that spins wait for it to be found (up to twice the deadline).
  *
  * Answers are taken only from the Worker that holds the job, once, and only when they fit the
  * job (the kind of answer, the number of answers).
@@ -187,7 +188,6 @@ export class WorkerSlot {
         return;
       }
       job.suspect = true;
-      job.replaying = true;
     }
     this.#queue.push(job);
     if (this.#host === undefined) this.#restart();
@@ -272,17 +272,10 @@ export class WorkerSlot {
       if (job.suspect) suspectRunning = true;
       this.#inFlight.set(job.id, job);
       if (job.kind === "activate") {
-        if (job.replaying === true) {
-          job.deadline = setTimeout(
-            () => this.#activationOverdue(job),
-            this.#config.activationTimeoutMs,
-          );
-          host.send({ type: "replay", id: job.id, request: job.requests[0] as ActivationRequest });
-          continue;
-        }
+        job.replaying = replays(job);
         job.deadline = setTimeout(
           () => this.#activationOverdue(job),
-          replays(job) ? this.#config.activationTimeoutMs : this.#config.stuckAfterMs,
+          job.replaying ? this.#config.activationTimeoutMs : this.#config.stuckAfterMs,
         );
         host.send({ type: "activate", id: job.id, requests: job.requests });
       } else {
@@ -309,25 +302,16 @@ export class WorkerSlot {
       if (job.kind !== "activate" || job.replaying !== true) {
         return this.#misfit(host, message.type);
       }
-      clearTimeout(job.deadline);
-      if (message.response !== undefined) {
-        this.#inFlight.delete(message.id);
-        job.resolve([message.response]);
-        this.#pump();
-        return;
-      }
-      // The instance is held: its activation now runs against the live deadline.
+      // The instances are built: their activations now run against the live deadline.
       job.replaying = false;
+      clearTimeout(job.deadline);
       job.deadline = setTimeout(() => this.#activationOverdue(job), this.#config.stuckAfterMs);
-      const { history: _, ...live } = job.requests[0] as ActivationRequest;
-      host.send({ type: "activate", id: job.id, requests: [live] });
       return;
     }
     if (message.type === "activated") {
-      if (
-        job.kind !== "activate" || job.replaying === true ||
-        message.responses.length !== job.requests.length
-      ) return this.#misfit(host, message.type);
+      if (job.kind !== "activate" || message.responses.length !== job.requests.length) {
+        return this.#misfit(host, message.type);
+      }
       this.#inFlight.delete(message.id);
       clearTimeout(job.deadline);
       this.answered += message.responses.length;
@@ -395,7 +379,7 @@ export class WorkerSlot {
       if (job.kind === "activity") {
         if (job.detached) continue;
         job.sent = false;
-      } else if (this.probation) job.replaying = true;
+      }
       this.#queue.push(job);
     }
     this.#inFlight.clear();
@@ -416,7 +400,6 @@ export class WorkerSlot {
         continue;
       }
       if (job.kind === "activate") {
-        if (this.probation) job.replaying = true;
         if (job.requests.length > 1) this.#queue.push(...splitJob(job, this.#config.nextId));
         else this.#queue.push(Object.assign(job, { suspect: true }));
         continue;

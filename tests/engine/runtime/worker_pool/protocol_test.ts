@@ -58,7 +58,6 @@ Deno.test("the main isolate's shape check of Worker messages", () => {
       },
       { type: "activated", id: 2, responses: [{ kind: "error", error }] },
       { type: "replayed", id: 3 },
-      { type: "replayed", id: 3, response: { kind: "error", error } },
       { type: "activityDone", id: 4, result: { ok: true, result: null } },
       { type: "activityDone", id: 4, result: { ok: false, error } },
       { type: "fatal", error },
@@ -77,7 +76,7 @@ Deno.test("the main isolate's shape check of Worker messages", () => {
     [{ type: "activityDone", id: 1 }, /without an id or result/],
     [{ type: "fatal" }, /without an error/],
     [{ type: "ready" }, /without a registry summary/],
-    [{ type: "replayed", id: 1, response: { kind: "x" } }, /unknown kind/],
+    [{ type: "replayed" }, /without an id/],
   ];
   for (const [message, problem] of bad) {
     assert.match(fromWorkerProblem(message) ?? "", problem, JSON.stringify(message));
