@@ -10,7 +10,8 @@
 
 import type { Scenario } from "../_harness.ts";
 import { crashPoints } from "./crash_points.ts";
+import { hostile } from "./hostile.ts";
 import { killLoop } from "./kill_loop.ts";
 
 /** Every scenario. */
-export const SCENARIOS: readonly Scenario[] = [crashPoints, killLoop];
+export const SCENARIOS: readonly Scenario[] = [crashPoints, killLoop, hostile];
