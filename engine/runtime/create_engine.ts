@@ -67,6 +67,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       workers,
       ...(options.registry === undefined ? {} : { registry: options.registry }),
       ...(options.cacheSize === undefined ? {} : { cacheSize: options.cacheSize }),
+      ...(options.stuckAfterMs === undefined ? {} : { stuckAfterMs: options.stuckAfterMs }),
+      ...(options.workerHeapMb === undefined ? {} : { heapMb: options.workerHeapMb }),
       ...(options.onError === undefined ? {} : { onError: options.onError }),
     });
   }

@@ -41,6 +41,19 @@ export interface EngineOptions {
   wakeup?: "auto" | "queue" | "poll" | Wakeup;
   /** Live workflow instances kept in memory. @default 10000 */
   cacheSize?: number;
+  /**
+   * With `workers` > 0: how long a live workflow activation may run without yielding before its
+   * Worker is stopped (the Worker's other runs are rebuilt in its replacement) and it runs again
+   * alone in a fresh Worker; overrunning there too fails the run as stuck, in ms. With
+   * `workers: 0`, code that never yields cannot be interrupted. @default 5000
+   */
+  stuckAfterMs?: number;
+  /**
+   * With `workers` > 0: heap limit (old generation) of each Worker, in MiB. Code that exhausts
+   * it stops only its Worker; a task that does so `maxCrashes` times fails with
+   * `WorkerCrashedError`. @default 2048
+   */
+  workerHeapMb?: number;
   /** Activity attempts running at once (over all activity Workers). @default 256 */
   concurrency?: number;
   /** Finished tasks kept; older ones are deleted. @default 10000 */

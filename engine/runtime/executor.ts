@@ -68,6 +68,14 @@ export interface Executor {
    */
   activate(requests: ActivationRequest[]): Promise<ActivationResponse[]>;
   /**
+   * The lane of a run, when the executor has several (Workers): runs of different lanes are
+   * activated in different calls, so that a lane that is stuck holds up no other.
+   *
+   * @param workflowId The run.
+   * @returns Its lane.
+   */
+  laneOf?(workflowId: string): number;
+  /**
    * Runs one activity attempt with its timeout.
    *
    * @param request The attempt.
@@ -83,4 +91,23 @@ export interface Executor {
   evict(workflowId: string): void;
   /** Stops the executor. */
   close(): Promise<void>;
+}
+
+/**
+ * Splits work by the executor's lanes (one group when it has none).
+ *
+ * @param executor The executor.
+ * @param work The work, each item naming its run.
+ * @returns The groups, in the order their lanes first appear.
+ */
+export function byLane<T extends { run: { id: string } }>(executor: Executor, work: T[]): T[][] {
+  if (executor.laneOf === undefined) return [work];
+  const lanes = new Map<number, T[]>();
+  for (const w of work) {
+    const lane = executor.laneOf(w.run.id);
+    const group = lanes.get(lane);
+    if (group === undefined) lanes.set(lane, [w]);
+    else group.push(w);
+  }
+  return [...lanes.values()];
 }

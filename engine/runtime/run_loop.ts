@@ -23,6 +23,7 @@ import { EventType, WorkflowStatus } from "../replay/events.ts";
 import { isTransientStorageError, PartitionNotHeld, type WorkflowRecord } from "../../store/mod.ts";
 import { Effects } from "./effects.ts";
 import type { ActivationRequest, ActivationResponse } from "./executor.ts";
+import { byLane } from "./executor.ts";
 import { changeOf, CrashPoint, recorded } from "./listeners.ts";
 import { toEntry } from "./owner/recovery.ts";
 import type { Item, Run } from "./run.ts";
@@ -233,7 +234,8 @@ export class RunLoop {
       items: run.inbox.splice(0),
       infos: run.infos.splice(0),
     }));
-    this.track(this.#process(work));
+    // Each lane (a Worker) apart, so that a stuck one holds up no other.
+    for (const lane of byLane(this.#deps.executor, work)) this.track(this.#process(lane));
   }
 
   async #process(work: Work[]): Promise<void> {

@@ -61,7 +61,7 @@ export interface WorkflowHostOptions {
    *
    * @default undefined: the output as collected
    */
-  explain?: (output: ActivationOutput) => ActivationOutput;
+  explain?: (output: ActivationOutput, workflowId: string) => ActivationOutput;
 }
 
 interface Instance {
@@ -123,19 +123,25 @@ export class WorkflowHost {
    * `needHistory` when none was sent.
    *
    * @param requests One per workflow.
+   * @param onReplayed When given: every replay is done first, then this is called, and only then
+   * does any workflow code run its activation (so that the caller can time the two apart).
    * @returns Answers in the same order.
    */
-  async activate(requests: ActivationRequest[]): Promise<ActivationResponse[]> {
+  async activate(
+    requests: ActivationRequest[],
+    onReplayed?: () => void,
+  ): Promise<ActivationResponse[]> {
     const out: ActivationResponse[] = new Array(requests.length);
     const live: [number, Instance, string][] = [];
     const misses: Promise<void>[] = [];
+    const later = onReplayed !== undefined;
     requests.forEach((req, i) => {
       const hit = this.#cache.get(req.workflowId);
       if (hit !== undefined) {
         // Cache hit (the common case): deliver at once, no promise per run.
         this.#cache.delete(req.workflowId);
         this.#cache.set(req.workflowId, hit);
-        deliver(hit, req);
+        if (!later) deliver(hit, req);
         live.push([i, hit, req.workflowId]);
         return;
       }
@@ -145,17 +151,21 @@ export class WorkflowHost {
             out[i] = prepared;
             return;
           }
-          deliver(prepared, req);
+          if (!later) deliver(prepared, req);
           live.push([i, prepared, req.workflowId]);
         }),
       );
     });
     if (misses.length > 0) await Promise.all(misses);
+    if (later) {
+      onReplayed();
+      for (const [i, instance] of live) deliver(instance, requests[i] as ActivationRequest);
+    }
     if (live.length > 0) await settle();
     const explain = this.#explain;
     for (const [i, instance, id] of live) {
       const collected = instance.machine.collect();
-      const output = explain === undefined ? collected : explain(collected);
+      const output = explain === undefined ? collected : explain(collected, id);
       if (output.status !== WorkflowStatus.Running) this.#cache.delete(id);
       out[i] = { kind: "output", output };
     }

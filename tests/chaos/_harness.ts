@@ -58,9 +58,9 @@ export class Owner {
   #err = "";
   readonly #pumps: Promise<void>[];
 
-  private constructor(config: OwnerConfig) {
+  private constructor(config: unknown, script: string) {
     this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", OWNER, JSON.stringify(config)],
+      args: ["run", "-A", script, JSON.stringify(config)],
       stdout: "piped",
       stderr: "piped",
     }).spawn();
@@ -80,7 +80,18 @@ export class Owner {
    * @returns The process.
    */
   static spawn(config: OwnerConfig): Owner {
-    return new Owner(config);
+    return new Owner(config, OWNER);
+  }
+
+  /**
+   * Starts another owner script (the hostile scenario's), with its config as JSON.
+   *
+   * @param script The script's path.
+   * @param config Its config.
+   * @returns The process.
+   */
+  static spawnScript(script: string, config: unknown): Owner {
+    return new Owner(config, script);
   }
 
   /** What it printed. */

@@ -9,7 +9,8 @@
 
 import { EventType, WorkflowStatus } from "../../replay/events.ts";
 import type { ActivationOutput } from "../../replay/machine.ts";
-import type { SerializedError } from "../../errors.ts";
+import { ErrorCode, type SerializedError, serializeError } from "../../errors.ts";
+import { NEVER_GIVEN, takeRefusedImport } from "./sandbox_globals.ts";
 
 const DENIED = new Set(["NotCapable", "PermissionDenied"]);
 
@@ -17,16 +18,25 @@ const DENIED = new Set(["NotCapable", "PermissionDenied"]);
  * Rewrites the error of a run that failed because the sandbox denied a permission.
  *
  * @param output An activation's output (changed in place).
+ * @param workflowId The run.
  * @returns The same output.
  */
-export function explainDeniedIo(output: ActivationOutput): ActivationOutput {
-  const error = output.error;
+export function explainDeniedIo(output: ActivationOutput, workflowId: string): ActivationOutput {
+  const refusedImport = takeRefusedImport(workflowId);
+  let error = output.error;
   if (output.status !== WorkflowStatus.Failed || error === undefined) return output;
-  if (!DENIED.has(error.name)) return output;
+  // A refused import() rejects too late: the run ended "stuck" waiting for it.
+  if (refusedImport !== undefined && error.code === ErrorCode.WorkflowStuck) {
+    error = serializeError(refusedImport);
+  }
+  // A refused dynamic import() arrives as a TypeError that carries the refusal's message.
+  if (!DENIED.has(error.name) && !error.message.includes(NEVER_GIVEN)) return output;
   const index = output.outbound.findLastIndex((e) => e.type === EventType.WorkflowFailed);
   const failed = output.outbound[index];
   if (failed?.type !== EventType.WorkflowFailed) return output;
-  const match = /Requires (\w+) access(?: to (.+?))?, (?:run again|specify)/.exec(error.message);
+  const match = /Requires ([\w-]+) access(?: to (.+?))?, (?:run again|specify|which)/.exec(
+    error.message,
+  );
   const permission = match?.[1] ?? "I/O";
   const what = `${permission} access${match?.[2] === undefined ? "" : ` to ${match[2]}`}`;
   const message = `Step "${

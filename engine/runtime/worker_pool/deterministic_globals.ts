@@ -1,7 +1,9 @@
 /**
- * Inside a workflow Worker: `Date.now()`, `new Date()`, `Date()`, `Math.random()` and
- * `crypto.randomUUID()` give, within a workflow's code, that workflow's recorded time and seeded
- * values, so that code that forgot `ctx.now()` or `ctx.random()` still replays the same. Which
+ * Inside a workflow Worker: `Date.now()`, `new Date()`, `Date()`, `performance.now()`,
+ * `Math.random()` and `crypto.randomUUID()` give, within a workflow's code, that workflow's
+ * recorded time and seeded values, so that code that forgot `ctx.now()` or `ctx.random()` still
+ * replays the same (`performance.now()` gives the activation's time, as `Date.now()` does: time
+ * does not pass within an activation). Which
  * workflow is running is tracked with `AsyncLocalStorage`, because the activations of a batch
  * interleave their microtasks. Outside a workflow's code the real functions answer.
  *
@@ -15,6 +17,8 @@ import type { InstanceScope } from "../workflow_host.ts";
 
 /** The clock and random source of one workflow instance. */
 export interface WorkflowScope {
+  /** The run, when known. */
+  workflowId?: string;
   /** The time of the activation running (the workflow's `ctx.now()`), in ms. */
   now(): number;
   /** The next value of the workflow's seeded sequence for `Math.random()`. */
@@ -23,6 +27,24 @@ export interface WorkflowScope {
 
 const storage = new AsyncLocalStorage<WorkflowScope>();
 let installed = false;
+
+/**
+ * Whether workflow code is running (in a workflow's scope, its continuations included).
+ *
+ * @returns `true` within a workflow's code.
+ */
+export function inWorkflowCode(): boolean {
+  return storage.getStore() !== undefined;
+}
+
+/**
+ * The run whose code is running.
+ *
+ * @returns Its id, or `undefined` outside workflow code (or when its scope does not say).
+ */
+export function currentWorkflowId(): string | undefined {
+  return storage.getStore()?.workflowId;
+}
 
 /**
  * Replaces `Date`, `Math.random` and `crypto.randomUUID` of this isolate with versions that
@@ -35,6 +57,7 @@ export function installDeterministicGlobals(): void {
   const realNow = Date.now;
   const realRandom = Math.random;
   const realUuid = crypto.randomUUID.bind(crypto);
+  const realPerformanceNow = performance.now.bind(performance);
   const now = () => storage.getStore()?.now() ?? realNow();
   const ScopedDate: DateConstructor = new Proxy(RealDate, {
     construct(target, args, newTarget): object {
@@ -56,6 +79,10 @@ export function installDeterministicGlobals(): void {
   Math.random = () => {
     const scope = storage.getStore();
     return scope === undefined ? realRandom() : scope.random();
+  };
+  performance.now = () => {
+    const scope = storage.getStore();
+    return scope === undefined ? realPerformanceNow() : scope.now();
   };
   crypto.randomUUID = () => {
     const scope = storage.getStore();
@@ -84,6 +111,10 @@ export function runInWorkflowScope<T>(scope: WorkflowScope, fn: () => T): T {
  */
 export function deterministicScope(machine: WorkflowMachine, workflowId: string): InstanceScope {
   const random = seededRandom(hashSeed(`Math.random:${workflowId}`));
-  const scope: WorkflowScope = { now: () => machine.context.now().getTime(), random };
+  const scope: WorkflowScope = {
+    workflowId,
+    now: () => machine.context.now().getTime(),
+    random,
+  };
   return (fn) => runInWorkflowScope(scope, fn);
 }

@@ -7,6 +7,8 @@
  */
 
 import { serializeError, WorkerCrashedError } from "../../errors.ts";
+import { EventType, type WorkflowEvent } from "../../replay/events.ts";
+import type { HistoryEntry } from "../../replay/history.ts";
 import type {
   ActivationRequest,
   ActivationResponse,
@@ -33,6 +35,8 @@ export interface ActivationJob extends BaseJob {
   requests: ActivationRequest[];
   /** Answers the batch, in order. */
   resolve: (responses: ActivationResponse[]) => void;
+  /** Sent with history to replay, and the Worker has not said that the replays are done. */
+  replaying?: boolean;
 }
 
 /** One activity attempt. */
@@ -95,16 +99,43 @@ export function splitJob(job: ActivationJob, nextId: () => number): ActivationJo
 }
 
 /**
+ * The step a replayed run was in: its history's last `STEP_START`.
+ *
+ * @param req The activation, with its history when it was replayed.
+ * @returns The step's name, or `undefined` when it is not known.
+ */
+function stepOf(req: ActivationRequest | undefined): string | undefined {
+  const history = req?.history;
+  if (history === undefined) return undefined;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const events = (history[i] as HistoryEntry).events;
+    for (let k = events.length - 1; k >= 0; k--) {
+      const e = events[k] as WorkflowEvent;
+      if (e.type === EventType.StepStart) return e.payload.step_name;
+    }
+  }
+  return undefined;
+}
+
+/**
  * The error of a job that stopped its Worker too often.
  *
  * @param job The job.
  * @param reason Why the Worker died the last time.
- * @returns A `WorkerCrashedError` naming the activity or the workflow.
+ * @returns A `WorkerCrashedError` naming the activity, or the workflow and its step.
  */
 export function crashedError(job: Job, reason: Error): WorkerCrashedError {
-  const what = job.kind === "activity"
-    ? `Activity "${job.request.name}" (workflow "${job.request.workflowId}", attempt ${job.request.attempt})`
-    : `Workflow "${job.requests[0]?.name}" (id "${job.requests[0]?.workflowId}")`;
+  let what: string;
+  if (job.kind === "activity") {
+    what =
+      `Activity "${job.request.name}" (workflow "${job.request.workflowId}", attempt ${job.request.attempt})`;
+  } else {
+    const req = job.requests[0];
+    const step = stepOf(req);
+    what = `Workflow "${req?.name}" (id "${req?.workflowId}")${
+      step === undefined ? "" : ` in step "${step}"`
+    }`;
+  }
   return new WorkerCrashedError(
     `${what} stopped its Worker ${job.crashes} times: ${reason.name}: ${reason.message}`,
     { cause: reason },

@@ -1,7 +1,9 @@
 /**
- * The main isolate's side of one Worker: starts it with its permissions, imports the modules in
- * it, batches outgoing messages per tick, and notices when it dies (a `fatal` report, an `error`
- * event, or being stopped) so that the pool can replace it.
+ * The main isolate's side of one Worker: starts it with its permissions and heap limit
+ * (`isolate.ts`), imports the modules in it, batches outgoing messages per tick, checks the shape
+ * of every message it sends (what does not fit is dropped and reported), and notices when it
+ * dies (a `fatal` report, an uncaught error, running out of memory, an exit, or being stopped) so
+ * that the pool can replace it.
  *
  * @module
  */
@@ -14,7 +16,8 @@ import {
   serializeError,
 } from "../../errors.ts";
 import type { RegistrySummary } from "./fingerprint.ts";
-import { type FromWorker, type ToWorker, WorkerKind } from "./protocol.ts";
+import { type CodeIsolate, startIsolate } from "./isolate.ts";
+import { type FromWorker, fromWorkerProblem, type ToWorker, WorkerKind } from "./protocol.ts";
 // In the module graph of every program that can start Workers, so that `deno compile` embeds the
 // entry and a bundle carries it; it starts only inside a Loom Worker.
 import "./worker_entry.ts";
@@ -45,12 +48,16 @@ export interface WorkerHostOptions {
   cacheSize: number;
   /** Permissions of an activity Worker. @default "inherit" */
   permissions?: Deno.PermissionOptions;
+  /** Heap limit of the Worker (old generation), in MiB. */
+  heapMb: number;
   /** Names the group of Workers it belongs to, in messages (e.g. `for "fetch_page"`). */
   group?: string;
   /** Called with every message it sends once it is ready. */
   onMessage: (message: FromWorker) => void;
   /** Called once when it dies after it was ready (not after {@linkcode WorkerHost.close}). */
   onDeath: (reason: Error) => void;
+  /** Told of each message dropped because of its shape. */
+  onMalformed: (error: Error) => void;
 }
 
 /**
@@ -93,7 +100,7 @@ export function activityPermissions(
 /** See the module doc. */
 export class WorkerHost {
   readonly #options: WorkerHostOptions;
-  readonly #worker: Worker;
+  readonly #isolate: CodeIsolate;
   readonly #ready: Promise<RegistrySummary>;
   #outbox: ToWorker[] = [];
   #isReady = false;
@@ -110,37 +117,31 @@ export class WorkerHost {
       this.#settleReady = { resolve, reject };
     });
     this.#ready.catch(() => {});
-    const workerOptions: WorkerOptions = {
-      type: "module",
-      name: `loom-${options.kind}-${
-        options.group === undefined ? "" : "restricted-"
-      }${options.index}`,
-      deno: { permissions: sandbox.permissions },
-    };
+    const name = `loom-${options.kind}-${
+      options.group === undefined ? "" : "restricted-"
+    }${options.index}`;
     const bundled = bundledWorkerEntry();
+    // The literal `new URL("./worker_entry.ts", import.meta.url)` lets `deno compile` find it.
+    const entry = bundled ?? new URL("./worker_entry.ts", import.meta.url).href;
     try {
-      // The literal `new URL("./worker_entry.ts", import.meta.url)` lets `deno compile` find it.
-      this.#worker = bundled === undefined
-        ? new Worker(new URL("./worker_entry.ts", import.meta.url), workerOptions)
-        : new Worker(bundled, workerOptions);
+      this.#isolate = startIsolate({
+        entry,
+        name,
+        permissions: sandbox.permissions === "inherit"
+          ? undefined
+          : sandbox.permissions as Deno.PermissionOptionsObject,
+        heapMb: options.heapMb,
+        onMessage: (data) => this.#batch(data),
+        onExit: (reason) => this.#died(reason),
+      });
     } catch (e) {
       const cause = ensureError(e);
       const group = options.group === undefined ? "" : ` ${options.group}`;
       throw new InvalidArgumentError(
-        `Cannot start a Loom ${options.kind} Worker${group}: ${cause.name}: ${cause.message} (a Worker's permissions cannot exceed the process's)`,
+        `Cannot start a Loom ${options.kind} Worker${group}: ${cause.message} (a Worker's permissions cannot exceed the process's)`,
       );
     }
-    this.#worker.onmessage = (event: MessageEvent<FromWorker[]>) => {
-      for (const message of event.data) this.#receive(message);
-    };
-    this.#worker.onerror = (event) => {
-      event.preventDefault();
-      this.#died(new Error(event.message || "uncaught error"));
-    };
-    this.#worker.onmessageerror = () => {
-      this.#died(new Error("a message from the Worker could not be read"));
-    };
-    this.#worker.postMessage([
+    this.#isolate.post([
       {
         type: "init",
         kind: options.kind,
@@ -191,14 +192,34 @@ export class WorkerHost {
   close(): void {
     this.#dead = true;
     this.#settleReady?.reject(new Error(`The ${this.label} was stopped while starting`));
-    this.#worker.terminate();
+    this.#isolate.terminate();
   }
 
   #flush(): void {
     if (this.#dead || this.#outbox.length === 0) return;
     const batch = this.#outbox;
     this.#outbox = [];
-    this.#worker.postMessage(batch);
+    this.#isolate.post(batch);
+  }
+
+  /** A batch from the Worker: each message is acted on only if it has the right shape. */
+  #batch(data: unknown): void {
+    if (!Array.isArray(data)) {
+      this.#malformed("a message that is not a batch (an array)");
+      return;
+    }
+    for (const message of data) {
+      const problem = fromWorkerProblem(message);
+      if (problem === undefined) this.#receive(message as FromWorker);
+      else this.#malformed(problem);
+    }
+  }
+
+  #malformed(problem: string): void {
+    if (this.#dead) return;
+    this.#options.onMalformed(
+      new InvalidArgumentError(`The ${this.label} sent ${problem}: it was dropped`),
+    );
   }
 
   #receive(message: FromWorker): void {
@@ -238,7 +259,7 @@ export class WorkerHost {
   #died(reason: Error): void {
     if (this.#dead) return;
     this.#dead = true;
-    this.#worker.terminate();
+    this.#isolate.terminate();
     const error = ensureError(reason);
     if (this.#settleReady !== undefined) {
       const module = this.#options.modules.join(", ");

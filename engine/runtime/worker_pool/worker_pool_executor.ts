@@ -4,12 +4,22 @@
  * one, by a hash of its id); activity Workers run activity attempts with the process's
  * permissions. The main isolate keeps the store and every commit; Workers only compute.
  *
+ * Each Worker is a `node:worker_threads` Worker with a heap limit (`heapMb`), started inside a
+ * relay Web Worker with its permissions where they are narrower than the process's
+ * (`isolate.ts`): code that exhausts its heap stops only its Worker.
+ *
  * Supervision: a Worker that dies is replaced, and what it held is sent again (a workflow Worker's
  * replacement rebuilds instances from history through `needHistory`). After a death that nothing
- * explains, the tasks it held are "suspects" and run one at a time per Worker, so that a task that
- * kills its Worker again is found and, after `maxCrashes`, fails with `WorkerCrashedError` instead
- * of taking others down with it. An activity past its timeout (even one that never yields) gets
- * `ActivityTimeoutError`, and its Worker is stopped and replaced.
+ * explains (running out of memory included), the tasks it held are "suspects" and run one at a
+ * time per Worker, so that a task that kills its Worker again is found and, after `maxCrashes`,
+ * fails with `WorkerCrashedError` instead of taking others down with it. An activity past its
+ * timeout (even one that never yields) gets `ActivityTimeoutError`, and its Worker is stopped and
+ * replaced. A workflow activation that does not yield within `stuckAfterMs` stops its Worker
+ * and goes on probation: it runs again alone, in a Worker of its own, and fails as stuck
+ * (`WorkflowStuckError`) if it overruns there too (`worker_slot.ts`).
+ *
+ * Each workflow Worker is a lane ({@linkcode WorkerPoolExecutor.laneOf}): the run loop activates
+ * the runs of different lanes apart, so that a stuck Worker holds up only its own runs.
  *
  * @module
  */
@@ -26,7 +36,7 @@ import type {
 } from "../executor.ts";
 import { moduleSpecifier } from "../load_modules.ts";
 import { summarizeRegistry } from "./fingerprint.ts";
-import type { ActivityJob } from "./jobs.ts";
+import type { ActivationJob, ActivityJob } from "./jobs.ts";
 import { WorkerKind } from "./protocol.ts";
 import { WorkerSlot } from "./worker_slot.ts";
 
@@ -48,8 +58,21 @@ export interface WorkerPoolOptions {
   workflowWorkers?: number;
   /** Live workflow instances kept, over all workflow Workers. @default 10000 */
   cacheSize?: number;
-  /** Time a workflow Worker gets for one batch of activations before it is stopped, in ms. @default 60000 */
+  /**
+   * Time a workflow Worker gets for a batch of activations that replays history before it is
+   * stopped, in ms. @default 60000
+   */
   activationTimeoutMs?: number;
+  /**
+   * Time a live workflow activation (no history to replay) gets to yield before its Worker is
+   * stopped and it runs again alone; overrunning again fails the run as stuck, in ms. @default 5000
+   */
+  stuckAfterMs?: number;
+  /**
+   * Heap limit (old generation) of each Worker, in MiB: code that exhausts it stops only its
+   * Worker. @default 2048
+   */
+  heapMb?: number;
   /** Time beyond an activity's own timeout before its Worker is stopped, in ms. @default 1000 */
   killGraceMs?: number;
   /** Worker deaths one task may cause before it fails with `WorkerCrashedError`. @default 3 */
@@ -103,6 +126,9 @@ export class WorkerPoolExecutor implements Executor {
   readonly #activitySlots: WorkerSlot[];
   /** Activity Workers with narrower permissions, by the names of the activities they run. */
   readonly #restricted = new Map<string, WorkerSlot[]>();
+  /** Runs each activation of which goes on alone, after one overran (see `worker_slot.ts`). */
+  readonly #probation: WorkerSlot;
+  readonly #onProbation = new Set<string>();
   #nextId = 1;
   #closed = false;
 
@@ -114,15 +140,20 @@ export class WorkerPoolExecutor implements Executor {
       summary: summarizeRegistry(options.registry ?? defaultRegistry),
       cacheSize: Math.ceil((options.cacheSize ?? 10_000) / workflowWorkers),
       activationTimeoutMs: options.activationTimeoutMs ?? 60_000,
+      stuckAfterMs: options.stuckAfterMs ?? 5000,
+      heapMb: count("heapMb", options.heapMb ?? 2048),
       killGraceMs: options.killGraceMs ?? 1000,
       maxCrashes: options.maxCrashes ?? 3,
       nextId: () => this.#nextId++,
       reroute: (job: ActivityJob) => this.#pickActivitySlot(job.request.name, true).submit(job),
+      probation: (job: ActivationJob) => this.#submitOnProbation(job),
       onError: options.onError ?? (() => {}),
     };
     const slots = (kind: WorkerKind, n: number) =>
       Array.from({ length: n }, (_, i) => new WorkerSlot(kind, i, config));
     this.#workflowSlots = slots(WorkerKind.Workflow, workflowWorkers);
+    // Started when a job first goes on probation.
+    this.#probation = new WorkerSlot(WorkerKind.Workflow, workflowWorkers, config, undefined, true);
     this.#activitySlots = slots(WorkerKind.Activity, workers);
     const groups = new Map<string, { permissions: Deno.PermissionOptions; names: string[] }>();
     for (const def of (options.registry ?? defaultRegistry).listActivities()) {
@@ -151,7 +182,9 @@ export class WorkerPoolExecutor implements Executor {
    */
   static async create(options: WorkerPoolOptions): Promise<WorkerPoolExecutor> {
     const pool = new WorkerPoolExecutor(options);
-    const started = await Promise.allSettled(pool.#slots().map((slot) => slot.start()));
+    const started = await Promise.allSettled(
+      pool.#slots().filter((s) => !s.probation).map((slot) => slot.start()),
+    );
     const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed !== undefined) {
       await pool.close();
@@ -177,6 +210,18 @@ export class WorkerPoolExecutor implements Executor {
     };
   }
 
+  /**
+   * The lane of a run: the workflow Worker that runs it (`-1` on probation). The run loop
+   * activates runs of different lanes in different calls, so that they do not wait for each other.
+   *
+   * @param workflowId The run.
+   * @returns Its lane.
+   */
+  laneOf(workflowId: string): number {
+    if (this.#onProbation.size > 0 && this.#onProbation.has(workflowId)) return -1;
+    return hashSeed(workflowId) % this.#workflowSlots.length;
+  }
+
   activate(requests: ActivationRequest[]): Promise<ActivationResponse[]> {
     if (this.#closed) {
       const error = serializeError(new EngineClosedError());
@@ -188,7 +233,7 @@ export class WorkerPoolExecutor implements Executor {
       groups.set(slot, [...groups.get(slot) ?? [], i]);
     });
     const out: ActivationResponse[] = new Array(requests.length);
-    return Promise.all([...groups].map(([slot, indexes]) =>
+    const submit = (slot: WorkerSlot, indexes: number[]) =>
       new Promise<void>((resolve) => {
         slot.submit({
           kind: "activate",
@@ -201,12 +246,42 @@ export class WorkerPoolExecutor implements Executor {
             return req.history === undefined ? { ...req, input: null } : req;
           }),
           resolve: (responses) => {
-            indexes.forEach((i, k) => out[i] = responses[k] as ActivationResponse);
+            indexes.forEach((i, k) => {
+              const response = responses[k] as ActivationResponse;
+              out[i] = response;
+              if (slot === this.#probation) {
+                this.#released(requests[i] as ActivationRequest, response);
+              }
+            });
             resolve();
           },
         });
-      })
-    )).then(() => out);
+      });
+    const sent: Promise<void>[] = [];
+    for (const [slot, indexes] of groups) {
+      // On probation, each activation runs alone.
+      if (slot === this.#probation) { for (const i of indexes) sent.push(submit(slot, [i])); }
+      else sent.push(submit(slot, indexes));
+    }
+    return Promise.all(sent).then(() => out);
+  }
+
+  /** A run on probation was answered: unless its history is asked for, it goes back to its lane. */
+  #released(req: ActivationRequest, response: ActivationResponse): void {
+    if (response.kind === "needHistory") return;
+    this.#onProbation.delete(req.workflowId);
+    this.#probation.evict([req.workflowId]);
+  }
+
+  #submitOnProbation(job: ActivationJob): void {
+    const req = job.requests[0] as ActivationRequest;
+    this.#onProbation.add(req.workflowId);
+    const resolve = job.resolve;
+    job.resolve = (responses) => {
+      this.#released(req, responses[0] as ActivationResponse);
+      resolve(responses);
+    };
+    this.#probation.submit(job);
   }
 
   runActivity(request: ActivityRequest, signal: AbortSignal): Promise<ActivityResult> {
@@ -250,7 +325,12 @@ export class WorkerPoolExecutor implements Executor {
   }
 
   #slots(): WorkerSlot[] {
-    return [...this.#workflowSlots, ...this.#activitySlots, ...this.#restrictedSlots()];
+    return [
+      ...this.#workflowSlots,
+      this.#probation,
+      ...this.#activitySlots,
+      ...this.#restrictedSlots(),
+    ];
   }
 
   #restrictedSlots(): WorkerSlot[] {
@@ -258,6 +338,7 @@ export class WorkerPoolExecutor implements Executor {
   }
 
   #slotOf(workflowId: string): WorkerSlot {
+    if (this.#onProbation.size > 0 && this.#onProbation.has(workflowId)) return this.#probation;
     return this.#workflowSlots[hashSeed(workflowId) % this.#workflowSlots.length] as WorkerSlot;
   }
 

@@ -3,16 +3,29 @@
  * time), answers them, stops its Worker when a job overruns, and replaces the Worker when it dies,
  * sending again what it held.
  *
+ * Overruns of workflow activations: a batch's replays of history get `activationTimeoutMs`; its
+ * activations (once the Worker says the replays are done, or at once when there is nothing to
+ * replay) get the live deadline, `stuckAfterMs` (5 s by default). The activations of a batch that
+ * overran go on probation: each one runs alone in the pool's probation slot (a Worker of its
+ * own), where its instance is rebuilt from history first and its activation then runs against
+ * the live deadline again; one that overruns there fails as stuck. The other jobs of the stopped
+ * Worker go to its replacement, which rebuilds their instances from history. Runs that shared
+ * a batch with the one that spins wait for it to be found (up to twice the deadline).
+ *
+ * Answers are taken only from the Worker that holds the job, once, and only when they fit the
+ * job (the kind of answer, the number of answers).
+ *
  * @module
  */
 
 import {
   ActivityTimeoutError,
+  InvalidArgumentError,
   InvalidDefinitionError,
   serializeError,
   WorkflowStuckError,
 } from "../../errors.ts";
-import type { ActivationRequest } from "../executor.ts";
+import type { ActivationRequest, ActivationResponse } from "../executor.ts";
 import { registryMismatch, type RegistrySummary } from "./fingerprint.ts";
 import {
   type ActivationJob,
@@ -33,8 +46,12 @@ export interface SlotConfig {
   summary: RegistrySummary;
   /** Live workflow instances per workflow Worker. */
   cacheSize: number;
-  /** Time a batch of activations gets, in ms. */
+  /** Time a batch of activations that replays history gets, in ms. */
   activationTimeoutMs: number;
+  /** Time a batch of live activations (no history to replay) gets, in ms. */
+  stuckAfterMs: number;
+  /** Heap limit of each Worker (old generation), in MiB. */
+  heapMb: number;
   /** Time beyond an activity's own timeout before its Worker is stopped, in ms. */
   killGraceMs: number;
   /** Deaths one job may cause before it fails. */
@@ -43,11 +60,20 @@ export interface SlotConfig {
   nextId: () => number;
   /** Places an activity suspect on some activity slot (perhaps another one). */
   reroute: (job: ActivityJob) => void;
-  /** Told when a replacement Worker cannot start (it is tried again). */
+  /** Puts a single activation that overran (or was in a batch that did) on probation. */
+  probation: (job: ActivationJob) => void;
+  /** Told when a replacement Worker cannot start (it is tried again), or sent a bad message. */
   onError: (error: Error) => void;
 }
 
 const MAX_START_DELAY_MS = 5000;
+
+function replays(job: ActivationJob): boolean {
+  for (const req of job.requests) {
+    if (req.history !== undefined && req.history.length > 0) return true;
+  }
+  return false;
+}
 
 /** See the module doc. */
 export class WorkerSlot {
@@ -72,18 +98,24 @@ export class WorkerSlot {
    * @param index Place in the pool.
    * @param config What the pool's slots share.
    * @param group For activity Workers with narrower permissions: those, and a name for messages.
+   * @param probation The pool's probation slot for activations that overran (see the module doc).
    */
   constructor(
     kind: WorkerKind,
     index: number,
     config: SlotConfig,
     group?: { permissions: Deno.PermissionOptions; name: string },
+    probation = false,
   ) {
     this.kind = kind;
     this.index = index;
     this.#config = config;
     this.#group = group;
+    this.probation = probation;
   }
+
+  /** The pool's probation slot: every job runs alone, and one that overruns fails as stuck. */
+  readonly probation: boolean;
 
   /** Jobs waiting or sent. */
   get load(): number {
@@ -114,13 +146,19 @@ export class WorkerSlot {
       index: this.index,
       modules: this.#config.modules,
       cacheSize: this.#config.cacheSize,
+      heapMb: this.#config.heapMb,
       ...(this.#group === undefined
         ? {}
         : { permissions: this.#group.permissions, group: this.#group.name }),
-      onMessage: (message) => this.#receive(message),
+      ...(this.probation ? { group: "on probation" } : {}),
+      onMessage: (message) => {
+        // Only the Worker that holds a job answers it; a replaced one is not heard.
+        if (this.#host === host) this.#receive(message, host);
+      },
       onDeath: (reason) => {
         if (this.#host === host) this.#died(reason);
       },
+      onMalformed: (error) => this.#config.onError(error),
     });
     this.#host = host;
     try {
@@ -142,6 +180,15 @@ export class WorkerSlot {
    */
   submit(job: Job): void {
     if (job.kind === "activity") job.holder = this;
+    if (this.probation && job.kind === "activate") {
+      const req = job.requests[0] as ActivationRequest;
+      if (req.history === undefined) {
+        // Its instance is rebuilt here from history: ask for it (the pool routes the run here).
+        job.resolve([{ kind: "needHistory" }]);
+        return;
+      }
+      job.suspect = true;
+    }
     this.#queue.push(job);
     if (this.#host === undefined) this.#restart();
     else this.#pump();
@@ -225,9 +272,10 @@ export class WorkerSlot {
       if (job.suspect) suspectRunning = true;
       this.#inFlight.set(job.id, job);
       if (job.kind === "activate") {
+        job.replaying = replays(job);
         job.deadline = setTimeout(
           () => this.#activationOverdue(job),
-          this.#config.activationTimeoutMs,
+          job.replaying ? this.#config.activationTimeoutMs : this.#config.stuckAfterMs,
         );
         host.send({ type: "activate", id: job.id, requests: job.requests });
       } else {
@@ -242,20 +290,48 @@ export class WorkerSlot {
     this.#queue = waiting;
   }
 
-  #receive(message: FromWorker): void {
-    if (message.type !== "activated" && message.type !== "activityDone") return;
+  #receive(message: FromWorker, host: WorkerHost): void {
+    if (
+      message.type !== "activated" && message.type !== "activityDone" && message.type !== "replayed"
+    ) {
+      return;
+    }
     const job = this.#inFlight.get(message.id);
     if (job === undefined) return;
-    this.#inFlight.delete(message.id);
-    clearTimeout(job.deadline);
-    if (job.kind === "activate" && message.type === "activated") {
+    if (message.type === "replayed") {
+      if (job.kind !== "activate" || job.replaying !== true) {
+        return this.#misfit(host, message.type);
+      }
+      // The instances are built: their activations now run against the live deadline.
+      job.replaying = false;
+      clearTimeout(job.deadline);
+      job.deadline = setTimeout(() => this.#activationOverdue(job), this.#config.stuckAfterMs);
+      return;
+    }
+    if (message.type === "activated") {
+      if (job.kind !== "activate" || message.responses.length !== job.requests.length) {
+        return this.#misfit(host, message.type);
+      }
+      this.#inFlight.delete(message.id);
+      clearTimeout(job.deadline);
       this.answered += message.responses.length;
-      job.resolve(message.responses);
-    } else if (job.kind === "activity" && message.type === "activityDone") {
+      job.resolve(message.responses as ActivationResponse[]);
+    } else {
+      if (job.kind !== "activity") return this.#misfit(host, message.type);
+      this.#inFlight.delete(message.id);
+      clearTimeout(job.deadline);
       this.answered++;
       if (!job.detached) job.resolve(message.result);
     }
     if (job.suspect) this.#pump();
+  }
+
+  #misfit(host: WorkerHost, type: string): void {
+    this.#config.onError(
+      new InvalidArgumentError(
+        `The ${host.label} sent a "${type}" answer that does not fit the job it names: it was dropped`,
+      ),
+    );
   }
 
   #activityOverdue(job: ActivityJob): void {
@@ -273,14 +349,21 @@ export class WorkerSlot {
 
   #activationOverdue(job: ActivationJob): void {
     this.#inFlight.delete(job.id);
-    if (job.requests.length === 1) {
+    if (this.probation) {
       const req = job.requests[0] as ActivationRequest;
+      const ms = job.replaying === true
+        ? this.#config.activationTimeoutMs
+        : this.#config.stuckAfterMs;
+      const what = job.replaying === true ? "replay its history" : "finish an activation";
       const error = new WorkflowStuckError(
-        `Workflow "${req.name}" (id "${req.workflowId}") did not finish an activation within ${this.#config.activationTimeoutMs} ms: its code ran without awaiting (an endless loop?), so its Worker was stopped`,
+        `Workflow "${req.name}" (id "${req.workflowId}") did not ${what} within ${ms} ms, twice, in two Workers: its code ran without awaiting (an endless loop?), so its Workers were stopped`,
       );
       job.resolve([{ kind: "error", error: serializeError(error) }]);
+    } else if (job.requests.length === 1) {
+      job.suspect = false;
+      this.#config.probation(job);
     } else {
-      this.#queue.push(...splitJob(job, this.#config.nextId));
+      for (const single of splitJob(job, this.#config.nextId)) this.#config.probation(single);
     }
     this.#stop();
   }

@@ -10,8 +10,9 @@
 
 import type { Scenario } from "../_harness.ts";
 import { crashPoints } from "./crash_points.ts";
+import { hostile } from "./hostile.ts";
 import { killLoop } from "./kill_loop.ts";
 import { share } from "./share.ts";
 
 /** Every scenario. */
-export const SCENARIOS: readonly Scenario[] = [crashPoints, killLoop, share];
+export const SCENARIOS: readonly Scenario[] = [crashPoints, killLoop, share, hostile];

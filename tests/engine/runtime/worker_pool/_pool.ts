@@ -8,10 +8,16 @@
 import { createEngine, type Engine, type EngineOptions } from "../../../../engine/mod.ts";
 import { WorkerPoolExecutor, type WorkerPoolOptions } from "../../../../engine/runtime/mod.ts";
 import { FLOWS_MODULE } from "../../../_helpers.ts";
+// Registered in this isolate too, as in every Worker of these pools.
+import "../../../fixtures/hostile_flows.ts";
 
 /** The module of the pool tests' own definitions. */
 export const WORKER_FLOWS_MODULE: string =
   new URL("../../../fixtures/worker_flows.ts", import.meta.url).href;
+
+/** The module of the hostile code (`fixtures/hostile_flows.ts`). */
+export const HOSTILE_FLOWS_MODULE: string =
+  new URL("../../../fixtures/hostile_flows.ts", import.meta.url).href;
 
 /** An engine and the pool it runs on; disposing closes both. */
 export interface PoolEngine extends AsyncDisposable {
@@ -35,7 +41,7 @@ export async function poolEngine(
   engine: Omit<EngineOptions, "kvPath" | "executor"> = {},
 ): Promise<PoolEngine> {
   const executor = await WorkerPoolExecutor.create({
-    modules: [FLOWS_MODULE, WORKER_FLOWS_MODULE],
+    modules: [FLOWS_MODULE, WORKER_FLOWS_MODULE, HOSTILE_FLOWS_MODULE],
     workers: 1,
     ...pool,
   });

@@ -13,7 +13,7 @@ import {
   PoisonFlow,
   SpinFlow,
 } from "../../../fixtures/worker_flows.ts";
-import { poolEngine, WORKER_FLOWS_MODULE } from "./_pool.ts";
+import { HOSTILE_FLOWS_MODULE, poolEngine, WORKER_FLOWS_MODULE } from "./_pool.ts";
 
 for (const how of ["timer", "microtask", "rejection", "close", "exit"] as const) {
   Deno.test(`an activity Worker that dies (${how}) is replaced and its attempt runs again, not counted as a failure`, async () => {
@@ -94,7 +94,7 @@ Deno.test("a workflow that loops forever fails as stuck and its Worker is replac
   await using dir = await tempDir();
   await using loom = await poolEngine(`${dir.path}/loom.kv`, {
     workflowWorkers: 1,
-    activationTimeoutMs: 1000,
+    stuckAfterMs: 1000,
   });
   const [loop, seq] = await Promise.all([
     loom.engine.start(LoopFlow, null),
@@ -103,7 +103,10 @@ Deno.test("a workflow that loops forever fails as stuck and its Worker is replac
   await assert.rejects(loop.result(), (e: unknown) => {
     assert.ok(e instanceof WorkflowExecutionError);
     assert.ok(e.cause instanceof WorkflowStuckError);
-    assert.match(e.message, /Workflow "w_loop" .* did not finish an activation within 1000 ms/);
+    assert.match(
+      e.message,
+      /Workflow "w_loop" .* did not finish an activation within 1000 ms, twice, in two Workers/,
+    );
     return true;
   });
   assert.deepEqual(await seq.result(), { total: 2 });
@@ -116,7 +119,7 @@ Deno.test("a replacement Worker that cannot start is reported and tried again wh
   const { FLAKY_FLAG } = await import(flaky);
   const errors: Error[] = [];
   await using loom = await poolEngine(`${dir.path}/loom.kv`, {
-    modules: [FLOWS_MODULE, WORKER_FLOWS_MODULE, flaky],
+    modules: [FLOWS_MODULE, WORKER_FLOWS_MODULE, HOSTILE_FLOWS_MODULE, flaky],
     onError: (e) => errors.push(e),
   });
   const trace = `${dir.path}/crash.trace`;
