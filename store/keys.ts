@@ -11,6 +11,17 @@ export type Key = Deno.KvKey;
 export const keys = {
   schemaVersion: (): Key => ["meta", "schema_version"],
   probe: (): Key => ["meta", "probe"],
+  /**
+   * Set once the run counters and throughput rollups of a file are complete (`counters.ts`):
+   * until then, counts are read from the indexes.
+   */
+  countersReady: (): Key => ["meta", "counters"],
+  /** Runs in a status: a `Deno.KvU64` kept by sums in the commits that change statuses. */
+  statusCount: (status: string): Key => ["count", "status", status],
+  statusCountPrefix: (): Key => ["count", "status"],
+  /** Runs started (`started`) or ended (`completed`, ...) in a minute (its start, ms). */
+  minuteCount: (minute: number, kind: string): Key => ["count", "minute", minute, kind],
+  minuteCountPrefix: (): Key => ["count", "minute"],
   partitions: (): Key => ["meta", "partitions"],
   /** The highest event and log ids any process reserved (`id_blocks.ts`). */
   idCounter: (): Key => ["meta", "ids"],

@@ -20,6 +20,18 @@ export {
   type Transition,
 } from "./commit.ts";
 export { type Key, keys } from "./keys.ts";
+export {
+  type CountersReady,
+  type CounterSum,
+  counterSums,
+  type MinuteCounts,
+  minuteOf,
+  ROLLUP_KINDS,
+  ROLLUP_RETENTION_MS,
+  type RollupKind,
+  THROUGHPUT_MAX_MINUTES,
+} from "./counters.ts";
+export { type CountersBuild, ensureCounters } from "./counters_rebuild.ts";
 export { createRun, readPending } from "./create_run.ts";
 export { isTransientStorageError } from "./transient.ts";
 export {
@@ -88,6 +100,7 @@ export {
   type LogPage,
   type LogPaging,
   matchesRun,
+  minuteCounts,
   queryEvents,
   queryLogs,
   queryRuns,
@@ -100,6 +113,7 @@ export {
   type RunPage,
   type RunPaging,
   type RunPosition,
+  scanByStatus,
   type TaskFilter,
   type TaskListOptions,
   TIME_SKEW_MS,

@@ -195,6 +195,9 @@ export function buildTransition(run: RunState, step: StepInput): BuiltTransition
     if (output.status !== record.status) {
       if (!run.created) t.previousStatus = record.status;
       record.status = output.status;
+      if (output.status === WorkflowStatus.Failed) {
+        t.logs.push(failureLog(record, output, ++ids.log, time));
+      }
     }
     if (output.status !== WorkflowStatus.Running) end(t, record, output, acc, time);
   }
@@ -222,6 +225,29 @@ export function buildTransition(run: RunState, step: StepInput): BuiltTransition
   built.transition = t;
   built.terminal = isTerminal(record.status);
   return built;
+}
+
+/** The ERROR log line of a run that fails, written with the transition that fails it. */
+function failureLog(
+  record: WorkflowRecord,
+  output: ActivationOutput,
+  id: number,
+  time: number,
+): LogRecord {
+  const ended = output.outbound.find((e) => e.type === EventType.WorkflowFailed);
+  const step = ended?.type === EventType.WorkflowFailed ? ended.payload.step : undefined;
+  const error = output.error;
+  const what = error === undefined ? "unknown error" : `${error.name}: ${error.message}`;
+  const log: LogRecord = {
+    id,
+    workflowId: record.id,
+    workflowName: record.name,
+    level: "ERROR",
+    message: `Workflow failed${step === undefined ? "" : ` in step "${step}"`}: ${what}`,
+    createdAt: time,
+  };
+  if (step !== undefined) log.step = step;
+  return log;
 }
 
 /** Fills in the end of a run: completion time, result, error, and its driver task. */

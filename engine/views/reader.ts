@@ -34,6 +34,8 @@ import {
   type LogFilter,
   type LogPage,
   type LogPaging,
+  type MinuteCounts,
+  minuteCounts,
   type OwnerProcess,
   ownerProcesses,
   queryEvents,
@@ -147,13 +149,25 @@ export class LoomReader {
   }
 
   /**
-   * Counts runs by status.
+   * Counts runs by status (from the counters kept at commit time).
    *
    * @param statuses Statuses to count.
    * @returns Count per status.
    */
   countByStatus(statuses: readonly string[]): Promise<Record<string, number>> {
     return countByStatus(this.#kv, statuses);
+  }
+
+  /**
+   * Runs started and ended per minute, from the rollups kept at commit time.
+   *
+   * @param since First minute (ms, a minute's start).
+   * @param until Last minute (ms, a minute's start), included.
+   * @returns Counts by minute start (absent: none), or `undefined` when the file's rollups do
+   * not cover the range yet.
+   */
+  minuteCounts(since: number, until: number): Promise<Map<number, MinuteCounts> | undefined> {
+    return minuteCounts(this.#kv, since, until);
   }
 
   /**

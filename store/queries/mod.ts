@@ -16,7 +16,14 @@
  * @module
  */
 
-export { countByStatus, countRecords, lastIds, type RecordCounts } from "./counts.ts";
+export {
+  countByStatus,
+  countRecords,
+  lastIds,
+  minuteCounts,
+  type RecordCounts,
+  scanByStatus,
+} from "./counts.ts";
 export {
   countEvents,
   type EventFilter,

@@ -79,7 +79,8 @@ const ENDS: Record<string, "completed" | "failed" | "cancelled"> = {
 
 /**
  * Runs started and ended per minute over the last `minutes` whole minutes and the current one,
- * from the events of that window.
+ * from the minute rollups kept at commit time (from the events of the window on a file whose
+ * rollups are not built yet).
  *
  * @param reader The reader.
  * @param minutes Window length.
@@ -96,6 +97,25 @@ export async function throughput(reader: LoomReader, minutes: number, now = Date
     failed: 0,
     cancelled: 0,
   }));
+  const rollups = await reader.minuteCounts(since, current);
+  if (rollups !== undefined) {
+    for (const [minute, counts] of rollups) {
+      const bucket = buckets[Math.floor((minute - since) / 60_000)];
+      if (bucket !== undefined) Object.assign(bucket, counts);
+    }
+  } else await fromEvents(reader, since, buckets);
+  const whole = buckets.slice(0, minutes);
+  const completed = whole.reduce((sum, b) => sum + b.completed, 0);
+  return {
+    window_minutes: minutes,
+    minutes: buckets,
+    completed_per_minute: minutes === 0 ? 0 : Math.round((completed / minutes) * 100) / 100,
+  };
+}
+
+type Bucket = Record<"started" | "completed" | "failed" | "cancelled", number>;
+
+async function fromEvents(reader: LoomReader, since: number, buckets: Bucket[]): Promise<void> {
   const page = await reader.queryEvents({
     since,
     types: ["WORKFLOW_STARTED", ...Object.keys(ENDS)],
@@ -106,13 +126,6 @@ export async function throughput(reader: LoomReader, minutes: number, now = Date
     if (e.type === "WORKFLOW_STARTED") bucket.started++;
     else bucket[ENDS[e.type] as "completed"]++;
   }
-  const whole = buckets.slice(0, minutes);
-  const completed = whole.reduce((sum, b) => sum + b.completed, 0);
-  return {
-    window_minutes: minutes,
-    minutes: buckets,
-    completed_per_minute: minutes === 0 ? 0 : Math.round((completed / minutes) * 100) / 100,
-  };
 }
 
 /**
