@@ -27,7 +27,7 @@ import {
   RECORD_INLINE_LIMIT,
   valueSize,
 } from "./chunks.ts";
-import { type CounterSum, counterSums, mergeSums } from "./counters.ts";
+import { type CounterSum, counterSums, mergeSums, openTaskCounts } from "./counters.ts";
 import { type Key, keys, keySize } from "./keys.ts";
 import type {
   EventIndexEntry,
@@ -63,6 +63,11 @@ export interface Transition {
   result?: unknown;
   /** Status before this transition, when it changed. */
   previousStatus?: string;
+  /**
+   * The open tasks the run's previous record listed, by status (`openTaskCounts`), for the task
+   * counters; none for a new run.
+   */
+  openTasksBefore?: Record<string, number>;
   /** New history entries (numbered). */
   history: HistoryRecord[];
   /** Tasks that finished (they leave the record's open tasks for the task log). */
@@ -235,8 +240,14 @@ export function pack(t: Transition, writeId: () => string): Packed {
     created: t.created === true,
     previousStatus: t.previousStatus,
     status: record.status,
+    name: record.name,
     createdAt: record.createdAt,
     at: record.completedAt ?? record.updatedAt,
+    openBefore: t.openTasksBefore,
+    openAfter: openTaskCounts(record),
+    finished: t.finishedTasks,
+    events: entries.reduce((n, e) => n + e[3], 0),
+    logs: t.logs,
   });
   let bytes = 0;
   let keyBytes = 0;

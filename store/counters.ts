@@ -1,21 +1,24 @@
 /**
- * Run counters and throughput rollups, kept at commit time: the atomic operation that creates a
- * run or changes its status also adds to the count of its status (and takes one off the count
- * of its previous status), and to the runs started or ended in that minute. The additions are
- * KV `sum` mutations: no read and no check, so the owners of different partitions (and starts
- * written outside any owner) add to the same keys concurrently without conflicts. A decrement
- * is a sum of 2^64 − 1, which wraps around.
+ * Counters and rollups kept at commit time: the atomic operation that creates a run, changes
+ * its status, opens or finishes tasks, records events or writes log lines also adds to the
+ * counts they change: runs by status and by workflow name and status, tasks by status, events,
+ * log lines by level, and per minute the runs started and ended and the ERROR lines. The
+ * additions are KV `sum` mutations: no read and no check, so the owners of different
+ * partitions (and starts written outside any owner) add to the same keys concurrently without
+ * conflicts. A decrement is a sum of 2^64 − 1, which wraps around.
  *
- * A file written before the counters existed has none: `counters_rebuild.ts` builds them once,
+ * A file written before the counters existed has none: `counters_rebuild.ts` builds them once
  * and sets the `countersReady` key; until then readers count from the indexes.
  *
  * @module
  */
 
+import type { Mutation } from "./commit.ts";
 import { type Key, keys } from "./keys.ts";
+import type { TaskRecord } from "./records.ts";
 
 /** What a minute's rollup counts. */
-export const ROLLUP_KINDS = ["started", "completed", "failed", "cancelled"] as const;
+export const ROLLUP_KINDS = ["started", "completed", "failed", "cancelled", "errors"] as const;
 
 /** A kind of {@linkcode ROLLUP_KINDS}. */
 export type RollupKind = typeof ROLLUP_KINDS[number];
@@ -28,6 +31,9 @@ export const ROLLUP_RETENTION_MS = 24 * 3_600_000;
 
 /** Adding this to a `Deno.KvU64` takes one off (mod 2^64). */
 export const MINUS_ONE = (1n << 64n) - 1n;
+
+/** Statuses of open tasks (listed in their running run's record). */
+const OPEN = ["PENDING", "RUNNING"];
 
 const ENDS: Record<string, RollupKind> = {
   COMPLETED: "completed",
@@ -43,18 +49,30 @@ export interface CounterSum {
   n: bigint;
 }
 
-/** The status change of one run, as a transition or a start writes it. */
-export interface StatusChange {
+/** What one transition (or start) changes, as far as the counters go. */
+export interface CountedChange {
   /** The run is new (its record is written now). */
   created: boolean;
   /** Its status before, when this changes it. */
   previousStatus?: string | undefined;
   /** Its status after. */
   status: string;
+  /** Its workflow name. */
+  name: string;
   /** When the run started (ms): the minute of its `started` rollup. */
   createdAt: number;
   /** When the change happened (ms): the minute of its end's rollup. */
   at: number;
+  /** Open tasks listed in its record before, by status (`openTaskCounts`; none when new). */
+  openBefore?: Record<string, number> | undefined;
+  /** Open tasks listed in its record after, by status. */
+  openAfter?: Record<string, number>;
+  /** Tasks that finished (they go to the task log). */
+  finished?: readonly Pick<TaskRecord, "status">[];
+  /** Events recorded. */
+  events?: number;
+  /** Log lines written. */
+  logs?: readonly { level: string; createdAt: number }[];
 }
 
 /**
@@ -68,24 +86,72 @@ export function minuteOf(ms: number): number {
 }
 
 /**
- * The counter sums of a status change: none when the status stays.
+ * The open tasks a record contributes to the task counters: those it lists while its run is
+ * running (what readers count by reading running runs' records).
+ *
+ * @param record A run's record.
+ * @returns Counts by status.
+ */
+export function openTaskCounts(
+  record: { status: string; tasks: readonly Pick<TaskRecord, "status">[] },
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (record.status !== "RUNNING") return out;
+  for (const t of record.tasks) {
+    if (OPEN.includes(t.status)) out[t.status] = (out[t.status] ?? 0) + 1;
+  }
+  return out;
+}
+
+function signed(n: number): bigint {
+  return n >= 0 ? BigInt(n) : (MINUS_ONE + 1n + BigInt(n)) & MINUS_ONE;
+}
+
+/**
+ * The counter sums of a change.
  *
  * @param c The change.
  * @returns The sums, for the same atomic operation as the change.
  * @example
  * ```ts
  * import { counterSums } from "./counters.ts";
- * const sums = counterSums({ created: false, previousStatus: "RUNNING", status: "FAILED", createdAt: 0, at: 60_000 });
- * console.assert(sums.length === 3); // RUNNING −1, FAILED +1, failed in minute 60,000 +1
+ * const sums = counterSums({
+ *   created: false, previousStatus: "RUNNING", status: "FAILED", name: "n", createdAt: 0, at: 60_000,
+ * });
+ * console.assert(sums.length === 5); // RUNNING −1, FAILED +1, of "n" too, failed at 60,000 +1
  * ```
  */
-export function counterSums(c: StatusChange): CounterSum[] {
-  if (!c.created && (c.previousStatus === undefined || c.previousStatus === c.status)) return [];
-  const out: CounterSum[] = [{ key: keys.statusCount(c.status), n: 1n }];
-  if (c.created) out.push({ key: keys.minuteCount(minuteOf(c.createdAt), "started"), n: 1n });
-  else out.push({ key: keys.statusCount(c.previousStatus as string), n: MINUS_ONE });
-  const end = ENDS[c.status];
-  if (end !== undefined) out.push({ key: keys.minuteCount(minuteOf(c.at), end), n: 1n });
+export function counterSums(c: CountedChange): CounterSum[] {
+  const out: CounterSum[] = [];
+  const add = (key: Key, n: number | bigint) =>
+    out.push({ key, n: typeof n === "bigint" ? n : signed(n) });
+  if (c.created || (c.previousStatus !== undefined && c.previousStatus !== c.status)) {
+    add(keys.statusCount(c.status), 1n);
+    add(keys.nameCount(c.name, c.status), 1n);
+    if (c.created) add(keys.minuteCount(minuteOf(c.createdAt), "started"), 1n);
+    else {
+      add(keys.statusCount(c.previousStatus as string), MINUS_ONE);
+      add(keys.nameCount(c.name, c.previousStatus as string), MINUS_ONE);
+    }
+    const end = ENDS[c.status];
+    if (end !== undefined) add(keys.minuteCount(minuteOf(c.at), end), 1n);
+  }
+  const before = c.openBefore ?? {};
+  const after = c.openAfter ?? {};
+  for (const s of OPEN) {
+    const d = (after[s] ?? 0) - (before[s] ?? 0);
+    if (d !== 0) add(keys.taskCount(s), d);
+  }
+  const finished: Record<string, number> = {};
+  for (const t of c.finished ?? []) finished[t.status] = (finished[t.status] ?? 0) + 1;
+  for (const [s, n] of Object.entries(finished)) add(keys.taskCount(s), n);
+  if ((c.events ?? 0) > 0) add(keys.eventCount(), c.events as number);
+  const levels: Record<string, number> = {};
+  for (const l of c.logs ?? []) {
+    levels[l.level] = (levels[l.level] ?? 0) + 1;
+    if (l.level === "ERROR") add(keys.minuteCount(minuteOf(l.createdAt), "errors"), 1n);
+  }
+  for (const [level, n] of Object.entries(levels)) add(keys.logCount(level), n);
   return out;
 }
 
@@ -107,8 +173,34 @@ export function mergeSums(sums: Iterable<CounterSum>): CounterSum[] {
 }
 
 /**
- * A counter's value as a count: 0 when absent, and 0 for a value that wrapped below zero (a
- * decrement landed before the increment it undoes was counted).
+ * The writes that prune finished tasks from the task log: each log key's delete with the
+ * decrements of the task counters it held, in one group (one atomic operation each).
+ *
+ * @param entries The log keys to delete, with their tasks.
+ * @returns Groups of writes, each to land whole.
+ */
+export function taskLogPrune(
+  entries: readonly { key: Key; value: readonly Pick<TaskRecord, "status">[] }[],
+): Mutation[][] {
+  const groups: Mutation[][] = [];
+  for (let i = 0; i < entries.length; i += 100) {
+    const part = entries.slice(i, i + 100);
+    const counts: Record<string, number> = {};
+    for (const e of part) for (const t of e.value) counts[t.status] = (counts[t.status] ?? 0) + 1;
+    groups.push([
+      ...part.map((e): Mutation => ({ kind: "delete", key: e.key })),
+      ...Object.entries(counts).map(([s, n]): Mutation => ({
+        kind: "sum",
+        key: keys.taskCount(s),
+        n: signed(-n),
+      })),
+    ]);
+  }
+  return groups;
+}
+
+/**
+ * A counter's value as a count: 0 when absent, and 0 for a value that wrapped below zero.
  *
  * @param value A stored value.
  * @returns The count.
@@ -127,6 +219,27 @@ export interface CountersReady {
 }
 
 /**
+ * Reads counters, when the file's counters are built.
+ *
+ * @param kv The KV handle.
+ * @param counters The counters' keys.
+ * @returns Their counts in order, or `undefined` when the file's counters are not built yet.
+ */
+export async function readCounters(
+  kv: Deno.Kv,
+  counters: readonly Key[],
+): Promise<number[] | undefined> {
+  // One snapshot read for the marker and up to nine counters (getMany takes ten keys).
+  const [ready, ...first] = await kv.getMany([keys.countersReady(), ...counters.slice(0, 9)]);
+  if (ready === undefined || ready.value === null) return undefined;
+  const out = first.map((e) => countOf(e.value));
+  for (let i = 9; i < counters.length; i += 10) {
+    for (const e of await kv.getMany(counters.slice(i, i + 10))) out.push(countOf(e.value));
+  }
+  return out;
+}
+
+/**
  * Reads the counts of runs by status from the counters.
  *
  * @param kv The KV handle.
@@ -137,24 +250,37 @@ export async function readStatusCounts(
   kv: Deno.Kv,
   statuses: readonly string[],
 ): Promise<Record<string, number> | undefined> {
-  // One snapshot read for the marker and up to nine counters (getMany takes ten keys).
-  const first = statuses.slice(0, 9);
-  const [ready, ...values] = await kv.getMany([
-    keys.countersReady(),
-    ...first.map(keys.statusCount),
-  ]);
-  if (ready?.value === null || ready === undefined) return undefined;
-  const out: Record<string, number> = {};
-  first.forEach((s, i) => out[s] = countOf(values[i]?.value));
-  for (let i = 9; i < statuses.length; i += 10) {
-    const group = statuses.slice(i, i + 10);
-    const entries = await kv.getMany(group.map(keys.statusCount));
-    group.forEach((s, k) => out[s] = countOf(entries[k]?.value));
-  }
+  const got = await readCounters(kv, statuses.map(keys.statusCount));
+  return got === undefined
+    ? undefined
+    : Object.fromEntries(statuses.map((s, i) => [s, got[i] ?? 0]));
+}
+
+/**
+ * Reads the counts of runs of workflow names by status from the counters.
+ *
+ * @param kv The KV handle.
+ * @param names Workflow names.
+ * @returns Counts by name then status, or `undefined` when the counters are not built yet.
+ */
+export async function readNameCounts(
+  kv: Deno.Kv,
+  names: readonly string[],
+): Promise<Map<string, Record<string, number>> | undefined> {
+  if ((await kv.get(keys.countersReady())).value === null) return undefined;
+  const out = new Map<string, Record<string, number>>();
+  await Promise.all(names.map(async (name) => {
+    const counts: Record<string, number> = {};
+    const prefix = keys.nameCountPrefix(name);
+    for await (const e of kv.list({ prefix })) {
+      counts[String(e.key[prefix.length])] = countOf(e.value);
+    }
+    out.set(name, counts);
+  }));
   return out;
 }
 
-/** Runs started and ended in one minute. */
+/** Runs started and ended, and ERROR lines, in one minute. */
 export type MinuteCounts = Record<RollupKind, number>;
 
 /**
@@ -181,7 +307,7 @@ export async function readMinuteCounts(
     const kind = e.key[prefix.length + 1] as RollupKind;
     let m = out.get(minute);
     if (m === undefined) {
-      m = { started: 0, completed: 0, failed: 0, cancelled: 0 };
+      m = { started: 0, completed: 0, failed: 0, cancelled: 0, errors: 0 };
       out.set(minute, m);
     }
     if (kind in m) m[kind] = countOf(e.value);

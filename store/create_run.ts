@@ -50,8 +50,8 @@ export async function createRun(
   }
   const stored: WorkflowRecord = { ...record, input: encoded.stored };
   // The run's status and start are counted with its record (`counters.ts`).
-  const change = { created: true, status: record.status, createdAt: record.createdAt };
-  for (const s of counterSums({ ...change, at: record.createdAt })) op.sum(s.key, s.n);
+  const change = { created: true, status: record.status, name: record.name, at: record.createdAt };
+  for (const s of counterSums({ ...change, createdAt: record.createdAt })) op.sum(s.key, s.n);
   const res = await op
     .set(keys.workflow(id), stored)
     .set(keys.byName(record.name, record.createdAt, id), null)

@@ -30,7 +30,7 @@ import type {
 } from "./records.ts";
 import type { MigrationReport } from "./migrate.ts";
 import { ensureSchema } from "./schema.ts";
-import { pruneRollups } from "./counters.ts";
+import { pruneRollups, taskLogPrune } from "./counters.ts";
 import { ensureCounters } from "./counters_rebuild.ts";
 import { isTransientStorageError } from "./transient.ts";
 import { epochOf, WriteIds } from "./write_ids.ts";
@@ -466,18 +466,19 @@ export class KvStore {
     await pruneRollups(this.kv);
     let seen = 0;
     let deleted = 0;
-    const doomed: Key[] = [];
+    const doomed: { key: Key; value: TaskRecord[] }[] = [];
     for await (
       const e of this.kv.list<TaskRecord[]>({ prefix: keys.taskLogPrefix() }, { reverse: true })
     ) {
       if (seen >= keep) {
-        doomed.push(e.key);
+        doomed.push(e);
         deleted += e.value.length;
         if (doomed.length >= 500) break;
       }
       seen += e.value.length;
     }
-    await this.#deleteAll(doomed.map((key): Mutation => ({ kind: "delete", key })));
+    // Each key's delete lands with the decrement of the task counters it held.
+    for (const group of taskLogPrune(doomed)) await this.#commitOp(group);
     return deleted;
   }
 

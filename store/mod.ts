@@ -26,6 +26,7 @@ export {
   counterSums,
   type MinuteCounts,
   minuteOf,
+  openTaskCounts,
   ROLLUP_KINDS,
   ROLLUP_RETENTION_MS,
   type RollupKind,
@@ -77,10 +78,12 @@ export {
 } from "./lease.ts";
 export {
   countByStatus,
+  countDueTimers,
   countEvents,
   countLogs,
   countRecords,
   countRuns,
+  countTasks,
   type CursorPage,
   type EventFilter,
   type EventPage,

@@ -14,6 +14,7 @@ import { type SerializedError, serializeError, WorkflowCancelledError } from "..
 import type { JsonValue } from "../json.ts";
 import {
   type LogRecord,
+  openTaskCounts,
   TaskKind,
   type TaskRecord,
   TaskStatus,
@@ -221,6 +222,8 @@ export function buildTransition(run: RunState, step: StepInput): BuiltTransition
     t.input = run.input;
   }
   if (run.pendingStart) t.clearPending = true;
+  // The task counters move by the difference between the record's open tasks before and after.
+  if (!run.created) t.openTasksBefore = openTaskCounts(run.record);
   listOpenTasks(record, run, acc.tasks, built.stepTask);
   built.transition = t;
   built.terminal = isTerminal(record.status);

@@ -10,10 +10,12 @@ import type { ListOptions, ListPage, WorkflowInfo } from "../client.ts";
 import type { JsonValue } from "../json.ts";
 import {
   countByStatus,
+  countDueTimers,
   countEvents,
   countLogs,
   countRecords,
   countRuns,
+  countTasks,
   type CursorPage,
   decodeValue,
   type EventFilter,
@@ -78,6 +80,7 @@ import { readOfRun } from "./stored_data.ts";
 export class LoomReader {
   readonly #kv: Deno.Kv;
   readonly #where: string;
+  #openTasks: Promise<TaskRecord[]> | undefined;
 
   /**
    * Makes a reader over an open KV handle (the reader does not close it).
@@ -348,8 +351,25 @@ export class LoomReader {
    * @param options Status, run, kind, page size.
    * @returns Tasks.
    */
-  listTasks(options: TaskListOptions = {}): Promise<TaskRecord[]> {
-    return listTasks(this.#kv, options);
+  async listTasks(options: TaskListOptions = {}): Promise<TaskRecord[]> {
+    const open = options.status === undefined || options.status === "PENDING" ||
+      options.status === "RUNNING";
+    if (options.workflowId !== undefined || options.only !== undefined || !open) {
+      return await listTasks(this.#kv, options);
+    }
+    // Open tasks from the shared read (newest first), then finished ones as far as needed.
+    const limit = options.limit ?? 100;
+    const out = (await this.allTasks({
+      statuses: options.status === undefined ? ["PENDING", "RUNNING"] : [options.status],
+      ...(options.kind === undefined ? {} : { kinds: [options.kind] }),
+    })).slice(0, limit);
+    if (out.length >= limit || options.status !== undefined) return out;
+    const rest = await listTasks(this.#kv, {
+      ...options,
+      only: "finished",
+      limit: limit - out.length,
+    });
+    return [...out, ...rest];
   }
 
   /**
@@ -358,8 +378,39 @@ export class LoomReader {
    * @param filter What to match.
    * @returns The tasks.
    */
-  allTasks(filter: TaskFilter = {}): Promise<TaskRecord[]> {
-    return listAllTasks(this.#kv, filter);
+  async allTasks(filter: TaskFilter = {}): Promise<TaskRecord[]> {
+    const open = filter.workflowId === undefined && filter.statuses !== undefined &&
+      filter.statuses.every((s) => s === "PENDING" || s === "RUNNING");
+    if (!open) return await listAllTasks(this.#kv, filter);
+    // Open tasks of all runs: reads made at the same time share one (several calls of a page).
+    this.#openTasks ??= listAllTasks(this.#kv, { statuses: ["PENDING", "RUNNING"] }).finally(
+      () => this.#openTasks = undefined,
+    );
+    return (await this.#openTasks).filter((t) =>
+      (filter.statuses as string[]).includes(t.status) &&
+      (filter.kinds === undefined || filter.kinds.includes(t.kind)) &&
+      (filter.dueBy === undefined || t.runAt <= filter.dueBy)
+    );
+  }
+
+  /**
+   * Counts tasks by status, from the counters kept at commit time.
+   *
+   * @returns Counts by status (`PENDING`, `RUNNING`, `COMPLETED`, `FAILED`), or `undefined` when
+   * the file's counters are not built yet.
+   */
+  countTasks(): Promise<Record<string, number> | undefined> {
+    return countTasks(this.#kv);
+  }
+
+  /**
+   * Counts the durable timers due at or before a time (from the timer index).
+   *
+   * @param until Time (ms).
+   * @returns How many.
+   */
+  countDueTimers(until: number): Promise<number> {
+    return countDueTimers(this.#kv, until);
   }
 
   // Owners

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { countOf, readCounters } from "../counters.ts";
 import { keys } from "../keys.ts";
 import type { LogRecord } from "../records.ts";
 import { TIME_SKEW_MS } from "./events.ts";
@@ -83,13 +84,26 @@ export async function queryLogs(
 }
 
 /**
- * Counts the log entries that match a filter.
+ * Counts the log entries that match a filter: of all runs, by level, from the counters kept at
+ * commit time; otherwise by reading them.
  *
  * @param kv The KV handle.
  * @param filter What to match.
  * @returns The number of entries.
  */
 export async function countLogs(kv: Deno.Kv, filter: LogFilter): Promise<number> {
+  if (filter.workflowId === undefined && filter.since === undefined) {
+    let levels = filter.levels;
+    if (levels === undefined) {
+      levels = [];
+      const prefix = keys.logCountPrefix();
+      for await (const e of kv.list({ prefix })) {
+        if (countOf(e.value) > 0) levels.push(String(e.key[prefix.length]));
+      }
+    }
+    const counted = await readCounters(kv, [...new Set(levels)].map(keys.logCount));
+    if (counted !== undefined) return counted.reduce((a, b) => a + b, 0);
+  }
   let n = 0;
   for await (const _ of logs(kv, filter, false)) n++;
   return n;

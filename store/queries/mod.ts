@@ -57,6 +57,8 @@ export {
   type RunListQuery,
 } from "./runs.ts";
 export {
+  countDueTimers,
+  countTasks,
   getTask,
   listAllTasks,
   listTasks,

@@ -7,6 +7,7 @@ import {
   createRun,
   ensureCounters,
   keys,
+  KvStore,
   minuteCounts,
   minuteOf,
   pack,
@@ -54,15 +55,40 @@ async function minutesFromEvents(kv: Deno.Kv, since: number) {
   return out;
 }
 
+/** Every counter, as a plain object (the minute rollups from `since` on). */
+async function allCounters(kv: Deno.Kv, since: number): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for await (const e of kv.list({ prefix: ["count"] })) {
+    if (e.key[1] === "minute" && (e.key[2] as number) < since) continue;
+    const n = countOf(e.value);
+    if (n !== 0) out[JSON.stringify(e.key)] = n;
+  }
+  return out;
+}
+
+/**
+ * The counters kept at commit time equal the ones built from scratch by scanning the indexes,
+ * records, task log, events and logs (`ensureCounters` on the same data, counters removed).
+ */
+async function assertCountersMatchScan(kv: Deno.Kv, since: number): Promise<void> {
+  const kept = await allCounters(kv, since);
+  for await (const e of kv.list({ prefix: ["count"] })) await kv.delete(e.key);
+  await kv.delete(keys.countersReady());
+  assert.equal((await ensureCounters(kv)).built, true);
+  assert.deepEqual(kept, await allCounters(kv, since));
+}
+
 async function assertCountersMatch(kv: Deno.Kv, since: number): Promise<void> {
   assert.deepEqual(await countByStatus(kv, STATUSES), await scanByStatus(kv, STATUSES));
   const now = minuteOf(Date.now());
   const rollups = await minuteCounts(kv, since, now);
   assert.ok(rollups !== undefined, "the rollups cover the window");
+  const ends = new Map([...rollups].map(([m, { errors: _, ...rest }]) => [m, rest]));
   assert.deepEqual(
-    Object.fromEntries(rollups),
+    Object.fromEntries(ends),
     Object.fromEntries(await minutesFromEvents(kv, since)),
   );
+  await assertCountersMatchScan(kv, since);
 }
 
 Deno.test("the counters of a new file follow every start and status change, in the commits that make them", async () => {
@@ -254,11 +280,15 @@ function transition(
 }
 
 Deno.test("counterSums: a start adds to its status and its minute, a change moves one run between statuses, an end counts in its minute", () => {
-  assert.deepEqual(counterSums({ created: false, status: "RUNNING", createdAt: 0, at: 1 }), []);
   assert.deepEqual(
-    counterSums({ created: true, status: "RUNNING", createdAt: 125_000, at: 125_000 }),
+    counterSums({ created: false, status: "RUNNING", name: "n", createdAt: 0, at: 1 }),
+    [],
+  );
+  assert.deepEqual(
+    counterSums({ created: true, status: "RUNNING", name: "n", createdAt: 125_000, at: 125_000 }),
     [
       { key: keys.statusCount("RUNNING"), n: 1n },
+      { key: keys.nameCount("n", "RUNNING"), n: 1n },
       { key: keys.minuteCount(120_000, "started"), n: 1n },
     ],
   );
@@ -267,13 +297,28 @@ Deno.test("counterSums: a start adds to its status and its minute, a change move
       created: false,
       previousStatus: "RUNNING",
       status: "CANCELLED",
+      name: "n",
       createdAt: 0,
       at: 61_000,
+      openBefore: { RUNNING: 1, PENDING: 2 },
+      openAfter: {},
+      finished: [{ status: "FAILED" }],
+      events: 3,
+      logs: [{ level: "ERROR", createdAt: 61_000 }, { level: "INFO", createdAt: 61_000 }],
     }),
     [
       { key: keys.statusCount("CANCELLED"), n: 1n },
+      { key: keys.nameCount("n", "CANCELLED"), n: 1n },
       { key: keys.statusCount("RUNNING"), n: MINUS_ONE },
+      { key: keys.nameCount("n", "RUNNING"), n: MINUS_ONE },
       { key: keys.minuteCount(60_000, "cancelled"), n: 1n },
+      { key: keys.taskCount("PENDING"), n: MINUS_ONE - 1n },
+      { key: keys.taskCount("RUNNING"), n: MINUS_ONE },
+      { key: keys.taskCount("FAILED"), n: 1n },
+      { key: keys.eventCount(), n: 3n },
+      { key: keys.minuteCount(60_000, "errors"), n: 1n },
+      { key: keys.logCount("ERROR"), n: 1n },
+      { key: keys.logCount("INFO"), n: 1n },
     ],
   );
   assert.deepEqual(mergeSums([{ key: ["a"], n: 2n }, { key: ["a"], n: MINUS_ONE }]), [
@@ -299,8 +344,10 @@ Deno.test("plan() adds each counter once per atomic operation, however many tran
     sums.map((m) => m.kind === "sum" ? [m.key, m.n] : []),
     [
       [keys.statusCount("RUNNING"), 0n],
+      [keys.nameCount("n", "RUNNING"), 0n],
       [keys.minuteCount(120_000, "started"), 75n],
       [keys.statusCount("COMPLETED"), 75n],
+      [keys.nameCount("n", "COMPLETED"), 75n],
       [keys.minuteCount(180_000, "completed"), 75n],
     ],
     "75 starts and 75 ends: RUNNING nets to 0",
@@ -321,5 +368,26 @@ Deno.test("pruneRollups() deletes the minute rollups older than a day, and only 
     assert.deepEqual(left.map((e) => e.key[2]), [minuteOf(now - 3_600_000)]);
   } finally {
     kv.close();
+  }
+});
+
+Deno.test("pruning the task log takes its tasks off the task counters in the same operations", async () => {
+  await using dir = await tempDir();
+  const kvPath = `${dir.path}/loom.kv`;
+  const since = minuteOf(Date.now()) - 60_000;
+  {
+    await using engine = await createEngine({ kvPath, pollIntervalMs: 20 });
+    for (let i = 0; i < 12; i++) await (await engine.start(SeqFlow, { n: 3 })).result();
+  }
+  const store = new KvStore(await Deno.openKv(kvPath), kvPath);
+  try {
+    const before = countOf((await store.kv.get(keys.taskCount("COMPLETED"))).value);
+    const pruned = await store.pruneTasks(5);
+    assert.ok(pruned > 0);
+    const after = countOf((await store.kv.get(keys.taskCount("COMPLETED"))).value);
+    assert.equal(after, before - pruned);
+    await assertCountersMatchScan(store.kv, since);
+  } finally {
+    store.close();
   }
 });
