@@ -50,6 +50,9 @@ import {
   runNames,
   type RunPage,
   type RunPaging,
+  type SearchPage,
+  type SearchPaging,
+  searchRuns,
   type StoredEvent,
   type StoredValue,
   type TaskFilter,
@@ -58,6 +61,7 @@ import {
   type WorkflowRecord,
 } from "../../store/mod.ts";
 import { runInfo, runSummary } from "./runs.ts";
+import { stateFromEvents } from "./run_state.ts";
 import { readOfRun } from "./stored_data.ts";
 
 /**
@@ -139,6 +143,28 @@ export class LoomReader {
    */
   queryRuns(filter: RunFilter, paging: RunPaging): Promise<RunPage> {
     return queryRuns(this.#kv, filter, paging);
+  }
+
+  /**
+   * Searches the runs of a filter for a text in their input, state, logs, error and id
+   * (case-insensitive), examining at most `paging.scanLimit` runs.
+   *
+   * @param filter The other filters.
+   * @param text The text (not empty).
+   * @param paging Order, where to continue, matches and runs to examine at most.
+   * @returns The matches, the runs examined, and where to continue.
+   */
+  searchRuns(filter: RunFilter, text: string, paging: SearchPaging): Promise<SearchPage> {
+    return searchRuns(
+      this.#kv,
+      filter,
+      text,
+      paging,
+      async (r) =>
+        r.status !== "RUNNING" && r.result !== undefined
+          ? await decodeValue(this.#kv, r.id, r.result, "result")
+          : stateFromEvents(await eventsOf(this.#kv, r.id)),
+    );
   }
 
   /**

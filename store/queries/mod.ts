@@ -57,6 +57,14 @@ export {
   type RunListQuery,
 } from "./runs.ts";
 export {
+  type MatchPlace,
+  SEARCH_LOG_LINES,
+  type SearchHit,
+  type SearchPage,
+  type SearchPaging,
+  searchRuns,
+} from "./search.ts";
+export {
   countDueTimers,
   countTasks,
   getTask,

@@ -12,7 +12,7 @@ import { definePage, reloader } from "../page.ts";
 import { apiQuery, isFiltered, pageUrl, readFilter, type RunFilter } from "../run_filter.ts";
 import { RunTable } from "../run_table.tsx";
 import { useLiveData, useNow } from "../runtime.ts";
-import { SEARCH_BUDGET, searchRuns } from "../search.ts";
+import { SEARCH_SCAN, searchRuns } from "../search.ts";
 import {
   type Definition,
   type Paged,
@@ -160,7 +160,7 @@ export const workflows = definePage<WorkflowsData>({
               ? <span />
               : (
                 <a href={pageUrl(f, { cursor: d.search.next })} id="search-more">
-                  Search the next {SEARCH_BUDGET} runs →
+                  Search the next {SEARCH_SCAN} runs →
                 </a>
               )
             : d.meta?.next_cursor
