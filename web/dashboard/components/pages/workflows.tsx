@@ -149,7 +149,9 @@ export const workflows = definePage<WorkflowsData>({
               ? `${d.runs.length} runs on this page`
               : `${total.toLocaleString("en-US")} run${total === 1 ? "" : "s"}`}
           </p>
-          {isFiltered(f) || f.status === "" ? <BulkCancel listQuery={apiQuery(f)} /> : null}
+          {isFiltered(f) || f.status === ""
+            ? <BulkCancel listQuery={apiQuery(f, { search: f.q })} />
+            : null}
         </div>
         <RunTable runs={d.runs} now={now} id="run-table" empty="No runs match these filters." />
         <nav class="pager" aria-label="Pages">
