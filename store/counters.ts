@@ -323,7 +323,7 @@ export async function readMinuteCounts(
  * @param now The current time (ms).
  * @returns How many were deleted.
  */
-export async function pruneRollups(kv: Deno.Kv, now = Date.now()): Promise<number> {
+export async function pruneRollups(kv: Deno.Kv, now: number = Date.now()): Promise<number> {
   const prefix = keys.minuteCountPrefix();
   const end = [...prefix, minuteOf(now - ROLLUP_RETENTION_MS)];
   const old: Key[] = [];

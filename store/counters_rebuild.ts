@@ -161,7 +161,10 @@ async function writes(
  * @param now The current time (ms).
  * @returns Whether they were built, and whether the file has them.
  */
-export async function ensureCounters(kv: Deno.Kv, now = Date.now()): Promise<CountersBuild> {
+export async function ensureCounters(
+  kv: Deno.Kv,
+  now: number = Date.now(),
+): Promise<CountersBuild> {
   for (let attempt = 0; attempt < TRIES; attempt++) {
     const marker = await kv.get<CountersReady>(keys.countersReady());
     if (marker.value !== null) return { built: false, ready: true };

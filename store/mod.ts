@@ -21,6 +21,7 @@ export {
 } from "./commit.ts";
 export { type Key, keys } from "./keys.ts";
 export {
+  type CountedChange,
   type CountersReady,
   type CounterSum,
   counterSums,

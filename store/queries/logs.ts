@@ -43,12 +43,17 @@ function matches(l: LogRecord, f: LogFilter): boolean {
   return true;
 }
 
-async function* logs(kv: Deno.Kv, f: LogFilter, oldest: boolean): AsyncGenerator<LogRecord> {
+async function* logs(
+  kv: Deno.Kv,
+  f: LogFilter,
+  oldest: boolean,
+  batchSize = 500,
+): AsyncGenerator<LogRecord> {
   const prefix = f.workflowId === undefined
     ? keys.logPrefix()
     : keys.logOfWorkflowPrefix(f.workflowId);
   for await (
-    const e of kv.list<LogRecord>({ prefix }, { reverse: !oldest, batchSize: 500 })
+    const e of kv.list<LogRecord>({ prefix }, { reverse: !oldest, batchSize })
   ) {
     if (matches(e.value, f)) yield e.value;
     else if (!oldest && f.since !== undefined && e.value.createdAt < f.since - TIME_SKEW_MS) {
@@ -72,7 +77,10 @@ export async function queryLogs(
 ): Promise<LogPage> {
   let skip = Math.max(0, paging.offset ?? 0);
   const items: LogRecord[] = [];
-  for await (const l of logs(kv, filter, paging.oldestFirst ?? false)) {
+  // A page of a few entries reads a batch of a few (more follow while filters skip some).
+  const want = Number.isFinite(paging.limit) ? paging.limit + (paging.offset ?? 0) + 1 : 500;
+  const batch = Math.min(500, Math.max(20, want * 2));
+  for await (const l of logs(kv, filter, paging.oldestFirst ?? false, batch)) {
     if (skip > 0) {
       skip--;
       continue;

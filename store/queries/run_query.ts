@@ -160,7 +160,10 @@ async function* readStream(
       hi = [...prefix, at.createdAt, at.id];
     }
   }
-  const iter = kv.list<null>(selector(prefix, lo, hi), { reverse: !oldest, batchSize: 500 });
+  // A page of a few runs reads a batch of a few keys (the first batch is read whole).
+  const want = paging.limit > 0 ? paging.limit + (paging.offset ?? 0) + 1 : 500;
+  const batchSize = Math.min(500, Math.max(20, want * 2));
+  const iter = kv.list<null>(selector(prefix, lo, hi), { reverse: !oldest, batchSize });
   for await (const e of iter) {
     const n = e.key.length;
     yield { createdAt: e.key[n - 2] as number, id: e.key[n - 1] as string };
