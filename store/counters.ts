@@ -335,3 +335,34 @@ export async function pruneRollups(kv: Deno.Kv, now: number = Date.now()): Promi
   }
   return old.length;
 }
+
+/**
+ * Deletes the task log beyond the most recent `keep` finished tasks (whole log keys, at most 500
+ * a call), each key with the decrement of the task counters it held.
+ *
+ * @param kv The KV handle.
+ * @param keep How many finished tasks to keep.
+ * @param commit Commits one group of writes atomically (the owner's fenced commit).
+ * @returns How many tasks were deleted.
+ */
+export async function pruneTaskLog(
+  kv: Deno.Kv,
+  keep: number,
+  commit: (mutations: Mutation[]) => Promise<void>,
+): Promise<number> {
+  let seen = 0;
+  let deleted = 0;
+  const doomed: { key: Key; value: TaskRecord[] }[] = [];
+  for await (
+    const e of kv.list<TaskRecord[]>({ prefix: keys.taskLogPrefix() }, { reverse: true })
+  ) {
+    if (seen >= keep) {
+      doomed.push(e);
+      deleted += e.value.length;
+      if (doomed.length >= 500) break;
+    }
+    seen += e.value.length;
+  }
+  for (const group of taskLogPrune(doomed)) await commit(group);
+  return deleted;
+}

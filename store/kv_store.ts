@@ -25,12 +25,11 @@ import type {
   InboxReply,
   InboxRequest,
   StoredValue,
-  TaskRecord,
   WorkflowRecord,
 } from "./records.ts";
 import type { MigrationReport } from "./migrate.ts";
 import { ensureSchema } from "./schema.ts";
-import { pruneRollups, taskLogPrune } from "./counters.ts";
+import { pruneRollups, pruneTaskLog } from "./counters.ts";
 import { ensureCounters } from "./counters_rebuild.ts";
 import { isTransientStorageError } from "./transient.ts";
 import { epochOf, WriteIds } from "./write_ids.ts";
@@ -464,22 +463,7 @@ export class KvStore {
    */
   async pruneTasks(keep: number): Promise<number> {
     await pruneRollups(this.kv);
-    let seen = 0;
-    let deleted = 0;
-    const doomed: { key: Key; value: TaskRecord[] }[] = [];
-    for await (
-      const e of this.kv.list<TaskRecord[]>({ prefix: keys.taskLogPrefix() }, { reverse: true })
-    ) {
-      if (seen >= keep) {
-        doomed.push(e);
-        deleted += e.value.length;
-        if (doomed.length >= 500) break;
-      }
-      seen += e.value.length;
-    }
-    // Each key's delete lands with the decrement of the task counters it held.
-    for (const group of taskLogPrune(doomed)) await this.#commitOp(group);
-    return deleted;
+    return await pruneTaskLog(this.kv, keep, (op) => this.#commitOp(op));
   }
 
   /**

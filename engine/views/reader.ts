@@ -58,11 +58,17 @@ import {
   type TaskFilter,
   type TaskListOptions,
   type TaskRecord,
+  THROUGHPUT_MAX_MINUTES,
   type WorkflowRecord,
 } from "../../store/mod.ts";
 import { runInfo, runSummary } from "./runs.ts";
 import { stateFromEvents } from "./run_state.ts";
 import { readOfRun } from "./stored_data.ts";
+
+/**
+ * The longest throughput window the minute rollups cover: whole minutes before the current one.
+ */
+export const THROUGHPUT_WINDOW_MINUTES: number = THROUGHPUT_MAX_MINUTES;
 
 /**
  * Reads Loom's records. Get one from `engine.reader` or `client.reader`, or build one over any
