@@ -161,5 +161,6 @@ export {
   type NodeType,
   renderGraph,
   stateFromEvents,
+  THROUGHPUT_WINDOW_MINUTES,
   type WorkflowGraph,
 } from "./views/mod.ts";

@@ -5,8 +5,9 @@
  *
  * Per transition: its history entries and the run's record (which also holds the run's open
  * tasks). Per atomic operation, shared by all its transitions: one event-index key listing the
- * history entries it carries, and one task-log key listing the tasks that finished in it. So a
- * step of a workflow costs two writes, however many workflows share the operation.
+ * history entries it carries, one task-log key listing the tasks that finished in it, and one
+ * `sum` per counter that its starts and status changes add to (`counters.ts`). So a step of a
+ * workflow costs two writes, however many workflows share the operation.
  *
  * A value too large for one KV value is chunked under a write id of its own. Its chunks land in
  * the transition's operation when they fit; otherwise in operations of their own before it,
@@ -26,6 +27,7 @@ import {
   RECORD_INLINE_LIMIT,
   valueSize,
 } from "./chunks.ts";
+import { type CounterSum, counterSums, mergeSums, openTaskCounts } from "./counters.ts";
 import { type Key, keys, keySize } from "./keys.ts";
 import type {
   EventIndexEntry,
@@ -61,6 +63,11 @@ export interface Transition {
   result?: unknown;
   /** Status before this transition, when it changed. */
   previousStatus?: string;
+  /**
+   * The open tasks the run's previous record listed, by status (`openTaskCounts`), for the task
+   * counters; none for a new run.
+   */
+  openTasksBefore?: Record<string, number>;
   /** New history entries (numbered). */
   history: HistoryRecord[];
   /** Tasks that finished (they leave the record's open tasks for the task log). */
@@ -79,6 +86,8 @@ export interface Transition {
 export type Mutation =
   | { kind: "set"; key: Key; value: unknown; expireIn?: number }
   | { kind: "delete"; key: Key }
+  /** Adds `n` (mod 2^64) to a `Deno.KvU64` counter. */
+  | { kind: "sum"; key: Key; n: bigint }
   | { kind: "enqueue"; value: unknown; delay: number };
 
 /** A transition's writes with their sizes. */
@@ -99,6 +108,8 @@ export interface Packed {
   entries: EventIndexEntry[];
   /** Its finished tasks, for the operation's task log. */
   finished: TaskRecord[];
+  /** Its additions to the run counters, merged per operation. */
+  sums: CounterSum[];
 }
 
 /** Budget of one atomic operation, kept below KV's limits to leave room for estimates. */
@@ -109,11 +120,13 @@ const INDEX_PER_KEY = 300;
 const TASKS_PER_KEY = 60;
 const ENTRY_BYTES = 120;
 const TASK_BYTES = 900;
+const SUM_BYTES = 60;
 
 function sizeOf(m: Mutation): [bytes: number, keyBytes: number] {
   if (m.kind === "enqueue") return [valueSize(m.value) + 32, 0];
   const k = keySize(m.key);
   if (m.kind === "delete") return [k, k];
+  if (m.kind === "sum") return [k + 16, k];
   const v = m.value instanceof Uint8Array ? m.value.length + 16 : valueSize(m.value);
   return [k + v, k];
 }
@@ -223,6 +236,19 @@ export function pack(t: Transition, writeId: () => string): Packed {
     main.push({ kind: "delete", key: keys.timer(due, id, seq) });
   }
   for (const e of t.enqueue) main.push({ kind: "enqueue", value: e.value, delay: e.delay });
+  const sums = counterSums({
+    created: t.created === true,
+    previousStatus: t.previousStatus,
+    status: record.status,
+    name: record.name,
+    createdAt: record.createdAt,
+    at: record.completedAt ?? record.updatedAt,
+    openBefore: t.openTasksBefore,
+    openAfter: openTaskCounts(record),
+    finished: t.finishedTasks,
+    events: entries.reduce((n, e) => n + e[3], 0),
+    logs: t.logs,
+  });
   let bytes = 0;
   let keyBytes = 0;
   for (const m of main) {
@@ -239,6 +265,7 @@ export function pack(t: Transition, writeId: () => string): Packed {
     keyBytes,
     entries,
     finished: t.finishedTasks,
+    sums,
   };
 }
 
@@ -334,9 +361,13 @@ function fill(list: Mutation[], into: Mutation[][]): void {
   if (op.length > 0) into.push(op);
 }
 
-/** Writes of the keys an operation shares: its event index and its task log. */
-function shared(entries: EventIndexEntry[], finished: TaskRecord[]): Mutation[] {
-  const out: Mutation[] = [];
+/** Writes of the keys an operation shares: its event index, its task log and its counters. */
+function shared(
+  entries: EventIndexEntry[],
+  finished: TaskRecord[],
+  sums: CounterSum[],
+): Mutation[] {
+  const out: Mutation[] = mergeSums(sums).map((s) => ({ kind: "sum", key: s.key, n: s.n }));
   for (let i = 0; i < entries.length; i += INDEX_PER_KEY) {
     const part = entries.slice(i, i + INDEX_PER_KEY);
     out.push({ kind: "set", key: keys.eventIndex((part[0] as EventIndexEntry)[2]), value: part });
@@ -368,17 +399,21 @@ export function plan(packed: Packed[]): Plan {
   let members: number[] = [];
   let entries: EventIndexEntry[] = [];
   let finished: TaskRecord[] = [];
+  let sums: CounterSum[] = [];
+  let sumKeys = new Set<string>();
   let bytes = 0;
   let keyBytes = 0;
   const flush = () => {
     if (op.length === 0) return;
-    op.push(...shared(entries, finished));
+    op.push(...shared(entries, finished, sums));
     result.ops.push(op);
     result.members.push(members);
     op = [];
     members = [];
     entries = [];
     finished = [];
+    sums = [];
+    sumKeys = new Set();
     bytes = 0;
     keyBytes = 0;
   };
@@ -386,8 +421,12 @@ export function plan(packed: Packed[]): Plan {
     Math.ceil(e / INDEX_PER_KEY) + Math.ceil(f / TASKS_PER_KEY);
   packed.forEach((p, i) => {
     let main = p.main;
-    let b = p.bytes + p.entries.length * ENTRY_BYTES + p.finished.length * TASK_BYTES;
-    let k = p.keyBytes;
+    // The counters it adds to that no earlier transition of the operation did.
+    const ids = new Set(p.sums.map((s) => JSON.stringify(s.key)));
+    const fresh = [...ids].filter((id) => !sumKeys.has(id)).length;
+    let b = p.bytes + p.entries.length * ENTRY_BYTES + p.finished.length * TASK_BYTES +
+      fresh * SUM_BYTES;
+    let k = p.keyBytes + fresh * SUM_BYTES;
     if (p.blobs.length > 0) {
       const id = p.workflowId;
       const inlined = chunkWrites(id, p.blobs, false);
@@ -413,16 +452,21 @@ export function plan(packed: Packed[]): Plan {
     const e = entries.length + p.entries.length;
     const f = finished.length + p.finished.length;
     if (
-      op.length + main.length + extra(e, f) > ATOMIC_BUDGET.mutations ||
+      op.length + main.length + extra(e, f) + sumKeys.size + fresh > ATOMIC_BUDGET.mutations ||
       bytes + b > ATOMIC_BUDGET.bytes || keyBytes + k + extra(e, f) * 40 >
         ATOMIC_BUDGET.keyBytes
     ) {
       flush();
+      // In an operation of its own now: all its counters are new to it.
+      b += (ids.size - fresh) * SUM_BYTES;
+      k += (ids.size - fresh) * SUM_BYTES;
     }
     op.push(...main);
     members.push(i);
     entries.push(...p.entries);
     finished.push(...p.finished);
+    sums.push(...p.sums);
+    for (const id of ids) sumKeys.add(id);
     bytes += b;
     keyBytes += k;
   });
@@ -441,6 +485,7 @@ export function apply(atomic: Deno.AtomicOperation, mutations: Mutation[]): void
     if (m.kind === "set") {
       atomic.set(m.key, m.value, m.expireIn === undefined ? undefined : { expireIn: m.expireIn });
     } else if (m.kind === "delete") atomic.delete(m.key);
+    else if (m.kind === "sum") atomic.sum(m.key, m.n);
     else atomic.enqueue(m.value, { delay: m.delay });
   }
 }

@@ -9,6 +9,7 @@
  */
 
 import { encodeValue, RECORD_INLINE_LIMIT } from "./chunks.ts";
+import { counterSums } from "./counters.ts";
 import { commitPatiently, patiently } from "./patient_commit.ts";
 import { WriteIds } from "./write_ids.ts";
 import { keys } from "./keys.ts";
@@ -18,8 +19,8 @@ import type { WorkflowRecord } from "./records.ts";
 const ATOMIC_CHUNK_BYTES = 600_000;
 
 /**
- * Writes a new run's record, its indexes, its input and its pending-start marker, unless a run
- * with its id exists.
+ * Writes a new run's record, its indexes, its input, its pending-start marker and its counts,
+ * unless a run with its id exists.
  *
  * @param kv The KV handle.
  * @param record The record (status `RUNNING`, no entries); its `input` is filled in here.
@@ -49,6 +50,9 @@ export async function createRun(
     }
   }
   const stored: WorkflowRecord = { ...record, input: encoded.stored };
+  // The run's status and start are counted with its record (`counters.ts`).
+  const change = { created: true, status: record.status, name: record.name, at: record.createdAt };
+  for (const s of counterSums({ ...change, createdAt: record.createdAt })) op.sum(s.key, s.n);
   const res = await commitPatiently(
     op
       .set(keys.workflow(id), stored)

@@ -11,6 +11,31 @@ export type Key = Deno.KvKey;
 export const keys = {
   schemaVersion: (): Key => ["meta", "schema_version"],
   probe: (): Key => ["meta", "probe"],
+  /**
+   * Set once the run counters and throughput rollups of a file are complete (`counters.ts`):
+   * until then, counts are read from the indexes.
+   */
+  countersReady: (): Key => ["meta", "counters"],
+  /** Runs in a status: a `Deno.KvU64` kept by sums in the commits that change statuses. */
+  statusCount: (status: string): Key => ["count", "status", status],
+  statusCountPrefix: (): Key => ["count", "status"],
+  /** Runs of a workflow name in a status. */
+  nameCount: (name: string, status: string): Key => ["count", "name", name, status],
+  nameCountPrefix: (name?: string): Key =>
+    name === undefined ? ["count", "name"] : ["count", "name", name],
+  /** Tasks in a status: open ones listed in running runs' records, finished ones in the log. */
+  taskCount: (status: string): Key => ["count", "task", status],
+  /** Events recorded. */
+  eventCount: (): Key => ["count", "events"],
+  /** Log entries of a level. */
+  logCount: (level: string): Key => ["count", "logs", level],
+  logCountPrefix: (): Key => ["count", "logs"],
+  /**
+   * Runs started (`started`) or ended (`completed`, ...), or ERROR log lines (`errors`), in a
+   * minute (its start, ms).
+   */
+  minuteCount: (minute: number, kind: string): Key => ["count", "minute", minute, kind],
+  minuteCountPrefix: (): Key => ["count", "minute"],
   partitions: (): Key => ["meta", "partitions"],
   /** The highest event and log ids any process reserved (`id_blocks.ts`). */
   idCounter: (): Key => ["meta", "ids"],

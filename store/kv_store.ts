@@ -25,11 +25,12 @@ import type {
   InboxReply,
   InboxRequest,
   StoredValue,
-  TaskRecord,
   WorkflowRecord,
 } from "./records.ts";
 import type { MigrationReport } from "./migrate.ts";
 import { ensureSchema } from "./schema.ts";
+import { pruneRollups, pruneTaskLog } from "./counters.ts";
+import { ensureCounters } from "./counters_rebuild.ts";
 import { isTransientStorageError } from "./transient.ts";
 import { epochOf, WriteIds } from "./write_ids.ts";
 import { commitPatiently, patiently } from "./patient_commit.ts";
@@ -68,13 +69,16 @@ export class KvStore {
   }
 
   /**
-   * Writes or checks the schema version, and migrates a file of an older version.
+   * Writes or checks the schema version, migrates a file of an older version, and builds the
+   * run counters of a file that has none yet (`counters_rebuild.ts`).
    *
    * @returns What a migration did, when one ran.
    * @throws {SchemaMismatch} On a newer file, or an older one that a live process owns.
    */
-  ensureSchema(): Promise<MigrationReport | undefined> {
-    return ensureSchema(this.kv, this.where);
+  async ensureSchema(): Promise<MigrationReport | undefined> {
+    const report = await ensureSchema(this.kv, this.where);
+    await ensureCounters(this.kv);
+    return report;
   }
 
   /**
@@ -409,27 +413,15 @@ export class KvStore {
   }
 
   /**
-   * Deletes the task log beyond the most recent `keep` finished tasks (whole log keys).
+   * Deletes the task log beyond the most recent `keep` finished tasks (whole log keys), and the
+   * minute rollups older than a day.
    *
    * @param keep How many finished tasks to keep.
-   * @returns How many were deleted.
+   * @returns How many tasks were deleted.
    */
   async pruneTasks(keep: number): Promise<number> {
-    let seen = 0;
-    let deleted = 0;
-    const doomed: Key[] = [];
-    for await (
-      const e of this.kv.list<TaskRecord[]>({ prefix: keys.taskLogPrefix() }, { reverse: true })
-    ) {
-      if (seen >= keep) {
-        doomed.push(e.key);
-        deleted += e.value.length;
-        if (doomed.length >= 500) break;
-      }
-      seen += e.value.length;
-    }
-    await this.#deleteAll(doomed.map((key): Mutation => ({ kind: "delete", key })));
-    return deleted;
+    await pruneRollups(this.kv);
+    return await pruneTaskLog(this.kv, keep, (op) => this.#commitOp(op));
   }
 
   /**

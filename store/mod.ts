@@ -20,6 +20,20 @@ export {
   type Transition,
 } from "./commit.ts";
 export { type Key, keys } from "./keys.ts";
+export {
+  type CountedChange,
+  type CountersReady,
+  type CounterSum,
+  counterSums,
+  type MinuteCounts,
+  minuteOf,
+  openTaskCounts,
+  ROLLUP_KINDS,
+  ROLLUP_RETENTION_MS,
+  type RollupKind,
+  THROUGHPUT_MAX_MINUTES,
+} from "./counters.ts";
+export { type CountersBuild, ensureCounters } from "./counters_rebuild.ts";
 export { createRun, readPending } from "./create_run.ts";
 export { isTransientStorageError } from "./transient.ts";
 export {
@@ -67,10 +81,12 @@ export {
 } from "./lease.ts";
 export {
   countByStatus,
+  countDueTimers,
   countEvents,
   countLogs,
   countRecords,
   countRuns,
+  countTasks,
   type CursorPage,
   type EventFilter,
   type EventPage,
@@ -90,6 +106,8 @@ export {
   type LogPage,
   type LogPaging,
   matchesRun,
+  type MatchPlace,
+  minuteCounts,
   queryEvents,
   queryLogs,
   queryRuns,
@@ -102,6 +120,12 @@ export {
   type RunPage,
   type RunPaging,
   type RunPosition,
+  scanByStatus,
+  SEARCH_LOG_LINES,
+  type SearchHit,
+  type SearchPage,
+  type SearchPaging,
+  searchRuns,
   type TaskFilter,
   type TaskListOptions,
   TIME_SKEW_MS,

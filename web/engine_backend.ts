@@ -1,6 +1,7 @@
 /**
  * The API backend of the owner process: the engine itself. Its live feed is the engine's
- * lifecycle hook (`engine.subscribe`), so nothing polls KV.
+ * lifecycle hook (`engine.subscribe`), so nothing polls KV: one subscription while any stream
+ * is open, whatever the number of streams.
  *
  * @module
  */
@@ -15,9 +16,13 @@ import type { ApiBackend, ChangeFeed, FeedChange } from "./backend.ts";
  * @returns The backend; closing it leaves the engine running.
  */
 export function engineBackend(engine: Engine): ApiBackend {
+  // One subscription to the engine while anyone listens, fanned out to every open stream.
+  const listeners = new Set<(change: FeedChange) => void>();
+  let off: (() => void) | undefined;
   const feed: ChangeFeed = {
     subscribe(listener) {
-      const unsubscribe = engine.subscribe((change) => {
+      listeners.add(listener);
+      off ??= engine.subscribe((change) => {
         const last = change.events.at(-1);
         const event: FeedChange = {
           workflowId: change.workflowId,
@@ -26,9 +31,21 @@ export function engineBackend(engine: Engine): ApiBackend {
           updatedAt: last?.createdAt ?? Date.now(),
           events: change.events,
         };
-        listener(event);
+        for (const l of [...listeners]) {
+          try {
+            l(event);
+          } catch {
+            // One stream's failure is its own: the others still get the change.
+          }
+        }
       });
-      return Promise.resolve(unsubscribe);
+      return Promise.resolve(() => {
+        listeners.delete(listener);
+        if (listeners.size === 0) {
+          off?.();
+          off = undefined;
+        }
+      });
     },
   };
   return {

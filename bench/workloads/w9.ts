@@ -52,7 +52,15 @@ const metrics: MetricSpec[] = [
   { key: "worstP99", label: "slowest page, p99", unit: "ms", kind: "time" },
 ];
 
-async function fill(engine: Engine): Promise<{ run: string; failed: string }> {
+/**
+ * Writes W9's runs through an engine.
+ *
+ * @param engine The engine (with `bench/flows.ts` loaded).
+ * @returns A completed run in the middle, and a failed one.
+ */
+export async function fillDashboardStore(
+  engine: Engine,
+): Promise<{ run: string; failed: string }> {
   let ended = 0;
   let waiting = 0;
   const unsubscribe = engine.subscribe((c) => {
@@ -134,7 +142,7 @@ export const w9: Workload = {
   async run(env) {
     const engine = await env.engine();
     const t0 = performance.now();
-    const ids = await fill(engine);
+    const ids = await fillDashboardStore(engine);
     const writeMs = performance.now() - t0;
     const counts = await engine.reader.lastIds();
     const app = createApp(engineBackend(engine));

@@ -14,6 +14,7 @@ import { type SerializedError, serializeError, WorkflowCancelledError } from "..
 import type { JsonValue } from "../json.ts";
 import {
   type LogRecord,
+  openTaskCounts,
   TaskKind,
   type TaskRecord,
   TaskStatus,
@@ -195,6 +196,9 @@ export function buildTransition(run: RunState, step: StepInput): BuiltTransition
     if (output.status !== record.status) {
       if (!run.created) t.previousStatus = record.status;
       record.status = output.status;
+      if (output.status === WorkflowStatus.Failed) {
+        t.logs.push(failureLog(record, output, ++ids.log, time));
+      }
     }
     if (output.status !== WorkflowStatus.Running) end(t, record, output, acc, time);
   }
@@ -218,10 +222,35 @@ export function buildTransition(run: RunState, step: StepInput): BuiltTransition
     t.input = run.input;
   }
   if (run.pendingStart) t.clearPending = true;
+  // The task counters move by the difference between the record's open tasks before and after.
+  if (!run.created) t.openTasksBefore = openTaskCounts(run.record);
   listOpenTasks(record, run, acc.tasks, built.stepTask);
   built.transition = t;
   built.terminal = isTerminal(record.status);
   return built;
+}
+
+/** The ERROR log line of a run that fails, written with the transition that fails it. */
+function failureLog(
+  record: WorkflowRecord,
+  output: ActivationOutput,
+  id: number,
+  time: number,
+): LogRecord {
+  const ended = output.outbound.find((e) => e.type === EventType.WorkflowFailed);
+  const step = ended?.type === EventType.WorkflowFailed ? ended.payload.step : undefined;
+  const error = output.error;
+  const what = error === undefined ? "unknown error" : `${error.name}: ${error.message}`;
+  const log: LogRecord = {
+    id,
+    workflowId: record.id,
+    workflowName: record.name,
+    level: "ERROR",
+    message: `Workflow failed${step === undefined ? "" : ` in step "${step}"`}: ${what}`,
+    createdAt: time,
+  };
+  if (step !== undefined) log.step = step;
+  return log;
 }
 
 /** Fills in the end of a run: completion time, result, error, and its driver task. */

@@ -25,7 +25,7 @@ export {
   type WorkflowGraph,
 } from "./graph.ts";
 export { isTerminal, outcomeError } from "./outcome.ts";
-export { LoomReader } from "./reader.ts";
+export { LoomReader, THROUGHPUT_WINDOW_MINUTES } from "./reader.ts";
 export { stateFromEvents } from "./run_state.ts";
 export { runInfo, runSummary } from "./runs.ts";
 export { readOfRun, storedDataError } from "./stored_data.ts";

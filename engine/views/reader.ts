@@ -10,10 +10,12 @@ import type { ListOptions, ListPage, WorkflowInfo } from "../client.ts";
 import type { JsonValue } from "../json.ts";
 import {
   countByStatus,
+  countDueTimers,
   countEvents,
   countLogs,
   countRecords,
   countRuns,
+  countTasks,
   type CursorPage,
   decodeValue,
   type EventFilter,
@@ -34,6 +36,8 @@ import {
   type LogFilter,
   type LogPage,
   type LogPaging,
+  type MinuteCounts,
+  minuteCounts,
   type OwnerProcess,
   ownerProcesses,
   queryEvents,
@@ -46,15 +50,25 @@ import {
   runNames,
   type RunPage,
   type RunPaging,
+  type SearchPage,
+  type SearchPaging,
+  searchRuns,
   type StoredEvent,
   type StoredValue,
   type TaskFilter,
   type TaskListOptions,
   type TaskRecord,
+  THROUGHPUT_MAX_MINUTES,
   type WorkflowRecord,
 } from "../../store/mod.ts";
 import { runInfo, runSummary } from "./runs.ts";
+import { stateFromEvents } from "./run_state.ts";
 import { readOfRun } from "./stored_data.ts";
+
+/**
+ * The longest throughput window the minute rollups cover: whole minutes before the current one.
+ */
+export const THROUGHPUT_WINDOW_MINUTES: number = THROUGHPUT_MAX_MINUTES;
 
 /**
  * Reads Loom's records. Get one from `engine.reader` or `client.reader`, or build one over any
@@ -76,6 +90,7 @@ import { readOfRun } from "./stored_data.ts";
 export class LoomReader {
   readonly #kv: Deno.Kv;
   readonly #where: string;
+  #openTasks: Promise<TaskRecord[]> | undefined;
 
   /**
    * Makes a reader over an open KV handle (the reader does not close it).
@@ -137,6 +152,28 @@ export class LoomReader {
   }
 
   /**
+   * Searches the runs of a filter for a text in their input, state, logs, error and id
+   * (case-insensitive), examining at most `paging.scanLimit` runs.
+   *
+   * @param filter The other filters.
+   * @param text The text (not empty).
+   * @param paging Order, where to continue, matches and runs to examine at most.
+   * @returns The matches, the runs examined, and where to continue.
+   */
+  searchRuns(filter: RunFilter, text: string, paging: SearchPaging): Promise<SearchPage> {
+    return searchRuns(
+      this.#kv,
+      filter,
+      text,
+      paging,
+      async (r) =>
+        r.status !== "RUNNING" && r.result !== undefined
+          ? await decodeValue(this.#kv, r.id, r.result, "result")
+          : stateFromEvents(await eventsOf(this.#kv, r.id)),
+    );
+  }
+
+  /**
    * Counts the runs that match a filter.
    *
    * @param filter What to match.
@@ -147,13 +184,25 @@ export class LoomReader {
   }
 
   /**
-   * Counts runs by status.
+   * Counts runs by status (from the counters kept at commit time).
    *
    * @param statuses Statuses to count.
    * @returns Count per status.
    */
   countByStatus(statuses: readonly string[]): Promise<Record<string, number>> {
     return countByStatus(this.#kv, statuses);
+  }
+
+  /**
+   * Runs started and ended per minute, from the rollups kept at commit time.
+   *
+   * @param since First minute (ms, a minute's start).
+   * @param until Last minute (ms, a minute's start), included.
+   * @returns Counts by minute start (absent: none), or `undefined` when the file's rollups do
+   * not cover the range yet.
+   */
+  minuteCounts(since: number, until: number): Promise<Map<number, MinuteCounts> | undefined> {
+    return minuteCounts(this.#kv, since, until);
   }
 
   /**
@@ -334,8 +383,25 @@ export class LoomReader {
    * @param options Status, run, kind, page size.
    * @returns Tasks.
    */
-  listTasks(options: TaskListOptions = {}): Promise<TaskRecord[]> {
-    return listTasks(this.#kv, options);
+  async listTasks(options: TaskListOptions = {}): Promise<TaskRecord[]> {
+    const open = options.status === undefined || options.status === "PENDING" ||
+      options.status === "RUNNING";
+    if (options.workflowId !== undefined || options.only !== undefined || !open) {
+      return await listTasks(this.#kv, options);
+    }
+    // Open tasks from the shared read (newest first), then finished ones as far as needed.
+    const limit = options.limit ?? 100;
+    const out = (await this.allTasks({
+      statuses: options.status === undefined ? ["PENDING", "RUNNING"] : [options.status],
+      ...(options.kind === undefined ? {} : { kinds: [options.kind] }),
+    })).slice(0, limit);
+    if (out.length >= limit || options.status !== undefined) return out;
+    const rest = await listTasks(this.#kv, {
+      ...options,
+      only: "finished",
+      limit: limit - out.length,
+    });
+    return [...out, ...rest];
   }
 
   /**
@@ -344,8 +410,39 @@ export class LoomReader {
    * @param filter What to match.
    * @returns The tasks.
    */
-  allTasks(filter: TaskFilter = {}): Promise<TaskRecord[]> {
-    return listAllTasks(this.#kv, filter);
+  async allTasks(filter: TaskFilter = {}): Promise<TaskRecord[]> {
+    const open = filter.workflowId === undefined && filter.statuses !== undefined &&
+      filter.statuses.every((s) => s === "PENDING" || s === "RUNNING");
+    if (!open) return await listAllTasks(this.#kv, filter);
+    // Open tasks of all runs: reads made at the same time share one (several calls of a page).
+    this.#openTasks ??= listAllTasks(this.#kv, { statuses: ["PENDING", "RUNNING"] }).finally(
+      () => this.#openTasks = undefined,
+    );
+    return (await this.#openTasks).filter((t) =>
+      (filter.statuses as string[]).includes(t.status) &&
+      (filter.kinds === undefined || filter.kinds.includes(t.kind)) &&
+      (filter.dueBy === undefined || t.runAt <= filter.dueBy)
+    );
+  }
+
+  /**
+   * Counts tasks by status, from the counters kept at commit time.
+   *
+   * @returns Counts by status (`PENDING`, `RUNNING`, `COMPLETED`, `FAILED`), or `undefined` when
+   * the file's counters are not built yet.
+   */
+  countTasks(): Promise<Record<string, number> | undefined> {
+    return countTasks(this.#kv);
+  }
+
+  /**
+   * Counts the durable timers due at or before a time (from the timer index).
+   *
+   * @param until Time (ms).
+   * @returns How many.
+   */
+  countDueTimers(until: number): Promise<number> {
+    return countDueTimers(this.#kv, until);
   }
 
   // Owners

@@ -1,10 +1,13 @@
 /**
- * Counts (`loom stats`, `/api/stats`): runs by status read from the index keys, what a KV file
- * holds, and the highest event and log ids in use.
+ * Counts (`loom stats`, `/api/stats`): runs by status (from the counters kept at commit time,
+ * or from the index keys on a file whose counters are not built yet), runs started and ended
+ * per minute (from the minute rollups), what a KV file holds, and the highest event and log
+ * ids in use.
  *
  * @module
  */
 
+import { type MinuteCounts, readMinuteCounts, readStatusCounts } from "../counters.ts";
 import { type Key, keys } from "../keys.ts";
 import { type EventIndexEntry, TaskKind, type TaskRecord, TaskStatus } from "../records.ts";
 import { getRuns } from "./runs.ts";
@@ -111,13 +114,28 @@ export async function lastIds(kv: Deno.Kv): Promise<{ event: number; log: number
 }
 
 /**
- * Counts runs by status from the status index (keys only).
+ * Counts runs by status: from the counters (a few reads, whatever the number of runs), or from
+ * the status index (keys only) on a file whose counters are not built yet.
  *
  * @param kv The KV handle.
  * @param statuses Statuses to count.
  * @returns Count per status.
  */
 export async function countByStatus(
+  kv: Deno.Kv,
+  statuses: readonly string[],
+): Promise<Record<string, number>> {
+  return await readStatusCounts(kv, statuses) ?? await scanByStatus(kv, statuses);
+}
+
+/**
+ * Counts runs by status from the status index (keys only): what the counters must agree with.
+ *
+ * @param kv The KV handle.
+ * @param statuses Statuses to count.
+ * @returns Count per status.
+ */
+export async function scanByStatus(
   kv: Deno.Kv,
   statuses: readonly string[],
 ): Promise<Record<string, number>> {
@@ -129,4 +147,21 @@ export async function countByStatus(
     return [s, n] as const;
   }));
   return Object.fromEntries(counts);
+}
+
+/**
+ * Runs started and ended per minute from the minute rollups kept at commit time.
+ *
+ * @param kv The KV handle.
+ * @param since First minute (ms, a minute's start).
+ * @param until Last minute (ms, a minute's start), included.
+ * @returns Counts by minute start (minutes without any are absent), or `undefined` when the
+ * file's rollups do not cover the range yet (then count from the events).
+ */
+export function minuteCounts(
+  kv: Deno.Kv,
+  since: number,
+  until: number,
+): Promise<Map<number, MinuteCounts> | undefined> {
+  return readMinuteCounts(kv, since, until);
 }

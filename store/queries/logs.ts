@@ -4,6 +4,7 @@
  * @module
  */
 
+import { countOf, readCounters } from "../counters.ts";
 import { keys } from "../keys.ts";
 import type { LogRecord } from "../records.ts";
 import { TIME_SKEW_MS } from "./events.ts";
@@ -42,12 +43,17 @@ function matches(l: LogRecord, f: LogFilter): boolean {
   return true;
 }
 
-async function* logs(kv: Deno.Kv, f: LogFilter, oldest: boolean): AsyncGenerator<LogRecord> {
+async function* logs(
+  kv: Deno.Kv,
+  f: LogFilter,
+  oldest: boolean,
+  batchSize = 500,
+): AsyncGenerator<LogRecord> {
   const prefix = f.workflowId === undefined
     ? keys.logPrefix()
     : keys.logOfWorkflowPrefix(f.workflowId);
   for await (
-    const e of kv.list<LogRecord>({ prefix }, { reverse: !oldest, batchSize: 500 })
+    const e of kv.list<LogRecord>({ prefix }, { reverse: !oldest, batchSize })
   ) {
     if (matches(e.value, f)) yield e.value;
     else if (!oldest && f.since !== undefined && e.value.createdAt < f.since - TIME_SKEW_MS) {
@@ -71,7 +77,10 @@ export async function queryLogs(
 ): Promise<LogPage> {
   let skip = Math.max(0, paging.offset ?? 0);
   const items: LogRecord[] = [];
-  for await (const l of logs(kv, filter, paging.oldestFirst ?? false)) {
+  // A page of a few entries reads a batch of a few (more follow while filters skip some).
+  const want = Number.isFinite(paging.limit) ? paging.limit + (paging.offset ?? 0) + 1 : 500;
+  const batch = Math.min(500, Math.max(20, want * 2));
+  for await (const l of logs(kv, filter, paging.oldestFirst ?? false, batch)) {
     if (skip > 0) {
       skip--;
       continue;
@@ -83,13 +92,26 @@ export async function queryLogs(
 }
 
 /**
- * Counts the log entries that match a filter.
+ * Counts the log entries that match a filter: of all runs, by level, from the counters kept at
+ * commit time; otherwise by reading them.
  *
  * @param kv The KV handle.
  * @param filter What to match.
  * @returns The number of entries.
  */
 export async function countLogs(kv: Deno.Kv, filter: LogFilter): Promise<number> {
+  if (filter.workflowId === undefined && filter.since === undefined) {
+    let levels = filter.levels;
+    if (levels === undefined) {
+      levels = [];
+      const prefix = keys.logCountPrefix();
+      for await (const e of kv.list({ prefix })) {
+        if (countOf(e.value) > 0) levels.push(String(e.key[prefix.length]));
+      }
+    }
+    const counted = await readCounters(kv, [...new Set(levels)].map(keys.logCount));
+    if (counted !== undefined) return counted.reduce((a, b) => a + b, 0);
+  }
   let n = 0;
   for await (const _ of logs(kv, filter, false)) n++;
   return n;

@@ -16,7 +16,14 @@
  * @module
  */
 
-export { countByStatus, countRecords, lastIds, type RecordCounts } from "./counts.ts";
+export {
+  countByStatus,
+  countRecords,
+  lastIds,
+  minuteCounts,
+  type RecordCounts,
+  scanByStatus,
+} from "./counts.ts";
 export {
   countEvents,
   type EventFilter,
@@ -50,6 +57,16 @@ export {
   type RunListQuery,
 } from "./runs.ts";
 export {
+  type MatchPlace,
+  SEARCH_LOG_LINES,
+  type SearchHit,
+  type SearchPage,
+  type SearchPaging,
+  searchRuns,
+} from "./search.ts";
+export {
+  countDueTimers,
+  countTasks,
   getTask,
   listAllTasks,
   listTasks,

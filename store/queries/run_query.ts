@@ -7,6 +7,7 @@
  * @module
  */
 
+import { readCounters, readNameCounts } from "../counters.ts";
 import { type Key, keys } from "../keys.ts";
 import type { WorkflowRecord } from "../records.ts";
 import { getRuns } from "./runs.ts";
@@ -159,7 +160,10 @@ async function* readStream(
       hi = [...prefix, at.createdAt, at.id];
     }
   }
-  const iter = kv.list<null>(selector(prefix, lo, hi), { reverse: !oldest, batchSize: 500 });
+  // A page of a few runs reads a batch of a few keys (the first batch is read whole).
+  const want = paging.limit > 0 ? paging.limit + (paging.offset ?? 0) + 1 : 500;
+  const batchSize = Math.min(500, Math.max(20, want * 2));
+  const iter = kv.list<null>(selector(prefix, lo, hi), { reverse: !oldest, batchSize });
   for await (const e of iter) {
     const n = e.key.length;
     yield { createdAt: e.key[n - 2] as number, id: e.key[n - 1] as string };
@@ -273,14 +277,46 @@ export async function queryRuns(
 }
 
 /**
- * Counts the runs that match a filter. Reads index keys only when the index matches the filter
- * exactly (status alone, name alone, time range); otherwise it also reads the records.
+ * Counts runs from the counters kept at commit time, for a filter of statuses and names only.
+ *
+ * @returns The count, or `undefined` for another filter or a file without counters.
+ */
+async function countFromCounters(kv: Deno.Kv, f: RunFilter): Promise<number | undefined> {
+  if (f.idPrefix !== undefined || f.createdAfter !== undefined || f.createdBefore !== undefined) {
+    return undefined;
+  }
+  let names = f.names;
+  if (f.nameContains !== undefined) {
+    const needle = f.nameContains.toLowerCase();
+    names = (names ?? await runNames(kv)).filter((n) => n.toLowerCase().includes(needle));
+  }
+  const wanted = (s: string) => f.statuses === undefined || f.statuses.includes(s);
+  if (names === undefined) {
+    const statuses = f.statuses ?? ["RUNNING", "COMPLETED", "FAILED", "CANCELLED"];
+    const counts = await readCounters(kv, [...new Set(statuses)].map(keys.statusCount));
+    return counts?.reduce((a, b) => a + b, 0);
+  }
+  const byName = await readNameCounts(kv, [...new Set(names)]);
+  if (byName === undefined) return undefined;
+  let n = 0;
+  for (const counts of byName.values()) {
+    for (const [s, c] of Object.entries(counts)) if (wanted(s)) n += c;
+  }
+  return n;
+}
+
+/**
+ * Counts the runs that match a filter: from the counters for statuses and names; otherwise
+ * from index keys when the index matches the filter exactly (time range), or by reading the
+ * records.
  *
  * @param kv The KV handle.
  * @param filter What to match.
  * @returns The number of runs.
  */
 export async function countRuns(kv: Deno.Kv, filter: RunFilter): Promise<number> {
+  const counted = await countFromCounters(kv, filter);
+  if (counted !== undefined) return counted;
   if (filter.idPrefix !== undefined) {
     return (await byIdPrefix(kv, { ...filter, idPrefix: filter.idPrefix }, { limit: 0 }))
       .length;

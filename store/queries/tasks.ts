@@ -5,6 +5,7 @@
  * @module
  */
 
+import { readCounters } from "../counters.ts";
 import { keys } from "../keys.ts";
 import type { TaskRecord } from "../records.ts";
 import { getRun, getRuns } from "./runs.ts";
@@ -19,6 +20,8 @@ export interface TaskListOptions {
   kind?: string;
   /** Tasks to return. @default 100 */
   limit?: number;
+  /** Only open tasks (`open`), or only finished ones (`finished`). */
+  only?: "open" | "finished";
 }
 
 /** Filters of {@linkcode listAllTasks}; every given filter must match. */
@@ -48,7 +51,7 @@ async function* openTasks(kv: Deno.Kv, workflowId?: string): AsyncGenerator<Task
   };
   for await (const e of iter) {
     ids.push(e.key[e.key.length - 1] as string);
-    if (ids.length >= 50) yield* drain(ids.splice(0));
+    if (ids.length >= 500) yield* drain(ids.splice(0));
   }
   yield* drain(ids);
 }
@@ -97,10 +100,11 @@ export async function listTasks(
     (options.status === undefined || t.status === options.status) &&
     (options.workflowId === undefined || t.workflowId === options.workflowId) &&
     (options.kind === undefined || t.kind === options.kind);
-  const open = options.status === undefined || options.status === "PENDING" ||
-    options.status === "RUNNING";
-  const finished = options.status === undefined || options.status === "COMPLETED" ||
-    options.status === "FAILED";
+  const open = options.only !== "finished" &&
+    (options.status === undefined || options.status === "PENDING" || options.status === "RUNNING");
+  const finished = options.only !== "open" &&
+    (options.status === undefined || options.status === "COMPLETED" ||
+      options.status === "FAILED");
   if (open) {
     for await (const t of openTasks(kv, options.workflowId)) {
       if (!wanted(t)) continue;
@@ -127,13 +131,53 @@ export async function listTasks(
  * @returns The tasks.
  */
 export async function listAllTasks(kv: Deno.Kv, filter: TaskFilter = {}): Promise<TaskRecord[]> {
-  const all = await listTasks(kv, {
-    ...(filter.workflowId === undefined ? {} : { workflowId: filter.workflowId }),
-    limit: Number.MAX_SAFE_INTEGER,
-  });
+  // Only open tasks wanted: the task log is not read.
+  const open = filter.statuses !== undefined &&
+    filter.statuses.every((s) => s === "PENDING" || s === "RUNNING");
+  const all: TaskRecord[] = [];
+  if (open) { for await (const t of openTasks(kv, filter.workflowId)) all.push(t); }
+  else {
+    all.push(
+      ...await listTasks(kv, {
+        ...(filter.workflowId === undefined ? {} : { workflowId: filter.workflowId }),
+        limit: Number.MAX_SAFE_INTEGER,
+      }),
+    );
+  }
   return all.filter((t) =>
     (filter.statuses === undefined || filter.statuses.includes(t.status)) &&
     (filter.kinds === undefined || filter.kinds.includes(t.kind)) &&
     (filter.dueBy === undefined || t.runAt <= filter.dueBy)
   ).sort((a, b) => b.id - a.id);
+}
+
+/** Task statuses, as counted. */
+const TASK_STATUSES = ["PENDING", "RUNNING", "COMPLETED", "FAILED"] as const;
+
+/**
+ * Counts tasks by status from the counters kept at commit time: open ones as listed in running
+ * runs' records, finished ones as kept in the task log.
+ *
+ * @param kv The KV handle.
+ * @returns Counts by status, or `undefined` when the file's counters are not built yet.
+ */
+export async function countTasks(kv: Deno.Kv): Promise<Record<string, number> | undefined> {
+  const got = await readCounters(kv, TASK_STATUSES.map(keys.taskCount));
+  return got === undefined
+    ? undefined
+    : Object.fromEntries(TASK_STATUSES.map((s, i) => [s, got[i] ?? 0]));
+}
+
+/**
+ * Counts the durable timers due at or before a time, from the timer index.
+ *
+ * @param kv The KV handle.
+ * @param until Time (ms).
+ * @returns How many.
+ */
+export async function countDueTimers(kv: Deno.Kv, until: number): Promise<number> {
+  let n = 0;
+  const end = keys.timer(until + 1, "", 0);
+  for await (const _ of kv.list({ start: keys.timerPrefix(), end }, { batchSize: 500 })) n++;
+  return n;
 }

@@ -13,6 +13,7 @@ import { type App, type AppOptions, newApp, type RouteDeps } from "./context.ts"
 import { docsRoutes } from "./docs.ts";
 import { HttpErrorCode, notFound, onError } from "./errors.ts";
 import {
+  bulkRoutes,
   definitionRoutes,
   eventRoutes,
   healthRoutes,
@@ -82,6 +83,7 @@ export function createApp(backend: ApiBackend, options: AppOptions = {}): App {
   statsRoutes(app, deps);
   healthRoutes(app, deps);
   streamRoutes(app, deps);
+  bulkRoutes(app, deps);
   runRoutes(app, deps);
   workflowRoutes(app, deps);
   definitionRoutes(app, deps);

@@ -68,6 +68,9 @@ export const PageMeta = z.object({
   has_prev: z.boolean(),
   has_next: z.boolean(),
   next_cursor: z.string().nullable().openapi({ description: "Pass as `cursor` for the next page" }),
+  scanned: z.number().int().optional().openapi({
+    description: "With `search`: runs examined for this page",
+  }),
 }).openapi("PageMeta");
 
 /**
@@ -93,6 +96,9 @@ export const WorkflowSummary = z.object({
   duration: z.number().int().nullable().openapi({ description: "Seconds, once ended" }),
   error_message: z.string().nullable(),
   event_count: z.number().int().openapi({ description: "Events in the run's history" }),
+  matched_in: z.array(z.enum(["id", "input", "state", "logs", "error"])).optional().openapi({
+    description: "With `search`: where the text was found",
+  }),
 }).openapi("WorkflowSummary");
 
 /** A run with its input, state and error. */

@@ -41,10 +41,11 @@ export async function workflowStats(reader: LoomReader) {
  * @returns Counts.
  */
 export async function taskStats(reader: LoomReader) {
-  const tasks = await reader.allTasks();
-  const n = (s: string) => tasks.filter((t) => t.status === s).length;
+  const counted = await reader.countTasks();
+  const tasks = counted === undefined ? await reader.allTasks() : [];
+  const n = (s: string) => counted?.[s] ?? tasks.filter((t) => t.status === s).length;
   return {
-    total: tasks.length,
+    total: counted === undefined ? tasks.length : Object.values(counted).reduce((a, b) => a + b, 0),
     pending: n("PENDING"),
     running: n("RUNNING"),
     completed: n("COMPLETED"),
@@ -61,12 +62,12 @@ export async function taskStats(reader: LoomReader) {
 export async function liveStats(backend: ApiBackend) {
   const [live, due] = await Promise.all([
     backend.live(),
-    backend.reader.allTasks({ kinds: ["TIMER"], statuses: ["PENDING"], dueBy: Date.now() }),
+    backend.reader.countDueTimers(Date.now()),
   ]);
   return {
     activities_running: live.activitiesRunning,
     timers_scheduled: live.timersScheduled,
-    timers_due: due.length,
+    timers_due: due,
     source: backend.role,
   };
 }
@@ -79,7 +80,8 @@ const ENDS: Record<string, "completed" | "failed" | "cancelled"> = {
 
 /**
  * Runs started and ended per minute over the last `minutes` whole minutes and the current one,
- * from the events of that window.
+ * from the minute rollups kept at commit time (from the events of the window on a file whose
+ * rollups are not built yet).
  *
  * @param reader The reader.
  * @param minutes Window length.
@@ -96,6 +98,29 @@ export async function throughput(reader: LoomReader, minutes: number, now = Date
     failed: 0,
     cancelled: 0,
   }));
+  const rollups = await reader.minuteCounts(since, current);
+  if (rollups !== undefined) {
+    for (const [minute, counts] of rollups) {
+      const bucket = buckets[Math.floor((minute - since) / 60_000)];
+      if (bucket === undefined) continue;
+      bucket.started = counts.started;
+      bucket.completed = counts.completed;
+      bucket.failed = counts.failed;
+      bucket.cancelled = counts.cancelled;
+    }
+  } else await fromEvents(reader, since, buckets);
+  const whole = buckets.slice(0, minutes);
+  const completed = whole.reduce((sum, b) => sum + b.completed, 0);
+  return {
+    window_minutes: minutes,
+    minutes: buckets,
+    completed_per_minute: minutes === 0 ? 0 : Math.round((completed / minutes) * 100) / 100,
+  };
+}
+
+type Bucket = Record<"started" | "completed" | "failed" | "cancelled", number>;
+
+async function fromEvents(reader: LoomReader, since: number, buckets: Bucket[]): Promise<void> {
   const page = await reader.queryEvents({
     since,
     types: ["WORKFLOW_STARTED", ...Object.keys(ENDS)],
@@ -106,18 +131,12 @@ export async function throughput(reader: LoomReader, minutes: number, now = Date
     if (e.type === "WORKFLOW_STARTED") bucket.started++;
     else bucket[ENDS[e.type] as "completed"]++;
   }
-  const whole = buckets.slice(0, minutes);
-  const completed = whole.reduce((sum, b) => sum + b.completed, 0);
-  return {
-    window_minutes: minutes,
-    minutes: buckets,
-    completed_per_minute: minutes === 0 ? 0 : Math.round((completed / minutes) * 100) / 100,
-  };
 }
 
 /**
  * The reference's `/api/stats/health`: healthy when at most 10 % of runs failed, degraded up to
- * 25 %, unhealthy above; with active runs, due tasks, and ERROR logs of the last hour (UTC).
+ * 25 %, unhealthy above; with active runs, due tasks, and ERROR logs of the last hour (the
+ * minute rollups of the 60 minutes before the current one and of the current one).
  *
  * @param reader The reader.
  * @param now The current time (ms).
@@ -127,7 +146,7 @@ export async function healthStats(reader: LoomReader, now = Date.now()) {
   const [w, due, errors] = await Promise.all([
     workflowStats(reader),
     reader.allTasks({ statuses: ["PENDING"], dueBy: now }),
-    reader.countLogs({ levels: ["ERROR"], since: now - 3_600_000 }),
+    recentErrors(reader, now),
   ]);
   const rate = w.total === 0 ? 0 : Math.round((w.failed / w.total) * 10_000) / 100;
   return {
@@ -142,4 +161,14 @@ export async function healthStats(reader: LoomReader, now = Date.now()) {
     failure_rate: rate,
     timestamp: iso(now),
   };
+}
+
+/** ERROR log lines of the last hour: from the minute rollups, or by reading the logs. */
+async function recentErrors(reader: LoomReader, now: number): Promise<number> {
+  const current = Math.floor(now / 60_000) * 60_000;
+  const rollups = await reader.minuteCounts(current - 60 * 60_000, current);
+  if (rollups === undefined) return reader.countLogs({ levels: ["ERROR"], since: now - 3_600_000 });
+  let n = 0;
+  for (const m of rollups.values()) n += m.errors;
+  return n;
 }

@@ -261,9 +261,17 @@ Deno.test("buildTransition() ends a run: status index move, result, error, finis
     message: "it broke",
     createdAt: 900,
     step: "s",
+  }, {
+    // The failure itself, as an ERROR line in the transition that fails the run.
+    id: 9,
+    workflowId: "r1",
+    workflowName: "flow",
+    level: "ERROR",
+    message: "Workflow failed: Error: bad",
+    createdAt: T,
   }]);
   assert.equal(built.stepTask, undefined);
-  assert.deepEqual(built.ids, { event: 1, log: 8 });
+  assert.deepEqual(built.ids, { event: 1, log: 9 });
 });
 
 Deno.test("buildTransition() records nothing for an activation that made no event and no log", () => {

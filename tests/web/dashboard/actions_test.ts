@@ -11,12 +11,20 @@ import {
 import { inProcessApi } from "../../../web/dashboard/server/api_caller.ts";
 import type { RunDetail } from "../../../web/dashboard/components/types.ts";
 
-Deno.test("cancelMatchingRuns() cancels every running run of a filter through the API, page by page, with progress", async () => {
+Deno.test("cancelMatchingRuns() cancels every running run of a filter in one server call, with the progress it streams", async () => {
   await using d = await dashboardFixture();
   for (let i = 0; i < 130; i++) await d.engine.start(SignalFlow, {}, { workflowId: `b-${i}` });
   await d.engine.start(SignalFlow, {}, { workflowId: "keep-1" });
   await (await d.engine.start(ClassFlow, { x: 1 }, { workflowId: "b-done" })).result();
-  const api = inProcessApi(d.app, new Request("http://localhost/workflows"));
+  const inner = inProcessApi(d.app, new Request("http://localhost/workflows"));
+  const calls: string[] = [];
+  const api: typeof inner = {
+    get: (path) => (calls.push(`GET ${path}`), inner.get(path)),
+    post: (path, body) => (calls.push(`POST ${path}`), inner.post(path, body)),
+    postLines: (path, body, onLine, signal) => (
+      calls.push(`POST ${path}`), inner.postLines(path, body, onLine, signal)
+    ),
+  };
   const seen: BulkProgress[] = [];
   const done = await cancelMatchingRuns(api, "?id_prefix=b-&status=COMPLETED", {
     onProgress: (p) => seen.push(p),
@@ -28,6 +36,7 @@ Deno.test("cancelMatchingRuns() cancels every running run of a filter through th
     done: true,
     lastError: undefined,
   });
+  assert.deepEqual(calls, ["POST /api/workflows/cancel?id_prefix=b-&status=RUNNING"]);
   assert.equal(seen.length, 131, "one report per run, and the last");
   assert.deepEqual(seen.slice(0, 3).map((p) => p.cancelled), [1, 2, 3]);
   for (const id of ["b-0", "b-129"]) {

@@ -4,13 +4,9 @@ import { fmtDuration, localToIso } from "../../../web/dashboard/components/forma
 import { layoutGraph, mergeGraphs } from "../../../web/dashboard/components/graph_layout.ts";
 import { overlays } from "../../../web/dashboard/components/graph_status.ts";
 import { apiQuery, readFilter } from "../../../web/dashboard/components/run_filter.ts";
-import { matchRun } from "../../../web/dashboard/components/search.ts";
+import { searchQuery } from "../../../web/dashboard/components/search.ts";
 import { groupBySteps } from "../../../web/dashboard/components/timeline.tsx";
-import type {
-  RunDetail,
-  RunEvent,
-  WorkflowGraph,
-} from "../../../web/dashboard/components/types.ts";
+import type { RunEvent, WorkflowGraph } from "../../../web/dashboard/components/types.ts";
 
 const ev = (id: number, type: string, payload: Record<string, unknown>, ms = id): RunEvent => ({
   id,
@@ -148,17 +144,10 @@ Deno.test("run filters: from the page URL to the API query (datetime-local is UT
   assert.equal(fmtDuration(850), "850 ms");
 });
 
-Deno.test("matchRun() finds text in a run's id, input, state, logs and error, in any case", () => {
-  const run = {
-    id: "order-1",
-    input: { customer: "Ada Lovelace" },
-    current_state: { note: "gift wrap" },
-    error_message: null,
-  } as unknown as RunDetail;
-  const logs = [{ message: "Charged card 4242" }] as never[];
-  assert.deepEqual(matchRun(run, logs, "ada"), ["input"]);
-  assert.deepEqual(matchRun(run, logs, "GIFT"), ["state"]);
-  assert.deepEqual(matchRun(run, logs, "4242"), ["logs"]);
-  assert.deepEqual(matchRun(run, logs, "order"), ["id"]);
-  assert.deepEqual(matchRun(run, logs, "zzz"), []);
+Deno.test("searchQuery() asks the server to search with the filters, bounded, from a cursor", () => {
+  const f = readFilter(new URL("http://x/workflows?status=running&q=ORD-1&id=ord-"));
+  assert.equal(
+    searchQuery(f, "abc"),
+    "?status=RUNNING&id_prefix=ord-&search=ORD-1&per_page=50&scan_limit=200&cursor=abc",
+  );
 });

@@ -57,3 +57,42 @@ Deno.test("one feed per server: open pages share the owner's in-memory feed, and
     await reader.close();
   }
 });
+
+Deno.test("the owner's feed holds one engine subscription however many streams are open, and none once they close", async () => {
+  await using engine = await createEngine({ kvPath: ":memory:", pollIntervalMs: 20 });
+  let open = 0;
+  let made = 0;
+  let most = 0;
+  const subscribe = engine.subscribe.bind(engine);
+  engine.subscribe = (listener) => {
+    made++;
+    most = Math.max(most, ++open);
+    const off = subscribe(listener);
+    return () => {
+      open--;
+      off();
+    };
+  };
+  const app = createApp(engineBackend(engine));
+  const controller = new AbortController();
+  const streams = await Promise.all(
+    Array.from(
+      { length: 8 },
+      () => app.request("/api/events/stream", { signal: controller.signal }),
+    ),
+  );
+  const got = Promise.all(
+    streams.map((res) =>
+      readUntil(res, (m) => m.event === "run" && JSON.parse(m.data).id === "one")
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 100));
+  await engine.start(SignalFlow, {}, { workflowId: "one" });
+  assert.equal((await got).length, 8, "every stream got the change");
+  assert.equal(made, 1, "one subscription for eight streams");
+  assert.equal(most, 1);
+  controller.abort();
+  for (const res of streams) await res.body?.cancel().catch(() => {});
+  for (let i = 0; i < 50 && open > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(open, 0, "given up when the last stream closed");
+});

@@ -285,7 +285,10 @@ Deno.test("/tasks shows the queue with ages; /events filters by type (also STEP_
   assert.match(warn.html, /second step done/);
   assert.ok(!warn.html.includes("first step"));
   const search = await d.page("/logs?q=FIRST");
-  assert.match(search.html, /1 of the 2 entries on this page match/);
+  // ClassFlow's two lines and the failed run's ERROR line.
+  assert.match(search.html, /1 of the 3 entries on this page match/);
+  const errors = await d.page("/logs?level=ERROR");
+  assert.match(errors.html, /Workflow failed in step &quot;explode&quot;: TypeError: bad thing/);
   const stats = await d.page("/stats");
   assert.match(stats.html, /<span class="bar-label">Failed<\/span>[\s\S]*?1 · 33\.3 %/);
 });

@@ -7,6 +7,7 @@
  */
 
 export type { RouteDeps } from "../context.ts";
+export { BULK_PARALLEL, bulkRoutes } from "./bulk.ts";
 export { definitionRoutes } from "./definitions.ts";
 export { eventRoutes } from "./events.ts";
 export { healthRoutes } from "./health.ts";

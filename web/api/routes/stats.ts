@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { LoomReader } from "../../../engine/mod.ts";
+import { type LoomReader, THROUGHPUT_WINDOW_MINUTES } from "../../../engine/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import type { ApiBackend } from "../../backend.ts";
 import { reply, type RouteDeps, type RoutesApp } from "../context.ts";
@@ -14,7 +14,7 @@ import { healthStats, liveStats, taskStats, throughput, workflowStats } from "..
 import { errorResponses, jsonResponse } from "./_common.ts";
 
 const Window = z.object({
-  minutes: z.coerce.number().int().min(1).max(60).default(10).openapi({
+  minutes: z.coerce.number().int().min(1).max(THROUGHPUT_WINDOW_MINUTES).default(10).openapi({
     description: "Whole minutes before the current one",
   }),
 });

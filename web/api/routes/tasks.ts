@@ -34,7 +34,11 @@ const list = createRoute({
   request: {
     query: z.object({
       ...pagingFields(50),
-      sort_by: z.enum(Object.keys(SORTABLE) as [keyof typeof SORTABLE]).default("created_at"),
+      sort_by: z.enum([...Object.keys(SORTABLE), "recent"] as [keyof typeof SORTABLE | "recent"])
+        .default("created_at").openapi({
+          description:
+            "`recent`: open tasks newest first, then finished ones most recently finished first (the store's own order: a page reads only what it shows)",
+        }),
       workflow_id: z.string().optional(),
       status: z.enum(["PENDING", "RUNNING", "COMPLETED", "FAILED"]).optional(),
       kind: z.enum(["STEP", "ACTIVITY", "TIMER"]).optional(),
@@ -73,12 +77,13 @@ const one = createRoute({
 function listRoute(app: RoutesApp, reader: LoomReader): void {
   app.openapi(list, async (c) => {
     const q = c.req.valid("query");
+    if (q.sort_by === "recent") return reply(c, TaskPage, await recentPage(reader, q), 200);
     const tasks = await reader.allTasks({
       ...(q.workflow_id === undefined ? {} : { workflowId: q.workflow_id }),
       ...(q.status === undefined ? {} : { statuses: [q.status] }),
       ...(q.kind === undefined ? {} : { kinds: [q.kind] }),
     });
-    const key = SORTABLE[q.sort_by];
+    const key = SORTABLE[q.sort_by as keyof typeof SORTABLE];
     const sign = q.sort_order === "asc" ? 1 : -1;
     tasks.sort((a, b) => {
       const x = key(a);
@@ -91,6 +96,38 @@ function listRoute(app: RoutesApp, reader: LoomReader): void {
       meta: offsetMeta(page, q.per_page, tasks.length),
     }, 200);
   });
+}
+
+/** A page of tasks in the store's own order, with the total from the task counters. */
+async function recentPage(
+  reader: LoomReader,
+  q: {
+    page?: number | undefined;
+    per_page: number;
+    workflow_id?: string | undefined;
+    status?: string | undefined;
+    kind?: string | undefined;
+  },
+) {
+  const page = q.page ?? 1;
+  const options = {
+    ...(q.workflow_id === undefined ? {} : { workflowId: q.workflow_id }),
+    ...(q.status === undefined ? {} : { status: q.status }),
+    ...(q.kind === undefined ? {} : { kind: q.kind }),
+  };
+  const [tasks, counted] = await Promise.all([
+    reader.listTasks({ ...options, limit: page * q.per_page }),
+    q.workflow_id === undefined && q.kind === undefined ? reader.countTasks() : undefined,
+  ]);
+  const total = counted === undefined
+    ? (await reader.listTasks({ ...options, limit: Number.MAX_SAFE_INTEGER })).length
+    : q.status === undefined
+    ? Object.values(counted).reduce((a, b) => a + b, 0)
+    : counted[q.status] ?? 0;
+  return {
+    data: tasks.slice((page - 1) * q.per_page, page * q.per_page).map(task),
+    meta: offsetMeta(page, q.per_page, total),
+  };
 }
 
 function pendingRoute(app: RoutesApp, reader: LoomReader): void {

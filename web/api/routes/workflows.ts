@@ -6,7 +6,7 @@
  */
 
 import { type LoomReader, stateFromEvents } from "../../../engine/mod.ts";
-import type { RunFilter, WorkflowRecord } from "../../../store/mod.ts";
+import type { WorkflowRecord } from "../../../store/mod.ts";
 import { createRoute, z } from "../../_deps.ts";
 import { reply, type RouteDeps, type RoutesApp } from "../context.ts";
 import { ApiError, HttpErrorCode } from "../errors.ts";
@@ -14,13 +14,13 @@ import {
   decodeCursor,
   encodeCursor,
   fingerprint,
-  normalizeStatus,
   offsetMeta,
   pagingFields,
   parseTime,
   TimeParam,
 } from "../params.ts";
-import { EventPage, LogPage, StatusInput, WorkflowDetail, WorkflowPage } from "../schemas.ts";
+import { FilterFields, readRunFilter, SEARCH_SCAN, searchPage } from "../run_filter.ts";
+import { EventPage, LogPage, WorkflowDetail, WorkflowPage } from "../schemas.ts";
 import { eventSummary, workflowDetail, workflowSummary } from "../shapes.ts";
 import { EventTypeParam, typedEventPage, typeFilter } from "../event_types.ts";
 import { errorResponses, IdParams, jsonResponse, logPage, recordOf } from "./_common.ts";
@@ -33,12 +33,9 @@ const SORTABLE = ["created_at", "updated_at", "name", "status", "id"] as const;
 const ListQuery = z.object({
   ...pagingFields(50),
   sort_by: z.enum(SORTABLE).default("created_at"),
-  status: StatusInput.optional(),
-  name: z.string().optional().openapi({ description: "Name contains this text (any case)" }),
-  workflow: z.string().optional().openapi({ description: "Exact workflow name" }),
-  id_prefix: z.string().min(1).optional(),
-  started_after: TimeParam.optional(),
-  started_before: TimeParam.optional(),
+  ...FilterFields,
+  scan_limit: z.coerce.number().int().min(1).max(SEARCH_SCAN.max).default(SEARCH_SCAN.default)
+    .openapi({ description: "With `search`: most runs examined for this page" }),
   cursor: z.string().optional().openapi({
     description: "From `meta.next_cursor`; with sort_by=created_at only",
   }),
@@ -143,17 +140,24 @@ export function workflowRoutes(app: RoutesApp, { backend }: RouteDeps): void {
 function listRoute(app: RoutesApp, reader: LoomReader): void {
   app.openapi(list, async (c) => {
     const q = c.req.valid("query");
-    const filter: RunFilter = {};
-    if (q.status !== undefined) filter.statuses = [normalizeStatus(q.status)];
-    if (q.workflow !== undefined) filter.names = [q.workflow];
-    if (q.name !== undefined && q.name !== "") filter.nameContains = q.name;
-    if (q.id_prefix !== undefined) filter.idPrefix = q.id_prefix;
-    const after = parseTime(q.started_after, "started_after");
-    const before = parseTime(q.started_before, "started_before");
-    if (after !== undefined) filter.createdAfter = after;
-    if (before !== undefined) filter.createdBefore = before;
+    const { filter, search } = readRunFilter(q);
     const oldestFirst = q.sort_order === "asc";
     const perPage = q.per_page;
+    if (search !== undefined) {
+      if (q.sort_by !== "created_at" || q.page !== undefined) {
+        throw new ApiError(
+          HttpErrorCode.InvalidRequest,
+          'Invalid query: "search" pages by cursor, sorted by created_at: leave out "page" and "sort_by"',
+        );
+      }
+      const body = await searchPage(reader, filter, search, {
+        per_page: perPage,
+        oldestFirst,
+        cursor: q.cursor,
+        scanLimit: q.scan_limit,
+      });
+      return reply(c, PageOfWorkflows, body, 200);
+    }
     if (q.sort_by !== "created_at") {
       if (q.cursor !== undefined) {
         throw new ApiError(

@@ -11,6 +11,7 @@ import {
   type FeedMessage,
   type FeedState,
   readAnswer,
+  readLines,
   type Runtime,
 } from "../components/mod.ts";
 import { mountThroughput } from "./chart.ts";
@@ -28,6 +29,15 @@ function fetchApi(): Api {
           body: JSON.stringify(body),
         }),
       );
+    },
+    async postLines(path, body, onLine, signal) {
+      const res = await fetch(path, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/x-ndjson" },
+        body: JSON.stringify(body),
+        ...(signal === undefined ? {} : { signal }),
+      });
+      await readLines(res, onLine, signal);
     },
   };
 }

@@ -6,7 +6,7 @@
  */
 
 import type { Api } from "./api.ts";
-import type { Paged, RunDetail, RunSummary } from "./types.ts";
+import type { RunDetail, RunSummary } from "./types.ts";
 
 /** Answer of `POST /api/workflows`. */
 export interface Started {
@@ -96,7 +96,7 @@ export async function cancelRun(
 
 /** Progress of {@linkcode cancelMatchingRuns}. */
 export interface BulkProgress {
-  /** Running runs that matched when it began (`null`: unknown). */
+  /** Running runs that matched when it began (`null`: unknown, as with a search). */
   total: number | null;
   /** Cancels accepted so far. */
   cancelled: number;
@@ -108,14 +108,24 @@ export interface BulkProgress {
   done: boolean;
 }
 
+/** A line of the server's progress stream (`POST /api/workflows/cancel`). */
+interface BulkLine {
+  type: "start" | "progress" | "done";
+  total?: number | null;
+  ok?: boolean;
+  error?: string;
+  cancelled?: number;
+  failed?: number;
+}
+
 /**
- * Cancels every running run that matches a run-list query, page by page, and reports progress.
- * Today this is a loop over the API in the browser; it is meant to become one server call with
- * a progress stream, behind this same function.
+ * Cancels every running run that matches a run-list query, as one server call
+ * (`POST /api/workflows/cancel` with the filter), and reports the progress it streams back.
  *
  * @param api The API.
- * @param listQuery The `/api/workflows` query of the filter (its `status` is replaced by RUNNING).
- * @param options Progress callback, stop signal, cancel reason.
+ * @param listQuery The `/api/workflows` query of the filter (its `status` is replaced by
+ *   RUNNING: only running runs can be cancelled).
+ * @param options Progress callback, stop signal (closes the call: the server stops), reason.
  * @returns The final progress.
  */
 export async function cancelMatchingRuns(
@@ -125,31 +135,25 @@ export async function cancelMatchingRuns(
 ): Promise<BulkProgress> {
   const params = new URLSearchParams(listQuery.replace(/^\?/, ""));
   params.set("status", "RUNNING");
-  params.set("per_page", "100");
-  params.delete("cursor");
-  params.delete("page");
+  for (const k of ["cursor", "page", "per_page", "scan_limit"]) params.delete(k);
   const progress: BulkProgress = { total: null, cancelled: 0, failed: 0, done: false };
-  let cursor: string | null = null;
-  let first = true;
-  while (first || cursor !== null) {
-    if (options.signal?.aborted) break;
-    const p = new URLSearchParams(params);
-    if (cursor !== null) p.set("cursor", cursor);
-    const page: Paged<RunSummary> = await api.get<Paged<RunSummary>>(`/api/workflows?${p}`);
-    if (first) progress.total = page.meta.total;
-    first = false;
-    for (const run of page.data) {
-      if (options.signal?.aborted) break;
-      try {
-        await cancelRun(api, run.id, options.reason);
-        progress.cancelled++;
-      } catch (e) {
-        progress.failed++;
-        progress.lastError = (e as Error).message;
-      }
-      options.onProgress?.({ ...progress });
-    }
-    cursor = page.meta.next_cursor;
+  if (options.signal?.aborted !== true) {
+    await api.postLines(
+      `/api/workflows/cancel?${params}`,
+      options.reason === undefined ? {} : { reason: options.reason },
+      (raw) => {
+        const line = raw as BulkLine;
+        if (line.type === "start") {
+          progress.total = line.total ?? null;
+          return;
+        }
+        progress.cancelled = line.cancelled ?? progress.cancelled;
+        progress.failed = line.failed ?? progress.failed;
+        if (line.error !== undefined) progress.lastError = line.error;
+        if (line.type === "progress") options.onProgress?.({ ...progress });
+      },
+      options.signal,
+    );
   }
   progress.done = true;
   options.onProgress?.({ ...progress });

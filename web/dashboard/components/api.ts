@@ -25,6 +25,63 @@ export interface Api {
    * @throws {ApiFailure} For a non-2xx answer.
    */
   post<T>(path: string, body: unknown): Promise<T>;
+  /**
+   * Sends JSON and reads an NDJSON answer as it streams in, one object a line.
+   *
+   * @param path Path and query.
+   * @param body The body.
+   * @param onLine Receives each line's object, in order.
+   * @param signal Stops reading (and closes the connection) when it aborts.
+   * @returns When the answer has ended.
+   * @throws {ApiFailure} For a non-2xx answer.
+   */
+  postLines(
+    path: string,
+    body: unknown,
+    onLine: (line: unknown) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
+}
+
+/**
+ * Reads an NDJSON answer line by line as it arrives (a non-2xx answer is read as an error).
+ *
+ * @param res The response.
+ * @param onLine Receives each line's object.
+ * @param signal Stops reading when it aborts.
+ * @throws {ApiFailure} For a non-2xx answer.
+ */
+export async function readLines(
+  res: Response,
+  onLine: (line: unknown) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  if (!res.ok || res.body === null) {
+    await readAnswer(res);
+    return;
+  }
+  const reader = res.body.getReader();
+  const stop = () => reader.cancel().catch(() => {});
+  signal?.addEventListener("abort", stop, { once: true });
+  const decoder = new TextDecoder();
+  let rest = "";
+  try {
+    while (!signal?.aborted) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      rest += decoder.decode(value, { stream: true });
+      let nl: number;
+      while ((nl = rest.indexOf("\n")) >= 0) {
+        const line = rest.slice(0, nl).trim();
+        rest = rest.slice(nl + 1);
+        if (line !== "") onLine(JSON.parse(line));
+      }
+    }
+  } catch (e) {
+    if (!signal?.aborted) throw e;
+  } finally {
+    signal?.removeEventListener("abort", stop);
+  }
 }
 
 /** A non-2xx answer of the API: its status and its `{ code, message }` body. */

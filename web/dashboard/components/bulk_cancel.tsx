@@ -1,7 +1,8 @@
 /** @jsxImportSource npm:preact@11.2.0 */
 /**
  * The "cancel every matching run" control of the run list: a confirmation naming how many
- * running runs match, then progress.
+ * running runs match (or, with a search, that every running match will be), then the progress
+ * that the server streams back from its one bulk cancel call.
  *
  * @module
  */
@@ -29,8 +30,10 @@ export function BulkCancel(props: { listQuery: string }) {
   useEffect(() => {
     if (step === "confirm") confirm.current?.focus();
   }, [step]);
+  const params = () => new URLSearchParams(props.listQuery.replace(/^\?/, ""));
+  const searching = params().has("search");
   const running = () => {
-    const p = new URLSearchParams(props.listQuery.replace(/^\?/, ""));
+    const p = params();
     p.set("status", "RUNNING");
     p.set("per_page", "1");
     return `/api/workflows?${p}`;
@@ -39,8 +42,9 @@ export function BulkCancel(props: { listQuery: string }) {
     setError("");
     setStep("counting");
     try {
-      const page = await rt.api.get<Paged<RunSummary>>(running());
-      setCount(page.meta.total);
+      // With a search the matches are not known before the server has examined every run.
+      const page = searching ? null : await rt.api.get<Paged<RunSummary>>(running());
+      setCount(page === null ? null : page.meta.total);
       setStep("confirm");
     } catch (e) {
       setError((e as Error).message);
@@ -81,7 +85,9 @@ export function BulkCancel(props: { listQuery: string }) {
         ? (
           <div class="confirm" role="alertdialog" aria-labelledby="bulk-q">
             <span id="bulk-q">
-              {count === 0
+              {count === null
+                ? "Cancel every running run that matches this filter and search?"
+                : count === 0
                 ? "No running run matches this filter."
                 : `Cancel ${count} running run${count === 1 ? "" : "s"} matching this filter?`}
             </span>
@@ -93,7 +99,7 @@ export function BulkCancel(props: { listQuery: string }) {
                 id="bulk-cancel-confirm"
                 ref={confirm}
               >
-                Yes, cancel {count}
+                {count === null ? "Yes, cancel them" : `Yes, cancel ${count}`}
               </button>
             )}
             <button type="button" onClick={() => setStep("idle")}>Keep them</button>

@@ -6,7 +6,7 @@
  * @module
  */
 
-export { type Api, ApiFailure, readAnswer } from "./api.ts";
+export { type Api, ApiFailure, readAnswer, readLines } from "./api.ts";
 export { Layout } from "./layout.tsx";
 export type { HydrationPayload, LoadContext, PageDef, PageProps } from "./page.ts";
 export { PAGES, ROUTES } from "./pages/mod.ts";

@@ -60,7 +60,8 @@ export function isFiltered(f: RunFilter): boolean {
 }
 
 /**
- * The `/api/workflows` query string of the filters (search text aside: the API has none).
+ * The `/api/workflows` query string of the filters (the search text aside: a search passes it
+ * as `search`, with its own paging; see `search.ts`).
  *
  * @param f The filters.
  * @param extra Paging and overrides.

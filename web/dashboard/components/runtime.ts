@@ -87,6 +87,7 @@ export function staticRuntime(api: Api): Runtime {
 export const RuntimeContext = createContext<Runtime>(staticRuntime({
   get: () => Promise.reject(new Error("No API in this context")),
   post: () => Promise.reject(new Error("No API in this context")),
+  postLines: () => Promise.reject(new Error("No API in this context")),
 }));
 
 /**

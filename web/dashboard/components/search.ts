@@ -1,96 +1,65 @@
 /**
- * Search in runs' input, state and logs, through what the API offers today: the run list (with
- * the other filters) is read page by page in list order, and each run's detail (input, state)
- * and logs are read and matched (case-insensitive substring, also over the id and the error).
- * One search request examines at most {@linkcode SEARCH_BUDGET} runs and says how far it got;
- * the next request resumes from there with the list's own cursor. (To move to the server as one
- * indexed query later, behind this function.)
+ * Search in runs' input, state and logs, done by the server: one `GET /api/workflows?search=`
+ * with the other filters. The server examines at most {@linkcode SEARCH_SCAN} runs per request
+ * and answers with the matches among them, how many it examined, and a cursor that continues
+ * after the last one.
  *
  * @module
  */
 
 import type { Api } from "./api.ts";
 import { apiQuery, type RunFilter } from "./run_filter.ts";
-import type { LogEntry, Paged, RunDetail, RunSummary } from "./types.ts";
+import type { Paged, RunSummary } from "./types.ts";
 
-/** Runs examined by one search request at most. */
-export const SEARCH_BUDGET = 100;
+/** Runs the server examines per search request (its `scan_limit`). */
+export const SEARCH_SCAN = 200;
 
-/** Runs read per list page while searching. */
-export const SEARCH_PAGE = 25;
+/** Matches shown per search request at most. */
+export const SEARCH_MATCHES = 50;
 
 /** A search's answer. */
 export interface SearchResult {
-  /** Matching runs, in list order. */
-  matches: (RunSummary & { matched_in: string[] })[];
+  /** Matching runs, in list order, with where each matched. */
+  matches: RunSummary[];
   /** Runs examined. */
   examined: number;
   /** Cursor to resume after the examined runs (`null`: the list is exhausted). */
   next: string | null;
 }
 
-function contains(value: unknown, needle: string): boolean {
-  if (value === undefined || value === null) return false;
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  return text.toLowerCase().includes(needle);
-}
-
 /**
- * Where a run matches the text.
+ * The `/api/workflows` query of a search.
  *
- * @param run The run's detail.
- * @param logs Its log entries.
- * @param q The text.
- * @returns The places (`id`, `input`, `state`, `logs`, `error`), empty when it does not match.
+ * @param filter The filters, with the text in `q`.
+ * @param cursor Where the previous request stopped.
+ * @returns The query string.
  */
-export function matchRun(run: RunDetail, logs: LogEntry[], q: string): string[] {
-  const needle = q.toLowerCase();
-  const where: string[] = [];
-  if (run.id.toLowerCase().includes(needle)) where.push("id");
-  if (contains(run.input, needle)) where.push("input");
-  if (contains(run.current_state, needle)) where.push("state");
-  if (logs.some((l) => l.message.toLowerCase().includes(needle))) where.push("logs");
-  if (contains(run.error_message, needle)) where.push("error");
-  return where;
+export function searchQuery(filter: RunFilter, cursor: string | null): string {
+  return apiQuery(filter, {
+    search: filter.q,
+    per_page: SEARCH_MATCHES,
+    scan_limit: SEARCH_SCAN,
+    cursor: cursor ?? undefined,
+  });
 }
 
 /**
- * Searches the runs of a filter.
+ * Searches the runs of a filter, on the server.
  *
  * @param api The API.
  * @param filter The filters, with the text in `q`.
  * @param cursor Where the previous request stopped.
- * @param budget Most runs to examine.
  * @returns The matches and where to resume.
  */
 export async function searchRuns(
   api: Api,
   filter: RunFilter,
   cursor: string | null,
-  budget = SEARCH_BUDGET,
 ): Promise<SearchResult> {
-  const matches: SearchResult["matches"] = [];
-  let examined = 0;
-  let next = cursor;
-  let first = cursor === null;
-  while (examined < budget && (first || next !== null)) {
-    const page: Paged<RunSummary> = await api.get<Paged<RunSummary>>(
-      `/api/workflows${apiQuery(filter, { per_page: SEARCH_PAGE, cursor: next ?? undefined })}`,
-    );
-    first = false;
-    const found = await Promise.all(page.data.map(async (r) => {
-      const id = encodeURIComponent(r.id);
-      const [detail, logs] = await Promise.all([
-        api.get<RunDetail>(`/api/workflows/${id}`),
-        api.get<Paged<LogEntry>>(`/api/workflows/${id}/logs?per_page=1000`),
-      ]);
-      return { r, where: matchRun(detail, logs.data, filter.q) };
-    }));
-    for (const { r, where } of found) {
-      if (where.length > 0) matches.push({ ...r, matched_in: where });
-    }
-    examined += page.data.length;
-    next = page.meta.next_cursor;
-  }
-  return { matches, examined, next };
+  const page = await api.get<Paged<RunSummary>>(`/api/workflows${searchQuery(filter, cursor)}`);
+  return {
+    matches: page.data,
+    examined: page.meta.scanned ?? page.data.length,
+    next: page.meta.next_cursor,
+  };
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Api, readAnswer } from "../components/mod.ts";
+import { type Api, readAnswer, readLines } from "../components/mod.ts";
 
 /** What the caller needs of the app: Hono's `request()`. */
 export interface RequestHandler {
@@ -42,6 +42,14 @@ export function inProcessApi(app: RequestHandler, incoming: Request): Api {
           body: JSON.stringify(body),
         }),
       );
+    },
+    async postLines(path, body, onLine, signal) {
+      const res = await app.request(path, {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      await readLines(res, onLine, signal);
     },
   };
 }

@@ -90,7 +90,9 @@ export const tasks = definePage<TasksData>({
         "/api/tasks?status=RUNNING&sort_by=updated_at&sort_order=asc&per_page=50",
       ),
       api.get<Paged<Task>>("/api/tasks?status=PENDING&sort_by=run_at&sort_order=asc&per_page=50"),
-      api.get<Paged<Task>>(`/api/tasks${query({ status, kind, page, per_page: 50 })}`),
+      api.get<Paged<Task>>(
+        `/api/tasks${query({ status, kind, page, per_page: 50, sort_by: "recent" })}`,
+      ),
     ]);
     return { now: Date.now(), running: running.data, pending, list, status, kind };
   },

@@ -12,7 +12,7 @@ import { definePage, reloader } from "../page.ts";
 import { apiQuery, isFiltered, pageUrl, readFilter, type RunFilter } from "../run_filter.ts";
 import { RunTable } from "../run_table.tsx";
 import { useLiveData, useNow } from "../runtime.ts";
-import { SEARCH_BUDGET, searchRuns } from "../search.ts";
+import { SEARCH_SCAN, searchRuns } from "../search.ts";
 import {
   type Definition,
   type Paged,
@@ -149,7 +149,9 @@ export const workflows = definePage<WorkflowsData>({
               ? `${d.runs.length} runs on this page`
               : `${total.toLocaleString("en-US")} run${total === 1 ? "" : "s"}`}
           </p>
-          {isFiltered(f) || f.status === "" ? <BulkCancel listQuery={apiQuery(f)} /> : null}
+          {isFiltered(f) || f.status === ""
+            ? <BulkCancel listQuery={apiQuery(f, { search: f.q })} />
+            : null}
         </div>
         <RunTable runs={d.runs} now={now} id="run-table" empty="No runs match these filters." />
         <nav class="pager" aria-label="Pages">
@@ -160,7 +162,7 @@ export const workflows = definePage<WorkflowsData>({
               ? <span />
               : (
                 <a href={pageUrl(f, { cursor: d.search.next })} id="search-more">
-                  Search the next {SEARCH_BUDGET} runs →
+                  Search the next {SEARCH_SCAN} runs →
                 </a>
               )
             : d.meta?.next_cursor
