@@ -52,6 +52,7 @@ import type { Run } from "./run.ts";
 import { StorageHealth } from "./storage_health.ts";
 import { Starts } from "./starts.ts";
 import { type Lifecycle, RunLoop } from "./run_loop.ts";
+import { EngineSchedules, type ScheduleClient } from "./schedules/mod.ts";
 import type { Wakeup } from "./wakeup/wakeup.ts";
 import { LoomReader, outcomeError, storedDataError } from "../views/mod.ts";
 
@@ -98,6 +99,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   readonly #ids: IdBlocks;
   readonly #remote: RemoteRuns;
   readonly #partitions: PartitionOwner;
+  /** Schedules: runs started on a cron expression, fired by the owner of their partition. */
+  readonly schedules: ScheduleClient;
   #lease: LeaseKeeper | undefined;
   #pruner: ReturnType<typeof setInterval> | undefined;
   #closing: Promise<void> | undefined;
@@ -113,7 +116,9 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     this.#reader = new LoomReader(parts.store.kv, parts.store.where);
     this.#ownsKv = parts.ownsKv;
     this.#executor = parts.executor;
-    this.#wakeup = parts.wakeup;
+    const schedules = new EngineSchedules(this, parts, () => this.#partitions.serving);
+    this.schedules = schedules.client;
+    this.#wakeup = schedules.around(parts.wakeup); // timers' wake-ups, and schedule fires
     this.#committer = new Committer(parts.store, (e) => this.#leaseLost(e));
     this.#ids = new IdBlocks(parts.store.kv);
     this.#remote = new RemoteRuns(parts.store, {
@@ -320,7 +325,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
 
   /**
    * Makes progress once, now (Deno Deploy's cron tick, a request): polls the due-timer index
-   * (with polled wake-ups), the runs started elsewhere and the inbox.
+   * (with polled wake-ups), the due schedules, the runs started elsewhere and the inbox.
    *
    * @returns Resolves once the due work is handed to the run loop.
    * @throws {EngineClosedError} When the engine is closed (`LeaseLostError`: it lost its lease).

@@ -1,5 +1,5 @@
 /**
- * The one read API over Loom's records in KV: runs, events, logs, tasks and counts, as
+ * The one read API over Loom's records in KV: runs, events, logs, tasks, schedules and counts, as
  * functions over a `Deno.Kv`. Nothing here writes.
  *
  * @example
@@ -49,6 +49,7 @@ export {
   runIdsWithStatus,
   type RunListQuery,
 } from "./runs.ts";
+export { type DueSchedules, dueSchedules, getSchedule, listSchedules } from "./schedules.ts";
 export {
   getTask,
   listAllTasks,
