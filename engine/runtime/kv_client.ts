@@ -39,7 +39,7 @@ import {
 import { RemoteRuns } from "./remote_runs.ts";
 import { requireUnstableFeatures } from "./unstable.ts";
 import { Handle, type HandleBackend } from "./handle.ts";
-import { ScheduleService } from "./schedules/mod.ts";
+import { retryTransient, ScheduleService } from "./schedules/mod.ts";
 import { LoomReader } from "../views/mod.ts";
 
 /** Options of {@linkcode connectKv}. */
@@ -105,7 +105,11 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
       return def.name;
     }
     if (defaultRegistry.listWorkflows().some((d) => d.name === ref)) return ref;
-    if (await readWorkflowName(this.#store.kv, ref) !== undefined) return ref;
+    const known = await retryTransient(
+      "read the workflow names",
+      () => readWorkflowName(this.#store.kv, ref),
+    );
+    if (known !== undefined) return ref;
     throw new WorkflowDefinitionNotFoundError(ref);
   }
 

@@ -19,6 +19,7 @@ import type { Wakeup } from "../wakeup/wakeup.ts";
 import { Scheduler } from "./scheduler.ts";
 import { ScheduleService } from "./service.ts";
 
+export { retryTransient } from "./_retry.ts";
 export { checkTimezone, CRON_FIELDS, type CronTimes, parseCron } from "./cron.ts";
 export { fireRunId, scheduleInfo } from "./info.ts";
 export {

@@ -18,6 +18,7 @@ import {
   dueSchedules,
   getRun,
   getSchedule,
+  isTransientStorageError,
   removeDueEntry,
   replaceSchedule,
   type ScheduleRecord,
@@ -130,7 +131,8 @@ export class Scheduler {
         const until = o.next === undefined ? intervalMs : o.next - this.#deps.clock();
         this.#arm(o.more ? 10 : Math.max(0, Math.min(intervalMs, until)));
       }, (e) => {
-        this.#deps.report(e);
+        // A lock held by another writer passes: the next poll tries again.
+        if (this.#running && !isTransientStorageError(e)) this.#deps.report(e);
         if (this.#running && this.#timer === undefined) this.#arm(this.#deps.intervalMs);
       });
     }, ms);

@@ -25,6 +25,7 @@ import {
   type ScheduleEntry,
   type ScheduleRecord,
 } from "../../../store/mod.ts";
+import { retryTransient } from "./_retry.ts";
 import { parseCron } from "./cron.ts";
 import { fireRunId, scheduleInfo } from "./info.ts";
 import { checkScheduleId, checkScheduleOptions } from "./options.ts";
@@ -95,7 +96,8 @@ export class ScheduleService implements ScheduleClient {
       lastError: null,
       partition: this.#deps.partitionOf(checked.id),
     };
-    if (!await insertSchedule(this.#deps.kv, record)) {
+    const kv = this.#deps.kv;
+    if (!await retryTransient("create the schedule", () => insertSchedule(kv, record))) {
       throw new ScheduleAlreadyExistsError(checked.id);
     }
     this.#deps.changed();
@@ -103,7 +105,8 @@ export class ScheduleService implements ScheduleClient {
   }
 
   async list(): Promise<ScheduleInfo[]> {
-    return (await listSchedules(this.#deps.kv)).map(scheduleInfo);
+    const kv = this.#deps.kv;
+    return (await retryTransient("list the schedules", () => listSchedules(kv))).map(scheduleInfo);
   }
 
   async get(id: string): Promise<ScheduleInfo> {
@@ -152,7 +155,8 @@ export class ScheduleService implements ScheduleClient {
   async delete(id: string): Promise<void> {
     for (let i = 0; i < TRIES; i++) {
       const entry = await this.#read(id);
-      if (await removeSchedule(this.#deps.kv, entry)) {
+      const kv = this.#deps.kv;
+      if (await retryTransient("delete the schedule", () => removeSchedule(kv, entry))) {
         this.#deps.changed();
         return;
       }
@@ -161,7 +165,9 @@ export class ScheduleService implements ScheduleClient {
   }
 
   async #read(id: string): Promise<ScheduleEntry> {
-    const entry = await getSchedule(this.#deps.kv, checkScheduleId(id));
+    const checked = checkScheduleId(id);
+    const kv = this.#deps.kv;
+    const entry = await retryTransient("read the schedule", () => getSchedule(kv, checked));
     if (entry === undefined) throw new ScheduleNotFoundError(id);
     return entry;
   }
@@ -175,7 +181,8 @@ export class ScheduleService implements ScheduleClient {
       const entry = await this.#read(id);
       const next = change(entry.record, this.#deps.clock());
       if (next === undefined) return scheduleInfo(entry.record);
-      if (await replaceSchedule(this.#deps.kv, entry, next)) {
+      const kv = this.#deps.kv;
+      if (await retryTransient("change the schedule", () => replaceSchedule(kv, entry, next))) {
         this.#deps.changed();
         return scheduleInfo(next);
       }
