@@ -1,5 +1,5 @@
 /**
- * The workloads of BENCH.md, by id.
+ * The workloads of BENCH.md, by id, and S1 (schedule fire lateness).
  *
  * @module
  */
@@ -14,6 +14,7 @@ import { w5 } from "./w5.ts";
 import { w6 } from "./w6.ts";
 import { w7 } from "./w7.ts";
 import { w9 } from "./w9.ts";
+import { s1 } from "./s1.ts";
 
 /** Every workload, by id. */
 export const WORKLOADS: Readonly<Record<WorkloadId, Workload>> = {
@@ -25,4 +26,5 @@ export const WORKLOADS: Readonly<Record<WorkloadId, Workload>> = {
   W6: w6,
   W7: w7,
   W9: w9,
+  S1: s1,
 };

@@ -49,6 +49,8 @@ export interface SchedulerDeps {
 
 /** Due schedules read per partition per poll. */
 const BATCH = 100;
+/** Schedules fired at once. */
+const FIRES_AT_ONCE = 100;
 /** Tries of a schedule's advance when other processes change it meanwhile. */
 const TRIES = 5;
 
@@ -143,18 +145,27 @@ export class Scheduler {
     const soonest = (t: number | null | undefined) => {
       if (t !== null && t !== undefined && (out.next === undefined || t < out.next)) out.next = t;
     };
-    for (const partition of this.#deps.partitions()) {
-      const now = this.#deps.clock();
-      const { due, next } = await dueSchedules(this.#deps.kv, partition, now, BATCH);
-      soonest(next);
-      if (due.length === BATCH) out.more = true;
-      for (const d of due) {
+    const now = this.#deps.clock();
+    const reads = await Promise.all(
+      this.#deps.partitions().map((p) => dueSchedules(this.#deps.kv, p, now, BATCH)),
+    );
+    const due = reads.flatMap((r) => r.due);
+    for (const r of reads) {
+      soonest(r.next);
+      if (r.due.length === BATCH) out.more = true;
+    }
+    // Schedules fire side by side (each on its own record), a few at a time.
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length) {
+        const d = due[next++] as (typeof due)[number];
         const fired = await this.#fire(d.id, d.key, d.at);
         out.started += fired.started;
         if (fired.wakeAt !== null && fired.wakeAt <= this.#deps.clock()) out.waiting = true;
         else soonest(fired.wakeAt);
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(FIRES_AT_ONCE, due.length) }, worker));
     return out;
   }
 
