@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-import-prefix -- reachable from main.ts, which is imported by URL
 /**
  * The cron library, pinned in one place: croner (no dependencies, time zones through `Intl`).
  * A full `npm:` specifier, because this code is reachable from `main.ts`, which other projects

@@ -134,7 +134,7 @@ export const schedules = definePage<SchedulesData>({
                   </tr>
                 </thead>
                 <tbody>
-                  {rows.map((s) => <Row s={s} now={now} onDone={done} />)}
+                  {rows.map((s) => <Row key={s.id} s={s} now={now} onDone={done} />)}
                 </tbody>
               </table>
             </div>
