@@ -228,7 +228,7 @@ export class Scheduler {
         }
         const e = res.reason;
         // Not recorded: the fire is planned again at the next poll (or by the next owner).
-        if (e instanceof LoomError && RETRIED.has(e.code)) throw e;
+        if ((e instanceof LoomError && RETRIED.has(e.code)) || isTransientStorageError(e)) throw e;
         error = `Cannot start workflow "${r.workflow}": ${(e as Error)?.message ?? String(e)}`;
         this.#deps.report(e);
       }
