@@ -34,6 +34,8 @@ export interface PositionalSpec {
   name: string;
   /** One line of help. */
   help: string;
+  /** May be left out (only after the required ones; shown as `[name]`). */
+  optional?: boolean;
 }
 
 /** What a command accepts, and its help. */
@@ -42,7 +44,7 @@ export interface CommandSpec {
   name: string;
   /** One line, shown in `loom --help`. */
   summary: string;
-  /** Positional arguments, all required. */
+  /** Positional arguments, required unless marked optional. */
   positionals?: PositionalSpec[];
   /** Options (besides `--help`). */
   options: Record<string, OptionSpec>;
@@ -352,7 +354,8 @@ export function parseCommand(
     const extra = parsed.positionals[wanted.length] as string;
     throw new UsageError(`Unexpected argument "${extra}" for "loom ${spec.name}"`, spec.name);
   }
-  if (parsed.positionals.length < wanted.length) {
+  const required = wanted.filter((p) => !p.optional).length;
+  if (parsed.positionals.length < required) {
     const missing = wanted[parsed.positionals.length] as PositionalSpec;
     throw new UsageError(`Missing argument <${missing.name}> for "loom ${spec.name}"`, spec.name);
   }
@@ -390,7 +393,10 @@ function describeParseError(e: unknown, spec: CommandSpec): string {
  * @returns The lines.
  */
 export function commandHelp(spec: CommandSpec, style: Style): string[] {
-  const positionals = (spec.positionals ?? []).map((p) => `<${p.name}>`).join(" ");
+  const positionals = (spec.positionals ?? []).map((p) =>
+    p.optional ? `[${p.name}]` : `<${p.name}>`
+  )
+    .join(" ");
   const lines = [
     `${style.bold("Usage:")} loom ${spec.name}${
       positionals === "" ? "" : ` ${positionals}`
@@ -401,7 +407,11 @@ export function commandHelp(spec: CommandSpec, style: Style): string[] {
   for (const paragraph of spec.description ?? []) lines.push("", paragraph);
   if ((spec.positionals ?? []).length > 0) {
     lines.push("", style.bold("Arguments:"));
-    lines.push(...optionRows((spec.positionals ?? []).map((p) => [`<${p.name}>`, p.help])));
+    lines.push(
+      ...optionRows(
+        (spec.positionals ?? []).map((p) => [p.optional ? `[${p.name}]` : `<${p.name}>`, p.help]),
+      ),
+    );
   }
   const rows: [string, string][] = [];
   for (const [name, o] of Object.entries({ ...spec.options, help: HELP })) {

@@ -185,3 +185,41 @@ export function logJson(l: LogRecord): LogJson {
     createdAt: iso(l.createdAt) as string,
   };
 }
+
+/** A schedule in `loom schedule ... --json` (`list` prints `{"schedules": [...]}`). */
+export interface ScheduleJson {
+  /** The schedule's id. */
+  id: string;
+  /** Its cron expression. */
+  cron: string;
+  /** Its time zone. */
+  timezone: string;
+  /** The workflow each fire starts. */
+  workflow: string;
+  /** The input of each run. */
+  input: unknown;
+  /** `skip`, `buffer_one` or `allow_all`. */
+  overlap: string;
+  /** `one`, `all` or `none`. */
+  catchup: string;
+  /** Whether it is paused. */
+  paused: boolean;
+  /** Creation. */
+  createdAt: string;
+  /** Last change. */
+  updatedAt: string;
+  /** The next fire; `null` while paused. */
+  nextFireAt: string | null;
+  /** Fire time of the last run started. */
+  lastFireAt: string | null;
+  /** The last run started. */
+  lastRunId: string | null;
+  /** A fire kept until the last run ends. */
+  bufferedFireAt: string | null;
+  /** Runs started. */
+  fires: number;
+  /** Fires not started (overlap, catch-up). */
+  skipped: number;
+  /** Why the last fire could not start, until one does. */
+  lastError: string | null;
+}

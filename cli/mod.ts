@@ -29,6 +29,7 @@ export type {
   InspectJson,
   ListJson,
   LogJson,
+  ScheduleJson,
   StartJson,
   StatsJson,
   WorkflowJson,

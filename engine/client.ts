@@ -156,6 +156,126 @@ export type TypedWorkflowRef<I, S> = (abstract new () => Typed<I, S>) | Typed<I,
 /** Anything that identifies a workflow definition for `start()`: a class, a definition or a name. */
 export type WorkflowRef = string | { readonly name: string } | (abstract new () => object);
 
+/**
+ * What a schedule does when a fire is due while its previous run still runs: `skip` the fire,
+ * keep one (`buffer_one`: it starts when the run ends; later ones are skipped), or start every
+ * fire (`allow_all`).
+ */
+export type ScheduleOverlap = "skip" | "buffer_one" | "allow_all";
+
+/**
+ * What a schedule does with the fires it missed while no process ran it (found more than two
+ * minutes after their time): start the latest (`one`), each of them (`all`, the latest 100 at
+ * most), or none (`none`).
+ */
+export type ScheduleCatchup = "one" | "all" | "none";
+
+/** Options of `schedules.create()`. */
+export interface CreateScheduleOptions {
+  /**
+   * The schedule's id (the rule of run ids, 25 characters shorter): each fire starts a run with
+   * id `<id>@<fire time, ISO 8601>`.
+   */
+  id: string;
+  /** A five-field cron expression: minute, hour, day of month, month, day of week. */
+  cron: string;
+  /** The workflow each fire starts: a class, a definition or a registered name. */
+  workflow: WorkflowRef | TypedWorkflowRef<unknown, object>;
+  /** The input of each run (a JSON value). @default null */
+  input?: unknown;
+  /** What a fire does while the previous run still runs. @default "skip" */
+  overlap?: ScheduleOverlap;
+  /** What the fires missed while no process ran do. @default "one" */
+  catchup?: ScheduleCatchup;
+  /** The IANA time zone the expression is read in. @default "UTC" */
+  timezone?: string;
+}
+
+/** What is known of a schedule. Times are ms since the epoch. */
+export interface ScheduleInfo {
+  /** The schedule's id. */
+  id: string;
+  /** Its cron expression. */
+  cron: string;
+  /** The time zone of the expression. */
+  timezone: string;
+  /** The workflow's name. */
+  workflow: string;
+  /** The input of each run. */
+  input: JsonValue;
+  /** What a fire does while the previous run still runs. */
+  overlap: ScheduleOverlap;
+  /** What missed fires do. */
+  catchup: ScheduleCatchup;
+  /** Whether it is paused. */
+  paused: boolean;
+  /** Creation time. */
+  createdAt: number;
+  /** Time of the last change. */
+  updatedAt: number;
+  /** The next fire time; absent while paused. */
+  nextFireAt?: number;
+  /** Fire time of the last run started (a trigger's: the time of the call). */
+  lastFireAt?: number;
+  /** The last run started. */
+  lastRunId?: string;
+  /** A fire kept until the last run ends (`buffer_one`). */
+  bufferedFireAt?: number;
+  /** Runs started. */
+  fires: number;
+  /** Fires not started (overlap or catch-up). */
+  skipped: number;
+  /** Why the last fire could not start, until one does. */
+  lastError?: string;
+}
+
+/** Schedules: runs started on a cron expression. */
+export interface ScheduleClient {
+  /**
+   * Creates a schedule; its first fire is the expression's next time.
+   *
+   * @throws {InvalidArgumentError} For a bad id, cron expression (naming the field), time zone,
+   * overlap or catch-up, or an input that is not JSON or too large.
+   * @throws {WorkflowDefinitionNotFoundError} When the workflow is unknown.
+   * @throws {ScheduleAlreadyExistsError} When a schedule has the id.
+   */
+  create(options: CreateScheduleOptions): Promise<ScheduleInfo>;
+  /** Lists the schedules, by id. */
+  list(): Promise<ScheduleInfo[]>;
+  /**
+   * Reads a schedule.
+   *
+   * @throws {ScheduleNotFoundError}
+   */
+  get(id: string): Promise<ScheduleInfo>;
+  /**
+   * Stops a schedule's fires (a run it started goes on).
+   *
+   * @throws {ScheduleNotFoundError}
+   */
+  pause(id: string): Promise<ScheduleInfo>;
+  /**
+   * Resumes a paused schedule from its expression's next time (the fires it missed while paused
+   * are not started).
+   *
+   * @throws {ScheduleNotFoundError}
+   */
+  resume(id: string): Promise<ScheduleInfo>;
+  /**
+   * Starts a run now, with id `<id>@<the time of the call>` (also while paused, whatever the
+   * overlap).
+   *
+   * @throws {ScheduleNotFoundError}
+   */
+  trigger<S = Record<string, JsonValue>>(id: string): Promise<WorkflowHandle<S>>;
+  /**
+   * Deletes a schedule (the runs it started are kept).
+   *
+   * @throws {ScheduleNotFoundError}
+   */
+  delete(id: string): Promise<void>;
+}
+
 /** Starts runs and finds them: the engine, and remote clients. */
 export interface WorkflowClient {
   /** Starts a run (or returns the existing one with the same id); types come from the workflow. */
@@ -174,4 +294,6 @@ export interface WorkflowClient {
   getHandle<S = Record<string, JsonValue>>(workflowId: string): WorkflowHandle<S>;
   /** Lists runs, newest first. */
   list(options?: ListOptions): Promise<ListPage>;
+  /** Schedules: runs started on a cron expression. */
+  readonly schedules: ScheduleClient;
 }

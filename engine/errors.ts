@@ -34,6 +34,8 @@ export const ErrorCode = {
   ModuleLoad: "MODULE_LOAD_FAILED",
   WorkerCrashed: "WORKER_CRASHED",
   UnstableFeatureMissing: "UNSTABLE_FEATURE_MISSING",
+  ScheduleNotFound: "SCHEDULE_NOT_FOUND",
+  ScheduleAlreadyExists: "SCHEDULE_ALREADY_EXISTS",
   Internal: "INTERNAL",
 } as const;
 
@@ -316,13 +318,47 @@ export class InvalidPayloadError extends LoomError {
 
 /** An option or argument has a value the engine cannot use. */
 export class InvalidArgumentError extends LoomError {
+  /** The option or field at fault, when one is named (`cron`, `timezone`, ...). */
+  readonly field?: string;
   /**
    * Creates the error.
    *
    * @param message Names the argument and the problem.
+   * @param options The field at fault.
    */
-  constructor(message: string) {
+  constructor(message: string, options: { field?: string } = {}) {
     super(ErrorCode.InvalidArgument, message);
+    if (options.field !== undefined) this.field = options.field;
+  }
+}
+
+/** No schedule exists with the given id. */
+export class ScheduleNotFoundError extends LoomError {
+  /** The id that was looked up. */
+  readonly scheduleId: string;
+  /**
+   * Creates the error.
+   *
+   * @param scheduleId The id that was looked up.
+   */
+  constructor(scheduleId: string) {
+    super(ErrorCode.ScheduleNotFound, `Schedule "${scheduleId}" not found`);
+    this.scheduleId = scheduleId;
+  }
+}
+
+/** A schedule with the given id exists already. */
+export class ScheduleAlreadyExistsError extends LoomError {
+  /** The id. */
+  readonly scheduleId: string;
+  /**
+   * Creates the error.
+   *
+   * @param scheduleId The id.
+   */
+  constructor(scheduleId: string) {
+    super(ErrorCode.ScheduleAlreadyExists, `Schedule "${scheduleId}" already exists`);
+    this.scheduleId = scheduleId;
   }
 }
 
@@ -545,6 +581,7 @@ const DETAIL_FIELDS = [
   "reason",
   "signalName",
   "workflowId",
+  "scheduleId",
   "field",
   "status",
   "module",
@@ -604,6 +641,8 @@ const CLASSES: Record<string, { prototype: Error }> = {
   [ErrorCode.ModuleLoad]: ModuleLoadError,
   [ErrorCode.WorkerCrashed]: WorkerCrashedError,
   [ErrorCode.UnstableFeatureMissing]: MissingUnstableFeatureError,
+  [ErrorCode.ScheduleNotFound]: ScheduleNotFoundError,
+  [ErrorCode.ScheduleAlreadyExists]: ScheduleAlreadyExistsError,
 };
 
 /**

@@ -23,10 +23,15 @@
  */
 
 export {
+  type CreateScheduleOptions,
   INPUT_TYPE,
   type ListOptions,
   type ListPage,
   type ResultOptions,
+  type ScheduleCatchup,
+  type ScheduleClient,
+  type ScheduleInfo,
+  type ScheduleOverlap,
   type StartOptions,
   STATE_TYPE,
   type Typed,
@@ -99,6 +104,8 @@ export {
   ModuleLoadError,
   NonDeterministicWorkflowError,
   OwnerLeaseError,
+  ScheduleAlreadyExistsError,
+  ScheduleNotFoundError,
   SchemaVersionError,
   type SerializedError,
   serializeError,
@@ -147,6 +154,8 @@ export {
   type LoadModulesOptions,
   type OnDue,
   requireUnstableFeatures,
+  SCHEDULE_CATCHUPS,
+  SCHEDULE_OVERLAPS,
   type UnstableNeeds,
   type Wakeup,
 } from "./runtime/mod.ts";

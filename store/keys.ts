@@ -97,6 +97,15 @@ export const keys = {
   pendingPrefix: (partition?: number): Key =>
     partition === undefined ? ["pending"] : ["pending", partition],
   inboxReply: (id: string): Key => ["inbox_reply", id],
+  /** A schedule's record. */
+  schedule: (id: string): Key => ["sched", id],
+  schedulePrefix: (): Key => ["sched"],
+  /** A schedule's entry in its partition's next-fire index, at the time it is next due. */
+  scheduleDue: (partition: number, at: number, id: string): Key => ["sched_due", partition, at, id],
+  scheduleDuePrefix: (partition: number): Key => ["sched_due", partition],
+  /** A workflow name some owner registered (what a client checks a schedule's workflow against). */
+  workflowName: (name: string): Key => ["wf_name", name],
+  workflowNamePrefix: (): Key => ["wf_name"],
 };
 
 /**

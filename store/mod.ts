@@ -130,6 +130,20 @@ export {
   type TaskListOptions,
   TIME_SKEW_MS,
 } from "./queries/mod.ts";
+export { type DueSchedules, dueSchedules, getSchedule, listSchedules } from "./queries/mod.ts";
+export {
+  insertSchedule,
+  removeDueEntry,
+  removeSchedule,
+  replaceSchedule,
+  type ScheduleEntry,
+  type ScheduleRecord,
+} from "./schedules.ts";
+export {
+  publishWorkflowNames,
+  readWorkflowName,
+  type WorkflowNameRecord,
+} from "./workflow_names.ts";
 export {
   type EventIndexEntry,
   type HistoryRecord,

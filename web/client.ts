@@ -1,8 +1,8 @@
 /**
  * A client for Deno scripts over the HTTP API, with the same shape as the engine's client side
- * (`start`, `getHandle`, `list`; handles with `status`, `result`, `signal`, `cancel`, `info`).
- * Errors are rebuilt from their code, so `instanceof WorkflowNotFoundError` works as with the
- * engine. `result()` waits by long polling (the server answers when the run ends, fed by its
+ * (`start`, `getHandle`, `list`, `schedules`; handles with `status`, `result`, `signal`,
+ * `cancel`, `info`). Errors are rebuilt from their code, so `instanceof WorkflowNotFoundError`
+ * works as with the engine. `result()` waits by long polling (the server answers when the run ends, fed by its
  * live feed), never by a tight loop.
  *
  * @module
@@ -18,6 +18,7 @@ import {
   type ListOptions,
   type ListPage,
   type ResultOptions,
+  type ScheduleClient,
   type SerializedError,
   type StartOptions,
   toJson,
@@ -30,6 +31,7 @@ import {
   type WorkflowStatus,
   WorkflowStillRunningError,
 } from "../engine/mod.ts";
+import { HttpSchedules } from "./schedule_client.ts";
 import { readSse, type SseMessage } from "./sse_reader.ts";
 
 /** Options of {@linkcode connect}. */
@@ -194,6 +196,8 @@ async function errorOf(res: Response): Promise<Error> {
 export class HttpClient implements WorkflowClient {
   readonly #t: Transport;
   readonly #backend: HandleBackend;
+  /** Schedules, through `/api/schedules`. */
+  readonly schedules: ScheduleClient;
 
   /**
    * Makes a client (see {@linkcode connect}).
@@ -203,6 +207,10 @@ export class HttpClient implements WorkflowClient {
   constructor(options: ConnectOptions) {
     this.#t = new Transport(options);
     this.#backend = httpBackend(this.#t);
+    this.schedules = new HttpSchedules(
+      (method, path, body) => this.#t.call(method, path, body === undefined ? {} : { body }),
+      (id, created) => new Handle(this.#backend, id, created),
+    );
   }
 
   /** Base URL of the server. */

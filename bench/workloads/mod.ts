@@ -1,5 +1,5 @@
 /**
- * The workloads of BENCH.md, by id.
+ * The workloads of BENCH.md, by id, and S1 (schedule fire lateness).
  *
  * @module
  */
@@ -15,6 +15,7 @@ import { w6 } from "./w6.ts";
 import { w7 } from "./w7.ts";
 import { w8 } from "./w8.ts";
 import { w9 } from "./w9.ts";
+import { s1 } from "./s1.ts";
 
 /** Every workload, by id. */
 export const WORKLOADS: Readonly<Record<WorkloadId, Workload>> = {
@@ -27,4 +28,5 @@ export const WORKLOADS: Readonly<Record<WorkloadId, Workload>> = {
   W7: w7,
   W8: w8,
   W9: w9,
+  S1: s1,
 };

@@ -33,6 +33,7 @@ export const W9_PAGES: readonly (readonly [string, string])[] = [
   ["runGraph", "/workflows/{run}?tab=graph"],
   ["definitions", "/definitions"],
   ["definition", "/definitions/bench_dash"],
+  ["schedules", "/schedules"],
   ["tasks", "/tasks"],
   ["events", "/events"],
   ["logs", "/logs"],

@@ -10,6 +10,7 @@ import type { Command } from "./command.ts";
 import { initCommand } from "./init.ts";
 import { inspectCommand } from "./inspect.ts";
 import { listCommand } from "./list.ts";
+import { scheduleCommand } from "./schedule.ts";
 import { serveCommand, webCommand } from "./serve.ts";
 import { signalCommand } from "./signal.ts";
 import { startCommand } from "./start.ts";
@@ -37,6 +38,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map(
     startCommand,
     signalCommand,
     cancelCommand,
+    scheduleCommand,
     listCommand,
     inspectCommand,
     statsCommand,

@@ -48,11 +48,12 @@ import { PartitionOwner } from "./owner/partition_owner.ts";
 import { RemoteRuns } from "./remote_runs.ts";
 import { ResultWaiters } from "./result_waiters.ts";
 import { RunActions } from "./run_actions.ts";
-import type { Run } from "./run.ts";
+import { attemptsRunning, inFlight, type Run } from "./run.ts";
 import { StorageHealth } from "./storage_health.ts";
 import { Starts } from "./starts.ts";
 import { RunLoop } from "./run_loop.ts";
 import type { Lifecycle } from "./run_loop_deps.ts";
+import { EngineSchedules, type ScheduleClient } from "./schedules/mod.ts";
 import type { Wakeup } from "./wakeup/wakeup.ts";
 import { LoomReader, outcomeError, storedDataError } from "../views/mod.ts";
 
@@ -99,6 +100,8 @@ export class Engine implements WorkflowClient, AsyncDisposable {
   readonly #ids: IdBlocks;
   readonly #remote: RemoteRuns;
   readonly #partitions: PartitionOwner;
+  /** Schedules: runs started on a cron expression, fired by the owner of their partition. */
+  readonly schedules: ScheduleClient;
   #lease: LeaseKeeper | undefined;
   #pruner: ReturnType<typeof setInterval> | undefined;
   #closing: Promise<void> | undefined;
@@ -114,7 +117,9 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     this.#reader = new LoomReader(parts.store.kv, parts.store.where);
     this.#ownsKv = parts.ownsKv;
     this.#executor = parts.executor;
-    this.#wakeup = parts.wakeup;
+    const schedules = new EngineSchedules(this, parts, () => this.#partitions.serving);
+    this.schedules = schedules.client;
+    this.#wakeup = schedules.around(parts.wakeup); // timers' wake-ups, and schedule fires
     this.#committer = new Committer(parts.store, (e) => this.#leaseLost(e));
     this.#ids = new IdBlocks(parts.store.kv);
     this.#remote = new RemoteRuns(parts.store, {
@@ -322,7 +327,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
 
   /**
    * Makes progress once, now (Deno Deploy's cron tick, a request): polls the due-timer index
-   * (with polled wake-ups), the runs started elsewhere and the inbox.
+   * (with polled wake-ups), the due schedules, the runs started elsewhere and the inbox.
    *
    * @returns Resolves once the due work is handed to the run loop.
    * @throws {EngineClosedError} When the engine is closed (`LeaseLostError`: it lost its lease).
@@ -375,12 +380,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
    * @returns Runs loaded, unfinished activity calls, armed timers, transitions not yet landed.
    */
   stats(): { running: number; activities: number; timers: number; commitQueue: number } {
-    let activities = 0;
-    let timers = 0;
-    for (const run of this.#loop.runs.values()) {
-      activities += run.activities.size;
-      timers += run.timers.size;
-    }
+    const { activities, timers } = inFlight(this.#loop.runs.values());
     return {
       running: this.#loop.runs.size,
       activities,
@@ -462,13 +462,9 @@ export class Engine implements WorkflowClient, AsyncDisposable {
     this.#wakeup.stop();
     const runs = this.#loop.runs;
     const deadline = Date.now() + (this.#options.shutdownGraceMs ?? 5000);
-    const busy = () => {
-      for (const run of runs.values()) {
-        for (const a of run.activities.values()) if (a.controller !== undefined) return true;
-      }
-      return false;
-    };
-    while (busy() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (attemptsRunning(runs.values()) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     const closed = new EngineClosedError("The engine closed before the run ended");
     for (const run of runs.values()) this.#loop.effects.halt(run, closed);
     // Activations answer in a moment; one that spins in a Worker is cut off with the executor,

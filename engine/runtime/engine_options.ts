@@ -81,6 +81,8 @@ export interface EngineOptions {
   executor?: Executor;
   /** Called with errors that no caller can receive (lost lease, storage failures). */
   onError?: (error: Error) => void;
+  /** Test hook: the clock schedules fire by (ms since the epoch). @default Date.now */
+  scheduleClock?: () => number;
   /** Test hook: called at named points (see `CrashPoint`). */
   crashPoint?: CrashHook;
 }

@@ -8,8 +8,10 @@
  */
 
 import type {
+  CreateScheduleOptions,
   ListOptions,
   ListPage,
+  ScheduleClient,
   StartOptions,
   TypedWorkflowRef,
   WorkflowClient,
@@ -20,12 +22,24 @@ import type { WorkflowStatus } from "../replay/events.ts";
 import { defaultRegistry } from "../definition/registry.ts";
 import { resolveWorkflow, workflowDefinitionOf } from "../definition/workflow.ts";
 import { checkWorkflowId } from "../workflow_id.ts";
-import { EngineClosedError, InvalidArgumentError, WorkflowAlreadyExistsError } from "../errors.ts";
+import {
+  EngineClosedError,
+  InvalidArgumentError,
+  WorkflowAlreadyExistsError,
+  WorkflowDefinitionNotFoundError,
+} from "../errors.ts";
 import { type JsonValue, toJson } from "../json.ts";
-import { type InboxRequest, KvStore, openKv, readLeases } from "../../store/mod.ts";
+import {
+  type InboxRequest,
+  KvStore,
+  openKv,
+  readLeases,
+  readWorkflowName,
+} from "../../store/mod.ts";
 import { RemoteRuns } from "./remote_runs.ts";
 import { requireUnstableFeatures } from "./unstable.ts";
 import { Handle, type HandleBackend } from "./handle.ts";
+import { retryTransient, ScheduleService } from "./schedules/mod.ts";
 import { LoomReader } from "../views/mod.ts";
 
 /** Options of {@linkcode connectKv}. */
@@ -47,6 +61,11 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
   readonly #remote: RemoteRuns;
   readonly #ownsKv: boolean;
   #closed = false;
+  /**
+   * Schedules: written here, fired by the owner of their partition (the workflow is checked
+   * against this process's definitions, then the names the file's owners registered).
+   */
+  readonly schedules: ScheduleClient;
 
   /**
    * Creates the client.
@@ -62,6 +81,36 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
       pollIntervalMs: options.pollIntervalMs ?? 50,
       replyTimeoutMs: options.replyTimeoutMs ?? 30_000,
     }, () => this.#closed ? new EngineClosedError("The client is closed") : undefined);
+    this.schedules = new ScheduleService({
+      kv: store.kv,
+      partitionOf: (id) => store.partitionOf(id),
+      workflowName: (ref) => this.#workflowName(ref),
+      start: (workflow, input, workflowId) => this.start(workflow, input, { workflowId }),
+      clock: Date.now,
+      changed: () => {},
+    });
+  }
+
+  async #workflowName(ref: CreateScheduleOptions["workflow"]): Promise<string> {
+    if (typeof ref !== "string") {
+      const def = workflowDefinitionOf(ref);
+      if (def === undefined) {
+        throw new InvalidArgumentError(
+          "Invalid workflow: it is not a workflow or a workflow name",
+          {
+            field: "workflow",
+          },
+        );
+      }
+      return def.name;
+    }
+    if (defaultRegistry.listWorkflows().some((d) => d.name === ref)) return ref;
+    const known = await retryTransient(
+      "read the workflow names",
+      () => readWorkflowName(this.#store.kv, ref),
+    );
+    if (known !== undefined) return ref;
+    throw new WorkflowDefinitionNotFoundError(ref);
   }
 
   /** Reads what the owner's KV file holds (HTTP API, CLI, dashboard). */

@@ -28,6 +28,7 @@ export {
   moduleSpecifier,
 } from "./load_modules.ts";
 export { requireUnstableFeatures, type UnstableNeeds } from "./unstable.ts";
+export { CATCHUPS as SCHEDULE_CATCHUPS, OVERLAPS as SCHEDULE_OVERLAPS } from "./schedules/mod.ts";
 export {
   detectQueues,
   KvQueueWakeup,

@@ -158,3 +158,32 @@ export class Run {
     return this.record.id;
   }
 }
+
+/**
+ * Counts what loaded runs have in flight.
+ *
+ * @param runs The loaded runs.
+ * @returns Unfinished activity calls, and armed timers.
+ */
+export function inFlight(runs: Iterable<Run>): { activities: number; timers: number } {
+  let activities = 0;
+  let timers = 0;
+  for (const run of runs) {
+    activities += run.activities.size;
+    timers += run.timers.size;
+  }
+  return { activities, timers };
+}
+
+/**
+ * Whether an activity attempt of a loaded run is running now.
+ *
+ * @param runs The loaded runs.
+ * @returns True while one is.
+ */
+export function attemptsRunning(runs: Iterable<Run>): boolean {
+  for (const run of runs) {
+    for (const a of run.activities.values()) if (a.controller !== undefined) return true;
+  }
+  return false;
+}

@@ -1,5 +1,5 @@
 /**
- * The one read API over Loom's records in KV: runs, events, logs, tasks and counts, as
+ * The one read API over Loom's records in KV: runs, events, logs, tasks, schedules and counts, as
  * functions over a `Deno.Kv`. Nothing here writes.
  *
  * @example
@@ -56,6 +56,7 @@ export {
   runIdsWithStatus,
   type RunListQuery,
 } from "./runs.ts";
+export { type DueSchedules, dueSchedules, getSchedule, listSchedules } from "./schedules.ts";
 export {
   type MatchPlace,
   SEARCH_LOG_LINES,

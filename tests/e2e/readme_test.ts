@@ -32,6 +32,8 @@ const ENV = { LOOM_TOKEN: "secret", PWD: "/srv/app" };
 const COVERAGE: { section: string; starts: string; by: string }[] = [
   { section: "Two commands", starts: "# 1. The main job", by: "Two commands" },
   { section: "A workflow", starts: "import { activity, createEngine", by: "A workflow" },
+  { section: "Schedules", starts: "import { createEngine, defineWorkflow }", by: "Schedules" },
+  { section: "Schedules", starts: "deno run -A main.ts schedule create", by: "Schedules: CLI" },
   { section: "Ways to run", starts: "deno run -A main.ts serve", by: "CLI lines" },
   { section: "Ways to run", starts: "// flows.ts", by: "Ways to run: by URL" },
   { section: "Ways to run", starts: "// run.ts", by: "Ways to run: by URL" },
@@ -41,7 +43,7 @@ const COVERAGE: { section: string; starts: string; by: string }[] = [
   { section: "Ways to run", starts: "deno task compile", by: "Ways to run: bundle, compile" },
   { section: "Ways to run", starts: "{", by: "Ways to run: Deno Deploy" },
   { section: "Ways to run", starts: "LOOM_KV=", by: "Ways to run: Deno Deploy" },
-  { section: "Command line", starts: "serve    Run workflows", by: "Command line: commands" },
+  { section: "Command line", starts: "serve     Run workflows", by: "Command line: commands" },
   { section: "Command line", starts: "deno run -A main.ts start", by: "Command line: run" },
   { section: "Command line", starts: "deno run -A main.ts serve", by: "CLI lines" },
   { section: "HTTP API", starts: 'import { connect } from "./main.ts"', by: "Command line: run" },
@@ -169,6 +171,41 @@ readmeTest("A workflow", async () => {
   assert.ok((await Deno.stat(`${dir.path}/.loom/loom.kv`)).isFile, "its KV file");
 });
 
+readmeTest("Schedules", async () => {
+  await using dir = await tempDir();
+  const code = block("Schedules", "import").code.replace(`from "./main.ts"`, `from "${MAIN_URL}"`);
+  const out = await checkAndRun(dir.path, "schedules.ts", code);
+  const [next, result, listed] = out.trim().split("\n");
+  const at = new Date(next as string);
+  assert.ok(at.getTime() > Date.now(), `${next}: a time to come`);
+  assert.ok(at.getUTCDay() >= 1 && at.getUTCDay() <= 5, `${next}: a weekday`);
+  assert.ok([7, 8].includes(at.getUTCHours()) && at.getUTCMinutes() === 0, `${next}: 09:00 Berlin`);
+  assert.equal(result, "{ sent: true }");
+  assert.equal(listed, '[ [ "daily-report", true ] ]');
+});
+
+readmeTest("Schedules: CLI", async () => {
+  const lines = checkShell(block("Schedules", "deno run -A main.ts schedule").code, "Schedules");
+  await using dir = await tempDir();
+  await using serve = spawnLoom(["serve", "--port", "0", "--workers", "0"], { cwd: dir.path });
+  await serve.waitFor("API: ", 60_000);
+  await until(() => Deno.stat(`${dir.path}/.loom/server.json`).catch(() => false), "server.json");
+  const outputs: string[] = [];
+  for (const words of lines) {
+    const run = invocationOf(words);
+    assert.equal(run.kind, "loom", words.join(" "));
+    const out = await loom((run as { args: string[] }).args, { cwd: dir.path });
+    assert.equal(out.code, 0, `${words.join(" ")}\n${out.stdout}${out.stderr}`);
+    outputs.push(out.stdout);
+  }
+  assert.match(outputs[0] as string, /^Created schedule nightly-order: OrderProcessing at "0 2/);
+  assert.match(outputs[1] as string, /nightly-order\s+OrderProcessing\s+0 2 \* \* \*/);
+  assert.match(outputs[2] as string, /started workflow nightly-order@\d{4}-/);
+  assert.equal(outputs[3], "Paused schedule nightly-order\n");
+  assert.match(outputs[4] as string, /^Deleted schedule nightly-order/);
+  assert.equal(await serve.stop("SIGINT"), 0);
+});
+
 readmeTest("CLI lines", () => {
   for (
     const [section, starts] of [
@@ -239,7 +276,7 @@ readmeTest("Command line: commands", async () => {
   const help = await loom(["--help"], { cwd: REPO_ROOT });
   const listed = help.stdout.split("\n").filter((l) => /^ {2}[a-z]+ {2,}\S/.test(l))
     .map((l) => l.slice(2));
-  assert.deepEqual(block("Command line", "serve    Run").code.split("\n"), listed);
+  assert.deepEqual(block("Command line", "serve     Run").code.split("\n"), listed);
 });
 
 readmeTest("Command line: run", async () => {

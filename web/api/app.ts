@@ -18,6 +18,7 @@ import {
   eventRoutes,
   healthRoutes,
   runRoutes,
+  scheduleRoutes,
   statsRoutes,
   streamRoutes,
   taskRoutes,
@@ -87,6 +88,7 @@ export function createApp(backend: ApiBackend, options: AppOptions = {}): App {
   runRoutes(app, deps);
   workflowRoutes(app, deps);
   definitionRoutes(app, deps);
+  scheduleRoutes(app, deps);
   taskRoutes(app, deps);
   eventRoutes(app, deps);
   docsRoutes(app);
@@ -95,13 +97,15 @@ export function createApp(backend: ApiBackend, options: AppOptions = {}): App {
     info: {
       title: "Loom API",
       version: API_VERSION,
-      description: "Durable workflows: runs, their events, tasks and logs, definitions, " +
+      description:
+        "Durable workflows: runs, their events, tasks and logs, definitions, schedules, " +
         "live feeds (SSE). Errors are `{ code, message }`.",
     },
     security: [{ bearer: [] }],
     tags: [
       { name: "Workflows" },
       { name: "Definitions" },
+      { name: "Schedules" },
       { name: "Tasks" },
       { name: "Events" },
       { name: "Logs" },

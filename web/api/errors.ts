@@ -30,6 +30,8 @@ export type HttpErrorCode = typeof HttpErrorCode[keyof typeof HttpErrorCode];
 const STATUS: Record<string, number> = {
   [ErrorCode.WorkflowNotFound]: 404,
   [ErrorCode.DefinitionNotFound]: 404,
+  [ErrorCode.ScheduleNotFound]: 404,
+  [ErrorCode.ScheduleAlreadyExists]: 409,
   [ErrorCode.WorkflowAlreadyExists]: 409,
   [ErrorCode.WorkflowNotRunning]: 409,
   [ErrorCode.WorkflowStillRunning]: 409,
@@ -104,6 +106,7 @@ const DETAIL_FIELDS = [
   "errorMessage",
   "reason",
   "signalName",
+  "scheduleId",
   "field",
   "status",
   "retryAfterMs",

@@ -61,6 +61,7 @@ Deno.test({
       "/workflows/slept?tab=state",
       "/definitions",
       "/definitions/d_ship_order",
+      "/schedules",
       "/tasks",
       "/events",
       "/logs",

@@ -15,6 +15,7 @@ Deno.test("every dashboard page is server-rendered with its data, the CSP and th
     "/workflows/cls-1",
     "/definitions",
     "/definitions/t_class",
+    "/schedules",
     "/tasks",
     "/events",
     "/logs",

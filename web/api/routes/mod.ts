@@ -1,6 +1,6 @@
 /**
  * The API's routes, one file per group: runs (`/api/workflows`), their actions and results, the
- * live feeds, events and logs, tasks, definitions and graphs, stats and health. Each adds its
+ * live feeds, events and logs, tasks, definitions and graphs, schedules, stats and health. Each adds its
  * routes to the app with what every route module receives (`RouteDeps`).
  *
  * @module
@@ -12,6 +12,7 @@ export { definitionRoutes } from "./definitions.ts";
 export { eventRoutes } from "./events.ts";
 export { healthRoutes } from "./health.ts";
 export { runRoutes } from "./runs.ts";
+export { scheduleRoutes } from "./schedules.ts";
 export { statsRoutes } from "./stats.ts";
 export { streamRoutes } from "./stream.ts";
 export { taskRoutes } from "./tasks.ts";

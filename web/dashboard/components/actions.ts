@@ -1,12 +1,12 @@
 /**
  * What the dashboard's buttons do, through the HTTP API only: start, signal, cancel, re-run,
- * and cancel every run matching a filter.
+ * cancel every run matching a filter, and pause, resume or trigger a schedule.
  *
  * @module
  */
 
 import type { Api } from "./api.ts";
-import type { RunDetail, RunSummary } from "./types.ts";
+import type { Paged, RunDetail, RunSummary, Schedule } from "./types.ts";
 
 /** Answer of `POST /api/workflows`. */
 export interface Started {
@@ -158,4 +158,35 @@ export async function cancelMatchingRuns(
   progress.done = true;
   options.onProgress?.({ ...progress });
   return progress;
+}
+
+/**
+ * Pauses or resumes a schedule.
+ *
+ * @param api The API.
+ * @param id The schedule.
+ * @param action `pause` or `resume`.
+ * @returns The schedule after it.
+ */
+export function setSchedulePaused(
+  api: Api,
+  id: string,
+  action: "pause" | "resume",
+): Promise<Schedule> {
+  return api.post<Schedule>(`/api/schedules/${encodeURIComponent(id)}/${action}`, {});
+}
+
+/**
+ * Starts a schedule's run now.
+ *
+ * @param api The API.
+ * @param id The schedule.
+ * @returns The run's id.
+ */
+export async function triggerSchedule(api: Api, id: string): Promise<string> {
+  const t = await api.post<{ workflow_id: string }>(
+    `/api/schedules/${encodeURIComponent(id)}/trigger`,
+    {},
+  );
+  return t.workflow_id;
 }

@@ -13,6 +13,7 @@ export const NAV: readonly (readonly [string, string])[] = [
   ["/", "Overview"],
   ["/workflows", "Runs"],
   ["/definitions", "Definitions"],
+  ["/schedules", "Schedules"],
   ["/tasks", "Tasks"],
   ["/events", "Events"],
   ["/logs", "Logs"],

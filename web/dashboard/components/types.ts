@@ -7,6 +7,7 @@
 
 import type { z } from "../../_deps.ts";
 import type * as S from "../../api/schemas.ts";
+import type * as Sched from "../../api/schedule_schemas.ts";
 
 /** A run in a list (`GET /api/workflows`). */
 export type RunSummary = z.infer<typeof S.WorkflowSummary>;
@@ -41,6 +42,8 @@ export type HealthStats = z.infer<typeof S.HealthStats>;
 export type WorkflowGraph = z.infer<typeof S.WorkflowGraph>;
 /** A graph node. */
 export type GraphNode = z.infer<typeof S.GraphNode>;
+/** A schedule (`GET /api/schedules`). */
+export type Schedule = z.infer<typeof Sched.Schedule>;
 /** A run status. */
 export type RunStatus = RunSummary["status"];
 

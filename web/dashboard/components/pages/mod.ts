@@ -12,6 +12,7 @@ import { events } from "./events.tsx";
 import { home } from "./home.tsx";
 import { logs } from "./logs.tsx";
 import { run } from "./run.tsx";
+import { schedules } from "./schedules.tsx";
 import { stats } from "./stats.tsx";
 import { tasks } from "./tasks.tsx";
 import { workflows } from "./workflows.tsx";
@@ -24,6 +25,7 @@ export const PAGES: Readonly<Record<string, PageDef<any>>> = {
   run,
   definitions,
   definition,
+  schedules,
   tasks,
   events,
   logs,
@@ -38,6 +40,7 @@ export const ROUTES: readonly (readonly [string, string])[] = [
   ["/workflows/:id", "run"],
   ["/definitions", "definitions"],
   ["/definitions/:name", "definition"],
+  ["/schedules", "schedules"],
   ["/tasks", "tasks"],
   ["/events", "events"],
   ["/logs", "logs"],
