@@ -30,8 +30,10 @@ import { type Key, keys, keySize } from "./keys.ts";
 import type {
   EventIndexEntry,
   HistoryRecord,
+  HookRecord,
   LogRecord,
   StoredValue,
+  StreamIndexEntry,
   TaskRecord,
   WorkflowRecord,
 } from "./records.ts";
@@ -73,7 +75,16 @@ export interface Transition {
   timersDelete: [number, number][];
   /** Queue messages (the wake-up service's outbox). */
   enqueue: { value: unknown; delay: number }[];
+  /** Where its history entries hold values of the run's streams. */
+  streams?: StreamIndexEntry[];
+  /** Hooks created: their index entries. */
+  hooksSet?: HookRecord[];
+  /** Hooks called or closed: the token hashes whose index entries go. */
+  hooksDelete?: string[];
 }
+
+/** How long the index entry of a hook whose timeout passed is kept (to answer "expired"). */
+export const EXPIRED_HOOK_RETENTION_MS = 7 * 24 * 3_600_000;
 
 /** One KV write. */
 export type Mutation =
@@ -223,6 +234,21 @@ export function pack(t: Transition, writeId: () => string): Packed {
     main.push({ kind: "delete", key: keys.timer(due, id, seq) });
   }
   for (const e of t.enqueue) main.push({ kind: "enqueue", value: e.value, delay: e.delay });
+  for (const s of t.streams ?? []) {
+    main.push({
+      kind: "set",
+      key: keys.stream(id, s.name, s.first),
+      value: { r: s.r, count: s.count, time: s.time },
+    });
+  }
+  for (const h of t.hooksSet ?? []) {
+    const set: Mutation = { kind: "set", key: keys.hook(h.tokenHash), value: h };
+    if (h.expiresAt !== undefined) {
+      set.expireIn = Math.max(0, h.expiresAt - h.createdAt) + EXPIRED_HOOK_RETENTION_MS;
+    }
+    main.push(set);
+  }
+  for (const hash of t.hooksDelete ?? []) main.push({ kind: "delete", key: keys.hook(hash) });
   let bytes = 0;
   let keyBytes = 0;
   for (const m of main) {

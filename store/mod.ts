@@ -11,6 +11,7 @@ export { type MigrationReport } from "./migrate.ts";
 export { epochOf } from "./write_ids.ts";
 export {
   ATOMIC_BUDGET,
+  EXPIRED_HOOK_RETENTION_MS,
   inputReference,
   type Mutation,
   pack,
@@ -76,6 +77,7 @@ export {
   eventsOf,
   findRunIds,
   getEvent,
+  getHook,
   getRun,
   getRuns,
   getTask,
@@ -91,6 +93,7 @@ export {
   queryEvents,
   queryLogs,
   queryRuns,
+  readStream,
   type RecordCounts,
   recordProblem,
   type RunFilter,
@@ -100,6 +103,7 @@ export {
   type RunPage,
   type RunPaging,
   type RunPosition,
+  type StreamValue,
   type TaskFilter,
   type TaskListOptions,
   TIME_SKEW_MS,
@@ -107,6 +111,7 @@ export {
 export {
   type EventIndexEntry,
   type HistoryRecord,
+  type HookRecord,
   type InboxReply,
   type InboxRequest,
   type LeaseRecord,
@@ -114,6 +119,7 @@ export {
   type StoredError,
   type StoredEvent,
   type StoredValue,
+  type StreamIndexEntry,
   TaskKind,
   type TaskRecord,
   TaskStatus,

@@ -68,6 +68,12 @@ export interface EngineOptions {
   executor?: Executor;
   /** Called with errors that no caller can receive (lost lease, storage failures). */
   onError?: (error: Error) => void;
+  /**
+   * The public URL of the server that serves this engine's API (`loom serve --public-url`):
+   * hooks' URLs are `<publicUrl>/api/hooks/<token>`. A function is asked at each hook's
+   * creation (a server that binds after the engine starts). @default none: URLs are the path
+   */
+  publicUrl?: string | (() => string | undefined);
   /** Test hook: called at named points (see `CrashPoint`). */
   crashPoint?: CrashHook;
 }

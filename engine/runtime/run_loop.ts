@@ -75,6 +75,8 @@ export interface RunLoopDeps {
   ended: (run: Run, record: WorkflowRecord, result: unknown) => void;
   /** Hands out the global event and log ids. */
   ids: IdBlocks;
+  /** The server's public URL, which hooks' URLs start with (a function: asked each time). */
+  publicUrl?: string | (() => string | undefined) | undefined;
 }
 
 interface Work {
@@ -115,6 +117,7 @@ export class RunLoop {
       track: (work) => this.track(work),
       stopped: () => deps.lifecycle.closed,
       lease: deps.lease,
+      publicUrl: deps.publicUrl,
     });
   }
 

@@ -28,6 +28,7 @@ export {
   TIME_SKEW_MS,
 } from "./events.ts";
 export { decodeHistory, historyEvents, loadHistory, type StoredHistory } from "./history.ts";
+export { getHook } from "./hooks.ts";
 export { countLogs, type LogFilter, type LogPage, type LogPaging, queryLogs } from "./logs.ts";
 export {
   countRuns,
@@ -49,6 +50,7 @@ export {
   runIdsWithStatus,
   type RunListQuery,
 } from "./runs.ts";
+export { readStream, type StreamValue } from "./streams.ts";
 export {
   getTask,
   listAllTasks,

@@ -16,7 +16,9 @@ import {
   definitionRoutes,
   eventRoutes,
   healthRoutes,
+  hookRoutes,
   runRoutes,
+  runStreamRoutes,
   statsRoutes,
   streamRoutes,
   taskRoutes,
@@ -60,6 +62,8 @@ export function createApp(backend: ApiBackend, options: AppOptions = {}): App {
     app.use("*", cors({ origin: options.cors, credentials: options.cors !== "*" }));
   }
   publicRoutes(app, options.token);
+  // Before the token check: a hook's token is its own secret.
+  hookRoutes(app, deps);
   if (options.token !== undefined) app.use("*", tokenAuth(options.token));
   const max = deps.options.maxBody;
   app.use(
@@ -82,6 +86,7 @@ export function createApp(backend: ApiBackend, options: AppOptions = {}): App {
   statsRoutes(app, deps);
   healthRoutes(app, deps);
   streamRoutes(app, deps);
+  runStreamRoutes(app, deps);
   runRoutes(app, deps);
   workflowRoutes(app, deps);
   definitionRoutes(app, deps);
@@ -104,6 +109,7 @@ export function createApp(backend: ApiBackend, options: AppOptions = {}): App {
       { name: "Events" },
       { name: "Logs" },
       { name: "Statistics" },
+      { name: "Hooks" },
       { name: "Health" },
       { name: "Graphs" },
     ],
