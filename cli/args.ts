@@ -122,7 +122,7 @@ export function publicUrlOption(args: ParsedArgs, command: string): string | und
   }
   if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
     throw new UsageError(
-      `Invalid value of "--public-url": ${JSON.stringify(value)} is not an http(s) URL`,
+      `Invalid value ${JSON.stringify(value)} for --public-url: expected an http or https URL`,
       command,
     );
   }

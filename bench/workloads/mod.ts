@@ -14,6 +14,7 @@ import { w5 } from "./w5.ts";
 import { w6 } from "./w6.ts";
 import { w7 } from "./w7.ts";
 import { w9 } from "./w9.ts";
+import { w11 } from "./w11.ts";
 
 /** Every workload, by id. */
 export const WORKLOADS: Readonly<Record<WorkloadId, Workload>> = {
@@ -25,4 +26,5 @@ export const WORKLOADS: Readonly<Record<WorkloadId, Workload>> = {
   W6: w6,
   W7: w7,
   W9: w9,
+  W11: w11,
 };
