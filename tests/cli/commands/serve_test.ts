@@ -102,8 +102,8 @@ Deno.test("serve and worker read --public-url (env LOOM_PUBLIC_URL), an http(s) 
     "https://loom.example",
   );
   assert.equal(
-    serveOptions(args("serve", [], { LOOM_PUBLIC_URL: "http://10.0.0.2:8000" })).publicUrl,
-    "http://10.0.0.2:8000",
+    serveOptions(args("serve", [], { LOOM_PUBLIC_URL: "http://10.0.0.2:8080" })).publicUrl,
+    "http://10.0.0.2:8080",
   );
   assert.equal(serveOptions(args("serve", [])).publicUrl, undefined);
   for (const bad of ["loom.example", "ftp://loom.example"]) {
