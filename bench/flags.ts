@@ -8,7 +8,19 @@ import { parseArgs } from "node:util";
 import { InvalidArgumentError } from "../engine/mod.ts";
 
 /** The workloads, in the order they run. */
-export const WORKLOAD_IDS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9", "S1"] as const;
+export const WORKLOAD_IDS = [
+  "W1",
+  "W2",
+  "W3",
+  "W4",
+  "W5",
+  "W6",
+  "W7",
+  "W8",
+  "W9",
+  "S1",
+  "W11",
+] as const;
 
 /** A workload id. */
 export type WorkloadId = typeof WORKLOAD_IDS[number];
@@ -39,8 +51,8 @@ export const HEAVY_ROUNDS = 3;
 /** The usage text. */
 export const USAGE = `Usage: deno task bench [options]
 
-Measures the KV floor (K1, K2) and the workloads W1-W9 of BENCH.md, and S1 (schedule fire
-lateness).
+Measures the KV floor (K1, K2) and the workloads W1-W9 of BENCH.md, S1 (schedule fire
+lateness) and W11 (run streams).
 
 Options:
   --only W1,W3     run only these workloads (the floor always runs)

@@ -161,3 +161,25 @@ export class DashBench extends Workflow<DashInput, { total: number; calls: numbe
     if (ctx.input.fail) throw new Error(`failed on purpose after ${x} calls`);
   }
 }
+
+/** Input of {@linkcode StreamBench}. */
+export interface StreamInput {
+  /** Values written, one per step. */
+  values: number;
+}
+
+/** W11: waits for the `go` signal, then writes a value to the stream `s` and runs a step, `values` times. */
+@workflow({ name: "bench_stream", description: "a stream value per step" })
+export class StreamBench extends Workflow<StreamInput, BenchState> {
+  /** Writes and steps. */
+  @step()
+  async run(ctx: WorkflowContext<StreamInput, BenchState>): Promise<void> {
+    await ctx.waitForSignal(GO_SIGNAL);
+    let x = 0;
+    for (let i = 0; i < ctx.input.values; i++) {
+      await ctx.stream("s").write(i);
+      x = await ctx.activity(addOne, x);
+    }
+    await ctx.state.set("total", x);
+  }
+}

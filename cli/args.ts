@@ -96,7 +96,40 @@ export const ENGINE_OPTIONS: Record<string, OptionSpec> = {
     defaultText: "256",
     help: "Activity attempts running at once",
   },
+  "public-url": {
+    type: "string",
+    value: "URL",
+    env: "LOOM_PUBLIC_URL",
+    defaultText: "serve: its own address; worker: none (hook URLs are paths)",
+    help: "Public URL of the API, which hooks' URLs start with (<URL>/api/hooks/<token>)",
+  },
 };
+
+/**
+ * Reads `--public-url` (env `LOOM_PUBLIC_URL`): an `http:` or `https:` URL.
+ *
+ * @param args Parsed arguments.
+ * @param command The command, for the error.
+ * @returns The URL without a trailing slash, or `undefined` when not given.
+ * @throws {UsageError} When it is not an http(s) URL.
+ */
+export function publicUrlOption(args: ParsedArgs, command: string): string | undefined {
+  const value = args.string("public-url");
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new UsageError(
+      `Invalid value ${JSON.stringify(value)} for --public-url: expected an http or https URL`,
+      command,
+    );
+  }
+  return value.replace(/\/+$/, "");
+}
 
 /** `--module`, for commands that run or validate workflows. */
 export const MODULE_OPTION: Record<string, OptionSpec> = {

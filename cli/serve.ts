@@ -39,6 +39,8 @@ export interface ServeCommandOptions {
   pollIntervalMs: number;
   /** Largest request body, in bytes. */
   maxBody: number;
+  /** Public URL of the API, which hooks' URLs start with. @default the server's own address */
+  publicUrl?: string;
   /** Where to print. @default console.log */
   print?: (line: string) => void;
   /** Stops the server (like SIGINT). */
@@ -91,6 +93,8 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   const print = options.print ?? ((line: string) => console.log(line));
   using stop = watchStop(options.signal === undefined ? {} : { signal: options.signal });
   let engine: Engine;
+  // Hooks made before the server binds still get its URL: it is read at each hook's creation.
+  const bound: { url?: string } = {};
   try {
     const starting = await startUnlessStopped(
       createEngine({
@@ -99,6 +103,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
         workers: options.workers,
         pollIntervalMs: options.pollIntervalMs,
         ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        publicUrl: () => options.publicUrl ?? bound.url,
         onError: (e) => print(`error: ${e.message}`),
       }),
       stop,
@@ -123,6 +128,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
     await engine.close();
     return e instanceof InvalidArgumentError ? 2 : 1;
   }
+  bound.url = server.url;
   const unsubscribe = engine.subscribe((change) => {
     print(describe(change));
     for (const log of change.logs) print(`  [${log.level}] ${log.message}`);

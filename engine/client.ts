@@ -27,6 +27,14 @@ export interface ResultOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@linkcode WorkflowHandle.stream}. */
+export interface StreamOptions {
+  /** Start after this index (the last value the reader has, from 0); from the first value when absent. */
+  after?: number;
+  /** Stops reading: the iteration ends. */
+  signal?: AbortSignal;
+}
+
 /** What is known of a run. */
 export interface WorkflowInfo {
   /** The run's id. */
@@ -135,6 +143,18 @@ export interface WorkflowHandle<S = Record<string, JsonValue>> {
    * @throws {WorkflowNotFoundError}
    */
   info(): Promise<WorkflowInfo>;
+  /**
+   * Reads the run's stream `name` (what its code writes with `ctx.stream(name).write(value)`):
+   * every value written so far, then each new one as it is written; the iteration ends once the
+   * run has ended and every value has been read.
+   *
+   * @param name The stream.
+   * @param options Where to start, and what stops reading.
+   * @returns The values, in order.
+   * @throws {WorkflowNotFoundError} When there is no such run.
+   * @throws {InvalidArgumentError} For a stream name that is not allowed.
+   */
+  stream<T = JsonValue>(name: string, options?: StreamOptions): AsyncIterable<T>;
 }
 
 /** Phantom key carrying a workflow's input type. */
@@ -296,4 +316,14 @@ export interface WorkflowClient {
   list(options?: ListOptions): Promise<ListPage>;
   /** Schedules: runs started on a cron expression. */
   readonly schedules: ScheduleClient;
+  /**
+   * Resumes a hook by its token (what `POST /api/hooks/{token}` does): the run's `hook.wait()`
+   * returns `body`. Resolves once the call is recorded (or, while no process owns the run,
+   * queued for its next owner).
+   *
+   * @throws {HookNotFoundError} When no open hook has the token (unknown, used, run ended).
+   * @throws {HookExpiredError} When the hook's timeout has passed.
+   * @throws {InvalidPayloadError} When the body is not JSON.
+   */
+  resumeHook(token: string, body?: JsonValue): Promise<void>;
 }

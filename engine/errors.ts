@@ -17,6 +17,9 @@ export const ErrorCode = {
   ActivityFailed: "ACTIVITY_FAILED",
   ActivityTimeout: "ACTIVITY_TIMEOUT",
   SignalTimeout: "SIGNAL_TIMEOUT",
+  HookTimeout: "HOOK_TIMEOUT",
+  HookNotFound: "HOOK_NOT_FOUND",
+  HookExpired: "HOOK_EXPIRED",
   NonDeterministic: "NON_DETERMINISTIC",
   DefinitionNotFound: "DEFINITION_NOT_FOUND",
   DuplicateDefinition: "DUPLICATE_DEFINITION",
@@ -243,6 +246,48 @@ export class SignalTimeoutError extends LoomError {
       `Signal "${signalName}" did not arrive within ${timeoutMs} ms`,
     );
     this.signalName = signalName;
+  }
+}
+
+/** `hook.wait()` reached the hook's timeout before the hook was called. */
+export class HookTimeoutError extends LoomError {
+  /**
+   * Creates the error.
+   *
+   * @param timeoutMs The hook's timeout in milliseconds.
+   */
+  constructor(timeoutMs: number) {
+    super(ErrorCode.HookTimeout, `The hook was not called within ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * No hook can be resumed with the token given: no hook has it, it was used already, or its run
+ * has ended. The message never repeats the token.
+ */
+export class HookNotFoundError extends LoomError {
+  /**
+   * Creates the error.
+   *
+   * @param why What is known, e.g. `"it was used already"`.
+   */
+  constructor(why = "no hook has this token, or it was used already") {
+    super(ErrorCode.HookNotFound, `Cannot resume the hook: ${why}`);
+  }
+}
+
+/** The hook's timeout has passed: it can no longer be resumed. */
+export class HookExpiredError extends LoomError {
+  /**
+   * Creates the error.
+   *
+   * @param expiredAt When the hook expired (ms since the epoch).
+   */
+  constructor(expiredAt: number) {
+    super(
+      ErrorCode.HookExpired,
+      `Cannot resume the hook: its timeout passed at ${new Date(expiredAt).toISOString()}`,
+    );
   }
 }
 
@@ -624,6 +669,9 @@ const CLASSES: Record<string, { prototype: Error }> = {
   [ErrorCode.ActivityFailed]: ActivityFailedError,
   [ErrorCode.ActivityTimeout]: ActivityTimeoutError,
   [ErrorCode.SignalTimeout]: SignalTimeoutError,
+  [ErrorCode.HookTimeout]: HookTimeoutError,
+  [ErrorCode.HookNotFound]: HookNotFoundError,
+  [ErrorCode.HookExpired]: HookExpiredError,
   [ErrorCode.NonDeterministic]: NonDeterministicWorkflowError,
   [ErrorCode.DefinitionNotFound]: WorkflowDefinitionNotFoundError,
   [ErrorCode.DuplicateDefinition]: DuplicateDefinitionError,

@@ -27,13 +27,16 @@ import {
   RECORD_INLINE_LIMIT,
   valueSize,
 } from "./chunks.ts";
+import { chunkWrites } from "./blob_writes.ts";
 import { type CounterSum, counterSums, mergeSums, openTaskCounts } from "./counters.ts";
 import { type Key, keys, keySize } from "./keys.ts";
 import type {
   EventIndexEntry,
   HistoryRecord,
+  HookRecord,
   LogRecord,
   StoredValue,
+  StreamIndexEntry,
   TaskRecord,
   WorkflowRecord,
 } from "./records.ts";
@@ -80,7 +83,16 @@ export interface Transition {
   timersDelete: [number, number][];
   /** Queue messages (the wake-up service's outbox). */
   enqueue: { value: unknown; delay: number }[];
+  /** Where its history entries hold values of the run's streams. */
+  streams?: StreamIndexEntry[];
+  /** Hooks created: their index entries. */
+  hooksSet?: HookRecord[];
+  /** Hooks called or closed: the token hashes whose index entries go. */
+  hooksDelete?: string[];
 }
+
+/** How long the index entry of a hook whose timeout passed is kept (to answer "expired"). */
+export const EXPIRED_HOOK_RETENTION_MS = 7 * 24 * 3_600_000;
 
 /** One KV write. */
 export type Mutation =
@@ -249,6 +261,21 @@ export function pack(t: Transition, writeId: () => string): Packed {
     events: entries.reduce((n, e) => n + e[3], 0),
     logs: t.logs,
   });
+  for (const s of t.streams ?? []) {
+    main.push({
+      kind: "set",
+      key: keys.stream(id, s.name, s.first),
+      value: { r: s.r, count: s.count, time: s.time },
+    });
+  }
+  for (const h of t.hooksSet ?? []) {
+    const set: Mutation = { kind: "set", key: keys.hook(h.tokenHash), value: h };
+    if (h.expiresAt !== undefined) {
+      set.expireIn = Math.max(0, h.expiresAt - h.createdAt) + EXPIRED_HOOK_RETENTION_MS;
+    }
+    main.push(set);
+  }
+  for (const hash of t.hooksDelete ?? []) main.push({ kind: "delete", key: keys.hook(hash) });
   let bytes = 0;
   let keyBytes = 0;
   for (const m of main) {
@@ -272,55 +299,6 @@ export function pack(t: Transition, writeId: () => string): Packed {
 function sameRef(a: StoredValue, b: StoredValue): boolean {
   return "blob" in a && "blob" in b && a.blob === b.blob && a.chunks === b.chunks &&
     a.bytes === b.bytes;
-}
-
-/**
- * The writes of a transition's chunked values: each value's chunks, preceded by its
- * pending-blob key when the chunks land before the transition (`separate`).
- *
- * @param workflowId The run.
- * @param blobs Its chunked values.
- * @param separate Whether the chunks land in operations of their own.
- * @returns The writes.
- */
-export function chunkWrites(
-  workflowId: string,
-  blobs: ChunkedValue[],
-  separate: boolean,
-): Mutation[] {
-  const out: Mutation[] = [];
-  for (const b of blobs) {
-    if (separate) {
-      out.push({
-        kind: "set",
-        key: keys.pendingBlob(workflowId, b.writeId),
-        value: { chunks: b.chunks.length },
-      });
-    }
-    for (const [key, value] of b.chunks) out.push({ kind: "set", key, value });
-  }
-  return out;
-}
-
-/**
- * The writes that remove chunked values (and their pending-blob keys).
- *
- * @param workflowId The run.
- * @param blobs The values, by write id and number of chunks.
- * @returns The deletes.
- */
-export function blobDeletes(
-  workflowId: string,
-  blobs: { writeId: string; chunks: number }[],
-): Mutation[] {
-  const out: Mutation[] = [];
-  for (const b of blobs) {
-    out.push({ kind: "delete", key: keys.pendingBlob(workflowId, b.writeId) });
-    for (let i = 0; i < b.chunks; i++) {
-      out.push({ kind: "delete", key: keys.blob(workflowId, b.writeId, i) });
-    }
-  }
-  return out;
 }
 
 /** Mutations grouped into atomic operations. */

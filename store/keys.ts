@@ -106,6 +106,20 @@ export const keys = {
   /** A workflow name some owner registered (what a client checks a schedule's workflow against). */
   workflowName: (name: string): Key => ["wf_name", name],
   workflowNamePrefix: (): Key => ["wf_name"],
+  /**
+   * Where the values of a run's stream that one history entry holds begin: the entry's values
+   * of the stream are `first`, `first + 1`, ... (they are read from the entry).
+   */
+  stream: (workflowId: string, name: string, first: number): Key => [
+    "stream",
+    workflowId,
+    name,
+    first,
+  ],
+  streamPrefix: (workflowId: string, name: string): Key => ["stream", workflowId, name],
+  /** A hook, by the SHA-256 of its token (hex): the token itself is never a key. */
+  hook: (tokenHash: string): Key => ["hook", tokenHash],
+  hookPrefix: (): Key => ["hook"],
 };
 
 /**

@@ -5,10 +5,10 @@
  * @module
  */
 
+import { blobDeletes } from "./blob_writes.ts";
 import { decodeValue } from "./chunks.ts";
 import {
   apply,
-  blobDeletes,
   inputReference,
   type Mutation,
   pack,

@@ -14,7 +14,8 @@
  */
 
 import { decodeValue, encodeText, isStoredValue } from "./chunks.ts";
-import { chunkWrites, type Mutation } from "./commit.ts";
+import { chunkWrites } from "./blob_writes.ts";
+import type { Mutation } from "./commit.ts";
 import { DamagedData } from "./damaged_data.ts";
 import { type Key, keys } from "./keys.ts";
 import { commitPatiently } from "./patient_commit.ts";

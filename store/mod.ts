@@ -11,6 +11,7 @@ export { type MigrationReport } from "./migrate.ts";
 export { epochOf } from "./write_ids.ts";
 export {
   ATOMIC_BUDGET,
+  EXPIRED_HOOK_RETENTION_MS,
   inputReference,
   type Mutation,
   pack,
@@ -94,6 +95,7 @@ export {
   eventsOf,
   findRunIds,
   getEvent,
+  getHook,
   getRun,
   getRuns,
   getTask,
@@ -111,6 +113,7 @@ export {
   queryEvents,
   queryLogs,
   queryRuns,
+  readStream,
   type RecordCounts,
   recordProblem,
   type RunFilter,
@@ -126,6 +129,7 @@ export {
   type SearchPage,
   type SearchPaging,
   searchRuns,
+  type StreamValue,
   type TaskFilter,
   type TaskListOptions,
   TIME_SKEW_MS,
@@ -147,6 +151,7 @@ export {
 export {
   type EventIndexEntry,
   type HistoryRecord,
+  type HookRecord,
   type InboxReply,
   type InboxRequest,
   type LeaseRecord,
@@ -154,6 +159,7 @@ export {
   type StoredError,
   type StoredEvent,
   type StoredValue,
+  type StreamIndexEntry,
   TaskKind,
   type TaskRecord,
   TaskStatus,

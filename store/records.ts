@@ -185,7 +185,37 @@ export type InboxRequest =
     }
     | { kind: "signal"; workflowId: string; name: string; data: unknown }
     | { kind: "cancel"; workflowId: string; reason: string }
+    /** A hook's call: the hook by the SHA-256 of its token (the token is not stored). */
+    | { kind: "hook"; workflowId: string; tokenHash: string; data: unknown }
   );
+
+/** A hook that can be called, by the SHA-256 of its token (`["hook", tokenHash]`). */
+export interface HookRecord {
+  /** SHA-256 of the token, hex. */
+  tokenHash: string;
+  /** The run it resumes. */
+  workflowId: string;
+  /** Seq of the `ctx.createHook()` call. */
+  seq: number;
+  /** When it was created (ms). */
+  createdAt: number;
+  /** When its timeout passes (ms), when it has one. */
+  expiresAt?: number;
+}
+
+/** Where one history entry holds values of a run's stream (`["stream", run, name, first]`). */
+export interface StreamIndexEntry {
+  /** The stream. */
+  name: string;
+  /** Index of the entry's first value of the stream. */
+  first: number;
+  /** How many values of the stream the entry holds. */
+  count: number;
+  /** The history entry. */
+  r: number;
+  /** Its time (ms). */
+  time: number;
+}
 
 /** The owner's answer to an inbox request. */
 export type InboxReply =

@@ -1,8 +1,9 @@
 /**
  * A client for Deno scripts over the HTTP API, with the same shape as the engine's client side
- * (`start`, `getHandle`, `list`, `schedules`; handles with `status`, `result`, `signal`,
- * `cancel`, `info`). Errors are rebuilt from their code, so `instanceof WorkflowNotFoundError`
- * works as with the engine. `result()` waits by long polling (the server answers when the run ends, fed by its
+ * (`start`, `getHandle`, `list`, `schedules`, `resumeHook`; handles with `status`, `result`,
+ * `signal`, `cancel`, `info`, `stream`).
+ * Errors are rebuilt from their code, so `instanceof WorkflowNotFoundError` works as with the
+ * engine. `result()` waits by long polling (the server answers when the run ends, fed by its
  * live feed), never by a tight loop.
  *
  * @module
@@ -21,6 +22,7 @@ import {
   type ScheduleClient,
   type SerializedError,
   type StartOptions,
+  type StreamOptions,
   toJson,
   type TypedWorkflowRef,
   type WorkflowClient,
@@ -32,7 +34,11 @@ import {
   WorkflowStillRunningError,
 } from "../engine/mod.ts";
 import { HttpSchedules } from "./schedule_client.ts";
+import { HttpError } from "./http_error.ts";
 import { readSse, type SseMessage } from "./sse_reader.ts";
+import { followSse } from "./stream_client.ts";
+
+export { HttpError };
 
 /** Options of {@linkcode connect}. */
 export interface ConnectOptions {
@@ -42,28 +48,6 @@ export interface ConnectOptions {
   token?: string | undefined;
   /** Longest single wait of `result()` before it asks again, in ms. @default 30000 */
   longPollMs?: number;
-}
-
-/** An HTTP error that is not an engine error (auth, routing, limits, connection). */
-export class HttpError extends Error {
-  /** HTTP status (0 when the server could not be reached). */
-  readonly status: number;
-  /** Error code (`UNAUTHORIZED`, `BODY_TOO_LARGE`, `CONNECTION_FAILED`, ...). */
-  readonly code: string;
-
-  /**
-   * Makes the error.
-   *
-   * @param status HTTP status.
-   * @param code Error code.
-   * @param message What went wrong.
-   */
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.name = "HttpError";
-    this.status = status;
-    this.code = code;
-  }
 }
 
 const ENGINE_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
@@ -310,6 +294,21 @@ export class HttpClient implements WorkflowClient {
   }
 
   /**
+   * Resumes a hook by its token (`POST /api/hooks/{token}`, which needs no bearer token).
+   *
+   * @param token The hook's token.
+   * @param body Its body (JSON).
+   * @returns Resolves once the call is recorded (or queued for the run's owner).
+   * @throws {HookNotFoundError} When no open hook has the token (unknown, used, run ended).
+   * @throws {HookExpiredError} When the hook's timeout has passed.
+   * @throws {InvalidPayloadError} When the body is not JSON.
+   */
+  async resumeHook(token: string, body: JsonValue = null): Promise<void> {
+    const payload = toJson(body === undefined ? null : body, "hook body");
+    await this.#t.call("POST", `/api/hooks/${encodeURIComponent(token)}`, { body: payload });
+  }
+
+  /**
    * Follows the live feed: every event after `after` (all runs, or one run), as it lands. Ends
    * when `signal` aborts, or, for one run, once the run has ended.
    *
@@ -354,6 +353,19 @@ function httpBackend(t: Transport): HandleBackend {
     cancel: async (id, reason) => {
       await t.act(id, "cancel", { reason });
     },
+    stream: (id, name, options: StreamOptions) =>
+      followSse((last, signal) =>
+        t.fetch(
+          "GET",
+          `/api/workflows/${encodeURIComponent(id)}/streams/${encodeURIComponent(name)}`,
+          {
+            signal,
+            headers: {
+              accept: "text/event-stream",
+              ...(last === undefined ? {} : { "last-event-id": String(last) }),
+            },
+          },
+        ), options),
     info: async (id) => {
       const d = await t.detail(id);
       const info: WorkflowInfo = {

@@ -16,6 +16,7 @@ import { w7 } from "./w7.ts";
 import { w8 } from "./w8.ts";
 import { w9 } from "./w9.ts";
 import { s1 } from "./s1.ts";
+import { w11 } from "./w11.ts";
 
 /** Every workload, by id. */
 export const WORKLOADS: Readonly<Record<WorkloadId, Workload>> = {
@@ -29,4 +30,5 @@ export const WORKLOADS: Readonly<Record<WorkloadId, Workload>> = {
   W8: w8,
   W9: w9,
   S1: s1,
+  W11: w11,
 };

@@ -10,6 +10,7 @@ import {
   MODULE_OPTION,
   type OptionSpec,
   type ParsedArgs,
+  publicUrlOption,
 } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import type { Io } from "../io.ts";
@@ -88,6 +89,8 @@ export function serveOptions(args: ParsedArgs): ServeCommandOptions {
   if (args.string("concurrency") !== undefined) {
     options.concurrency = args.int("concurrency", 256, { min: 1 });
   }
+  const publicUrl = publicUrlOption(args, "serve");
+  if (publicUrl !== undefined) options.publicUrl = publicUrl;
   return options;
 }
 

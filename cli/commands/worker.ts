@@ -10,7 +10,13 @@ import { sharedWith } from "../sharing.ts";
 import { createEngine, type Engine, type EngineChange, OwnerLeaseError } from "../../engine/mod.ts";
 import { EXAMPLES_URL, stoppedWhileStarting } from "../serve.ts";
 import { startUnlessStopped, watchStop } from "../_stop.ts";
-import { COMMON_OPTIONS, ENGINE_OPTIONS, MODULE_OPTION, type ParsedArgs } from "../args.ts";
+import {
+  COMMON_OPTIONS,
+  ENGINE_OPTIONS,
+  MODULE_OPTION,
+  type ParsedArgs,
+  publicUrlOption,
+} from "../args.ts";
 import { CliError } from "../errors.ts";
 import { colorLevel, formatDuration } from "../format.ts";
 import type { Io } from "../io.ts";
@@ -31,6 +37,8 @@ export interface WorkerOptions {
   concurrency?: number;
   /** How often the inbox (and timer index) is read, in ms. */
   pollIntervalMs: number;
+  /** Public URL of the API (a `loom web`), which hooks' URLs start with. */
+  publicUrl?: string;
   /** Stops the worker, like SIGINT. */
   signal?: AbortSignal;
 }
@@ -125,6 +133,7 @@ export async function runWorker(options: WorkerOptions, io: Io): Promise<number>
         workers: options.workers,
         pollIntervalMs: options.pollIntervalMs,
         ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
         onError: (e) => status.print(`${time()} ${s.red("error")} ${e.message}`),
       }),
       stop,
@@ -241,6 +250,8 @@ export const workerCommand: Command = {
     if (args.string("concurrency") !== undefined) {
       options.concurrency = args.int("concurrency", 256, { min: 1 });
     }
+    const publicUrl = publicUrlOption(args, "worker");
+    if (publicUrl !== undefined) options.publicUrl = publicUrl;
     if (context.signal !== undefined) options.signal = context.signal;
     return runWorker(options, io);
   },

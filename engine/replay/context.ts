@@ -55,6 +55,48 @@ export interface WaitForSignalOptions {
   timeout?: Duration;
 }
 
+/** Options of {@linkcode WorkflowContext.createHook}. */
+export interface CreateHookOptions {
+  /**
+   * How long the hook can be called, from its creation; then `wait()` rejects with
+   * `HookTimeoutError` and a call is answered "expired" (HTTP 410). @default no limit
+   */
+  timeout?: Duration;
+}
+
+/**
+ * A hook: a secret token, and a URL built from it, that resume the run when called with a JSON
+ * body (`POST /api/hooks/{token}`, or `resumeHook(token, body)` on any client). Hand the token
+ * or URL to whoever is to answer (by e-mail in an activity, in state, in a stream).
+ */
+export interface Hook<T = JsonValue> {
+  /** The secret token (256 random bits, minted by the engine, not by the workflow's code). */
+  readonly token: string;
+  /** `<public URL>/api/hooks/<token>` (the server's `--public-url`), or the path alone. */
+  readonly url: string;
+  /**
+   * Waits for the hook's call and returns its body. A call made before this is kept.
+   *
+   * @throws {HookTimeoutError} When the hook's timeout passes first.
+   * @throws {WorkflowCancelledError} When the run is cancelled while waiting.
+   */
+  wait(): Promise<T>;
+}
+
+/** A stream of the run: JSON values that clients read as they are written (`handle.stream()`). */
+export interface WorkflowStream<T = JsonValue> {
+  /** The stream's name. */
+  readonly name: string;
+  /**
+   * Appends a value (durable with the step's transition, written once however often the code
+   * replays).
+   *
+   * @throws {InvalidPayloadError} When the value is not JSON.
+   * @throws {InvalidArgumentError} When its JSON is larger than 64 KiB.
+   */
+  write(value: T): Promise<void>;
+}
+
 /**
  * The context of a workflow run, passed to each step. Every method that returns a promise is a
  * durable call: it is recorded, and on replay it returns what it returned the first time. Call
@@ -91,6 +133,20 @@ export interface WorkflowContext<I = JsonValue, S extends object = Record<string
    * @throws {SignalTimeoutError} When `timeout` passes first.
    */
   waitForSignal<T = JsonValue>(name: string, options?: WaitForSignalOptions): Promise<T>;
+  /**
+   * Creates a hook: a secret token and URL that resume the run when called (see {@linkcode Hook}).
+   *
+   * @param options Its timeout.
+   * @returns The hook, once the engine has minted its token.
+   */
+  createHook<T = JsonValue>(options?: CreateHookOptions): Promise<Hook<T>>;
+  /**
+   * The run's stream `name` (1 to 100 letters, digits, `_`, `.`, `:` or `-`, starting with a
+   * letter or digit): `await ctx.stream("progress").write({ done: 3 })`.
+   *
+   * @throws {InvalidArgumentError} For a name that is not allowed.
+   */
+  stream<T = JsonValue>(name: string): WorkflowStream<T>;
   /** The current time of this run, the same on replay. */
   now(): Date;
   /** A random number in [0, 1), the same on replay. */

@@ -1,8 +1,9 @@
 /**
  * The event catalogue: what a workflow's history is made of. The reference's fourteen types keep
  * their names and payload fields; Loom adds `ACTIVITY_RETRYING`, `ACTIVITY_CANCELLED`,
- * `TIMER_CANCELLED`, `SIGNAL_WAITING` and `CANCEL_REQUESTED`. `seq` numbers a workflow's durable
- * calls in the order its code makes them; replay matches calls to history by it.
+ * `TIMER_CANCELLED`, `SIGNAL_WAITING` and `CANCEL_REQUESTED`, the run streams' `STREAM_APPENDED`
+ * and the hooks' `HOOK_*`. `seq` numbers a workflow's durable calls in the order its code makes
+ * them; replay matches calls to history by it.
  *
  * @module
  */
@@ -28,6 +29,11 @@ export const EventType = {
   SignalWaiting: "SIGNAL_WAITING",
   SignalReceived: "SIGNAL_RECEIVED",
   CancelRequested: "CANCEL_REQUESTED",
+  StreamAppended: "STREAM_APPENDED",
+  HookRequested: "HOOK_REQUESTED",
+  HookCreated: "HOOK_CREATED",
+  HookReceived: "HOOK_RECEIVED",
+  HookClosed: "HOOK_CLOSED",
   WorkflowCompleted: "WORKFLOW_COMPLETED",
   WorkflowFailed: "WORKFLOW_FAILED",
   WorkflowCancelled: "WORKFLOW_CANCELLED",
@@ -91,13 +97,13 @@ export interface EventPayloads {
   };
   /** An activity is no longer awaited (cancel, or the run ended). */
   ACTIVITY_CANCELLED: { seq: number; name: string; reason: string };
-  /** `ctx.sleep()`, or the timeout of `ctx.waitForSignal()`, armed a timer. */
+  /** `ctx.sleep()`, or the timeout of `ctx.waitForSignal()` or of a hook, armed a timer. */
   TIMER_SCHEDULED: {
     seq: number;
     timer_id: string;
     fire_at: string;
     fire_at_ms: number;
-    purpose: "sleep" | "signal_timeout";
+    purpose: "sleep" | "signal_timeout" | "hook_timeout";
     signal?: string;
   };
   /** A timer fell due. */
@@ -110,6 +116,28 @@ export interface EventPayloads {
   SIGNAL_RECEIVED: { name: string; payload: JsonValue; sent_at: string };
   /** `handle.cancel(reason)`. */
   CANCEL_REQUESTED: { reason: string; requested_at: string };
+  /** `ctx.stream(name).write(value)`: the `index`-th value (from 0) of the run's stream `name`. */
+  STREAM_APPENDED: { name: string; index: number; value: JsonValue };
+  /** `ctx.createHook()` asked the engine for a hook (its token is minted outside the code). */
+  HOOK_REQUESTED: { seq: number; timeout_ms?: number };
+  /**
+   * The engine minted the hook: its secret `token` (only its SHA-256, `token_hash`, is indexed),
+   * its `url`, and when it expires.
+   */
+  HOOK_CREATED: {
+    seq: number;
+    token: string;
+    token_hash: string;
+    url: string;
+    created_at: string;
+    timeout_ms?: number;
+    expires_at?: string;
+    expires_at_ms?: number;
+  };
+  /** The hook was called (`POST /api/hooks/{token}`, `resumeHook`): `payload` is the body. */
+  HOOK_RECEIVED: { seq: number; token_hash: string; payload: JsonValue; received_at: string };
+  /** The hook can no longer be called: the run was cancelled or ended while it was open. */
+  HOOK_CLOSED: { seq: number; token_hash: string; reason: string };
   /** The run completed; its final state is its result. */
   WORKFLOW_COMPLETED: { completed_at: string };
   /** The run failed with `error`. */
@@ -136,6 +164,8 @@ export const INBOUND_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   EventType.TimerFired,
   EventType.SignalReceived,
   EventType.CancelRequested,
+  EventType.HookCreated,
+  EventType.HookReceived,
 ]);
 
 /**
@@ -161,12 +191,16 @@ export function describeEvent(event: WorkflowEvent): string {
       return `${event.type} "${event.payload.step_name}"`;
     case EventType.StateSet:
       return `${event.type} "${event.payload.key}"`;
+    case EventType.StreamAppended:
+      return `${event.type} "${event.payload.name}"`;
     case EventType.ActivityScheduled:
     case EventType.SignalWaiting:
       return `${event.type} "${event.payload.name}" (seq ${event.payload.seq})`;
     case EventType.TimerScheduled:
     case EventType.TimerCancelled:
     case EventType.ActivityCancelled:
+    case EventType.HookRequested:
+    case EventType.HookClosed:
       return `${event.type} (seq ${event.payload.seq})`;
     default:
       return event.type;

@@ -149,6 +149,14 @@ export interface PendingTimer {
   fireAt: number;
 }
 
+/** A hook that `ctx.createHook()` asked for and the engine has not minted yet. */
+export interface PendingHook {
+  /** Seq of the call. */
+  seq: number;
+  /** Its timeout, when it has one (ms). */
+  timeoutMs?: number;
+}
+
 /** What history says is outstanding. */
 export interface PendingWork {
   /** Status according to history. */
@@ -157,12 +165,14 @@ export interface PendingWork {
   activities: Map<number, PendingActivity>;
   /** Armed timers by seq. */
   timers: Map<number, PendingTimer>;
+  /** Hooks asked for and not minted yet, by seq. */
+  hooks: Map<number, PendingHook>;
   /** Number of entries. */
   entries: number;
 }
 
 /**
- * Computes the outstanding activities and timers of a history.
+ * Computes the outstanding activities, timers and hooks to mint of a history.
  *
  * @param entries The workflow's history.
  * @returns Status, unfinished activities and armed timers.
@@ -172,6 +182,7 @@ export function pendingWork(entries: readonly HistoryEntry[]): PendingWork {
     status: WorkflowStatus.Running,
     activities: new Map(),
     timers: new Map(),
+    hooks: new Map(),
     entries: entries.length,
   };
   for (const entry of entries) {
@@ -204,6 +215,15 @@ export function pendingWork(entries: readonly HistoryEntry[]): PendingWork {
         case EventType.TimerFired:
         case EventType.TimerCancelled:
           work.timers.delete(e.payload.seq);
+          break;
+        case EventType.HookRequested: {
+          const hook: PendingHook = { seq: e.payload.seq };
+          if (e.payload.timeout_ms !== undefined) hook.timeoutMs = e.payload.timeout_ms;
+          work.hooks.set(e.payload.seq, hook);
+          break;
+        }
+        case EventType.HookCreated:
+          work.hooks.delete(e.payload.seq);
           break;
         case EventType.WorkflowCompleted:
           work.status = WorkflowStatus.Completed;

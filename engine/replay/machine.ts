@@ -11,6 +11,7 @@ import { type Duration, toMilliseconds } from "../duration.ts";
 import {
   ActivityFailedError,
   deserializeError,
+  HookTimeoutError,
   InvalidArgumentError,
   type SerializedError,
   serializeError,
@@ -22,13 +23,16 @@ import { cloneJson, type JsonObject, type JsonValue, toJson } from "../json.ts";
 import type { LogLevel, WorkflowContext, WorkflowLogger } from "./context.ts";
 import { activityDefinitionOf, type WorkflowDefinition } from "./definitions.ts";
 import {
+  type EventPayloads,
   EventType,
   type EventType as EventTypeName,
   isoTime,
   type WorkflowEvent,
   WorkflowStatus,
 } from "./events.ts";
+import { HookHandle, HookSlots } from "./hooks.ts";
 import { hashSeed, seededRandom, uuidFrom } from "./random.ts";
+import { checkStreamName, checkStreamValue, StreamWriter } from "./streams.ts";
 
 /** One activation: the resolutions delivered to the code at one moment. */
 export interface Activation {
@@ -84,13 +88,15 @@ type Settle = {
   resolve: (value: JsonValue | undefined) => void;
   reject: (error: Error) => void;
 };
-type Pending =
-  & Settle
-  & (
-    | { kind: "activity"; name: string }
-    | { kind: "timer" }
-    | { kind: "signal"; name: string; timer: boolean; timeoutMs: number }
-  );
+type PendingOp =
+  | { kind: "activity"; name: string }
+  | { kind: "timer" }
+  | { kind: "signal"; name: string; timer: boolean; timeoutMs: number }
+  /** `ctx.createHook()` waits for the engine's `HOOK_CREATED`. */
+  | { kind: "hookCreate" }
+  /** A created hook, open until it is called, times out or is closed. */
+  | { kind: "hook"; timer: boolean; timeoutMs: number; hash: string };
+type Pending = Settle & PendingOp;
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
@@ -114,6 +120,9 @@ export class WorkflowMachine {
   readonly #pending = new Map<number, Pending>();
   readonly #waiters = new Map<string, number[]>();
   readonly #buffer = new Map<string, JsonValue[]>();
+  readonly #hooks = new HookSlots();
+  /** Values written to each stream so far (the next write's index). */
+  readonly #streams = new Map<string, number>();
   #seq = 0;
   #state: JsonObject = {};
   #batch: JsonObject | undefined;
@@ -242,6 +251,20 @@ export class WorkflowMachine {
       case EventType.SignalReceived:
         this.#receiveSignal(event.payload.name, event.payload.payload);
         return true;
+      case EventType.HookCreated:
+        return this.#hookCreated(event.payload);
+      case EventType.HookReceived: {
+        const op = this.#take(event.payload.seq, "hook");
+        if (op === undefined) return false;
+        if (op.kind === "hook" && op.timer) {
+          this.#emit(EventType.TimerCancelled, {
+            seq: event.payload.seq,
+            timer_id: this.#timerId(event.payload.seq),
+          });
+        }
+        op.resolve(cloneJson(event.payload.payload));
+        return true;
+      }
       case EventType.CancelRequested:
         if (this.#cancelReason !== undefined) return false;
         this.#cancelReason = event.payload.reason;
@@ -265,6 +288,11 @@ export class WorkflowMachine {
     if (op.kind === "timer") {
       this.#pending.delete(seq);
       op.resolve(undefined);
+      return true;
+    }
+    if (op.kind === "hook" && op.timer) {
+      this.#pending.delete(seq);
+      op.reject(new HookTimeoutError(op.timeoutMs));
       return true;
     }
     if (op.kind === "signal" && op.timer) {
@@ -301,8 +329,11 @@ export class WorkflowMachine {
     for (const [seq, op] of ops) {
       if (op.kind === "activity") {
         this.#emit(EventType.ActivityCancelled, { seq, name: op.name, reason });
-      } else if (op.kind === "timer" || op.timer) {
+      } else if (op.kind === "timer" || (op.kind !== "hookCreate" && op.timer)) {
         this.#emit(EventType.TimerCancelled, { seq, timer_id: this.#timerId(seq) });
+      }
+      if (op.kind === "hook") {
+        this.#emit(EventType.HookClosed, { seq, token_hash: op.hash, reason });
       }
       if (error !== undefined) op.reject(error);
     }
@@ -411,18 +442,37 @@ export class WorkflowMachine {
     return ++this.#seq;
   }
 
-  #wait<T>(
-    seq: number,
-    op: { kind: "activity"; name: string } | { kind: "timer" } | {
-      kind: "signal";
-      name: string;
-      timer: boolean;
-      timeoutMs: number;
-    },
-  ): Promise<T> {
+  #wait<T>(seq: number, op: PendingOp): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#pending.set(seq, { ...op, resolve: resolve as Settle["resolve"], reject });
     });
+  }
+
+  #hookCreated(p: EventPayloads["HOOK_CREATED"]): boolean {
+    const op = this.#take(p.seq, "hookCreate");
+    if (op === undefined) return false;
+    const timed = p.expires_at_ms !== undefined;
+    if (p.expires_at_ms !== undefined) {
+      this.#emit(EventType.TimerScheduled, {
+        seq: p.seq,
+        timer_id: this.#timerId(p.seq),
+        fire_at: isoTime(p.expires_at_ms),
+        fire_at_ms: p.expires_at_ms,
+        purpose: "hook_timeout",
+      });
+    }
+    const seq = p.seq;
+    this.#hooks.open(seq);
+    this.#pending.set(seq, {
+      kind: "hook",
+      timer: timed,
+      timeoutMs: p.timeout_ms ?? 0,
+      hash: p.token_hash,
+      resolve: (value) => this.#hooks.settle(seq, { ok: true, value: value ?? null }),
+      reject: (error) => this.#hooks.settle(seq, { ok: false, error }),
+    });
+    (op.resolve as (hook: unknown) => void)(new HookHandle(this, seq, p));
+    return true;
   }
 
   // ---- context ----
@@ -511,6 +561,52 @@ export class WorkflowMachine {
    */
   callWaitForSignal<T>(name: string, timeout: unknown): Promise<T> {
     return this.#waitForSignal<T>(name, timeout);
+  }
+
+  /**
+   * `ctx.createHook()`.
+   *
+   * @param timeout Optional timeout.
+   * @returns The hook, once the engine has minted it.
+   */
+  callCreateHook(timeout: unknown): Promise<unknown> {
+    const timeoutMs = timeout === undefined
+      ? undefined
+      : toMilliseconds(timeout as never, "hook timeout");
+    const seq = this.#begin("createHook()");
+    if (typeof seq !== "number") return seq;
+    const payload: { seq: number; timeout_ms?: number } = { seq };
+    if (timeoutMs !== undefined) payload.timeout_ms = timeoutMs;
+    this.#emit(EventType.HookRequested, payload);
+    return this.#wait(seq, { kind: "hookCreate" });
+  }
+
+  /**
+   * `hook.wait()`.
+   *
+   * @param seq The hook's seq.
+   * @returns The body it is called with.
+   */
+  hookWait(seq: number): Promise<JsonValue> {
+    if (this.#status !== WorkflowStatus.Running) return never();
+    return this.#hooks.wait(seq);
+  }
+
+  /**
+   * `ctx.stream(name).write(value)`: one `STREAM_APPENDED` event.
+   *
+   * @param name The stream.
+   * @param value A JSON value.
+   * @returns A resolved promise.
+   */
+  streamWrite(name: string, value: unknown): Promise<void> {
+    checkStreamName(name);
+    const copy = deepFreeze(checkStreamValue(name, value));
+    if (!this.#guard(`stream("${name}").write()`)) return Promise.resolve();
+    const index = this.#streams.get(name) ?? 0;
+    this.#streams.set(name, index + 1);
+    this.#emit(EventType.StreamAppended, { name, index, value: copy });
+    return Promise.resolve();
   }
 
   /**
@@ -800,6 +896,12 @@ class Context {
   }
   waitForSignal(name: string, options?: { timeout?: Duration }): Promise<unknown> {
     return this.#m.callWaitForSignal(name, options?.timeout);
+  }
+  createHook(options?: { timeout?: Duration }): Promise<unknown> {
+    return this.#m.callCreateHook(options?.timeout);
+  }
+  stream(name: string): StreamWriter {
+    return new StreamWriter(this.#m, name);
   }
   now(): Date {
     return this.#m.now();

@@ -6,11 +6,14 @@
  */
 
 export {
+  type CreateHookOptions,
+  type Hook,
   LogLevel,
   type WaitForSignalOptions,
   type WorkflowContext,
   type WorkflowLogger,
   type WorkflowState,
+  type WorkflowStream,
 } from "./context.ts";
 export {
   ACTIVITY,
@@ -36,6 +39,7 @@ export {
   activate,
   type HistoryEntry,
   type PendingActivity,
+  type PendingHook,
   type PendingTimer,
   type PendingWork,
   pendingWork,
@@ -50,4 +54,14 @@ export {
   MAX_LOG_MESSAGE,
   WorkflowMachine,
 } from "./machine.ts";
+export { HookHandle, type HookOutcome, HookSlots, type HookSource } from "./hooks.ts";
 export { hashSeed, seededRandom, uuidFrom } from "./random.ts";
+export {
+  checkStreamName,
+  checkStreamValue,
+  MAX_STREAM_NAME,
+  MAX_STREAM_VALUE_BYTES,
+  streamNameProblem,
+  type StreamSink,
+  StreamWriter,
+} from "./streams.ts";

@@ -10,6 +10,9 @@ import { dirname, resolve as resolvePath } from "node:path";
 import { defaultRegistry } from "../definition/registry.ts";
 import { InvalidArgumentError } from "../errors.ts";
 import { DEFAULT_PARTITIONS, KvStore, MAX_PARTITIONS, openKv } from "../../store/mod.ts";
+
+/** Opens a Deno KV database as the engine does: a file another process holds locked is waited for. */
+export { openKv };
 import { Engine } from "./engine.ts";
 import type { EngineOptions } from "./engine_options.ts";
 import type { Executor } from "./executor.ts";

@@ -1,7 +1,8 @@
 /**
  * What a landed transition sets going: activity attempts (at most `concurrency` at once, over
- * all Workers), in-process timers of durable timers and retries, and what happens when one of
- * them falls due. Nothing here runs before the transition that asked for it has landed.
+ * all Workers), in-process timers of durable timers and retries, what happens when one of
+ * them falls due, and the minting of requested hooks' tokens. Nothing here runs before the
+ * transition that asked for it has landed.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import { Semaphore } from "./_semaphore.ts";
 import type { Executor } from "./executor.ts";
 import type { LeaseGate } from "./owner/lease_keeper.ts";
 import { CrashPoint, type Listeners } from "./listeners.ts";
+import { mintHook, publicUrlOf } from "./hook_tokens.ts";
 import { attemptOutcome } from "./retry_policy.ts";
 import type { Item, Run } from "./run.ts";
 import { Timers } from "./timers.ts";
@@ -41,6 +43,8 @@ export interface EffectsDeps {
   stopped(): boolean;
   /** Whether the owner lease surely holds (nothing is dispatched or fired while it may not). */
   lease: LeaseGate;
+  /** The server's public URL, which hooks' URLs start with (a function: asked each time). */
+  publicUrl?: string | (() => string | undefined) | undefined;
 }
 
 /** See the module doc. */
@@ -49,6 +53,8 @@ export class Effects {
   readonly #slots: Semaphore;
   /** In-process timers of durable timers and retries. */
   readonly timers: Timers;
+  /** Told of every landed transition (run streams' readers in this process wake on them). */
+  readonly listeners: Listeners;
 
   /**
    * Creates the effects.
@@ -58,6 +64,7 @@ export class Effects {
   constructor(deps: EffectsDeps) {
     this.#deps = deps;
     this.#slots = new Semaphore(deps.concurrency);
+    this.listeners = deps.listeners;
     this.timers = new Timers((id, seq) => this.due(id, seq), deps.stopped);
   }
 
@@ -97,6 +104,9 @@ export class Effects {
         run.timers.delete(effect.seq);
         this.timers.clear(run, effect.seq);
         break;
+      case "hook":
+        this.#mint(run, effect.seq, effect.timeoutMs);
+        break;
       case "retry": {
         const state = run.activities.get(effect.seq);
         if (state !== undefined) {
@@ -132,6 +142,18 @@ export class Effects {
       run.timers.set(timer.seq, timer.fireAt);
       this.timers.arm(run, timer.seq, timer.fireAt);
     }
+    // A hook asked for before a stop: no token of it was ever recorded, so a new one is minted.
+    for (const hook of work.hooks.values()) this.#mint(run, hook.seq, hook.timeoutMs);
+  }
+
+  /** Mints a requested hook's token (in this isolate, never in the code's) and delivers it. */
+  #mint(run: Run, seq: number, timeoutMs: number | undefined): void {
+    const go = async () => {
+      const event = await mintHook(seq, timeoutMs, publicUrlOf(this.#deps.publicUrl), Date.now());
+      if (this.#deps.stopped() || this.#deps.runs.get(run.id) !== run) return;
+      this.#deps.deliver(run, { event });
+    };
+    this.#deps.track(go());
   }
 
   /**

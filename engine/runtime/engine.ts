@@ -156,6 +156,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
       storage: this.#storage,
       report: (e) => this.#report(e),
       ended: (run, record, result) => this.#ended(run, record, result),
+      publicUrl: options.publicUrl,
     });
     this.#pending = new PendingStarts(parts.store, this.#loop, this.#registry);
     this.#starts = new Starts({
@@ -194,6 +195,7 @@ export class Engine implements WorkflowClient, AsyncDisposable {
         },
         signal: (id, name, data) => this.#actions.signal(id, name, data, { inbox: true }),
         cancel: (id, reason) => this.#actions.cancel(id, reason, { inbox: true }),
+        resumeHook: (request) => this.#actions.resumeQueuedHook(request),
         adoptPending: (p) => this.#pending.poll(p),
       },
       () => this.#partitions.serving,
@@ -313,6 +315,10 @@ export class Engine implements WorkflowClient, AsyncDisposable {
    */
   list(options: ListOptions = {}): Promise<ListPage> {
     return this.#reader.list(options);
+  }
+  /** Resumes a hook by its token, as `POST /api/hooks/{token}` does (see `WorkflowClient`). */
+  resumeHook(token: string, body: JsonValue = null): Promise<void> {
+    return this.#actions.resumeHook(token, body);
   }
 
   /**

@@ -83,6 +83,12 @@ export interface EngineOptions {
   onError?: (error: Error) => void;
   /** Test hook: the clock schedules fire by (ms since the epoch). @default Date.now */
   scheduleClock?: () => number;
+  /**
+   * The public URL of the server that serves this engine's API (`loom serve --public-url`):
+   * hooks' URLs are `<publicUrl>/api/hooks/<token>`. A function is asked at each hook's
+   * creation (a server that binds after the engine starts). @default none: URLs are the path
+   */
+  publicUrl?: string | (() => string | undefined);
   /** Test hook: called at named points (see `CrashPoint`). */
   crashPoint?: CrashHook;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { ResultOptions, WorkflowHandle, WorkflowInfo } from "../client.ts";
+import type { ResultOptions, StreamOptions, WorkflowHandle, WorkflowInfo } from "../client.ts";
 import type { WorkflowStatus } from "../replay/events.ts";
 import type { JsonValue } from "../json.ts";
 
@@ -20,6 +20,8 @@ export interface HandleBackend {
   cancel(workflowId: string, reason: string): Promise<void>;
   /** Reads what is known of a run. */
   info(workflowId: string): Promise<WorkflowInfo>;
+  /** Reads a run's stream: what is written so far, then live, until the run has ended. */
+  stream(workflowId: string, name: string, options: StreamOptions): AsyncIterable<unknown>;
 }
 
 /** A handle that forwards to a {@linkcode HandleBackend}. */
@@ -59,5 +61,9 @@ export class Handle<S> implements WorkflowHandle<S> {
 
   info(): Promise<WorkflowInfo> {
     return this.#backend.info(this.workflowId);
+  }
+
+  stream<T = JsonValue>(name: string, options: StreamOptions = {}): AsyncIterable<T> {
+    return this.#backend.stream(this.workflowId, name, options) as AsyncIterable<T>;
   }
 }

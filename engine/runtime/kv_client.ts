@@ -1,8 +1,9 @@
 /**
  * A client for processes that own no partition of the KV file: it reads runs straight from KV,
  * writes starts itself (or asks the partition's owner, which checks the definition, while one is
- * alive) and hands signals and cancels to the owner of the run's partition through its inbox,
- * which the owner polls (`remote_runs.ts`).
+ * alive) and hands signals, cancels and hook calls to the owner of the run's partition through
+ * its inbox, which the owner polls (`remote_runs.ts`); it reads run streams from KV every poll
+ * interval.
  *
  * @module
  */
@@ -40,6 +41,8 @@ import { RemoteRuns } from "./remote_runs.ts";
 import { requireUnstableFeatures } from "./unstable.ts";
 import { Handle, type HandleBackend } from "./handle.ts";
 import { retryTransient, ScheduleService } from "./schedules/mod.ts";
+import { findHook, hookBody } from "./hook_tokens.ts";
+import { followStream, streamValues } from "./stream_reader.ts";
 import { LoomReader } from "../views/mod.ts";
 
 /** Options of {@linkcode connectKv}. */
@@ -213,6 +216,31 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
     return this.#reader.list(options);
   }
 
+  /**
+   * Resumes a hook by its token: the call goes to the owner of the hook's run, or, while none is
+   * alive, waits in its inbox for the next one (it is carried out as of now).
+   *
+   * @param token The hook's token.
+   * @param body Its body (JSON).
+   * @returns Resolves once the call is recorded, or queued.
+   * @throws {HookNotFoundError} When no open hook has the token.
+   * @throws {HookExpiredError} When the hook's timeout has passed.
+   */
+  async resumeHook(token: string, body: JsonValue = null): Promise<void> {
+    const data = hookBody(body);
+    if (this.#closed) throw new EngineClosedError("The client is closed");
+    const at = Date.now();
+    const hook = await findHook(this.#store.kv, token, at);
+    await this.#remote.request({
+      id: crypto.randomUUID(),
+      createdAt: at,
+      kind: "hook",
+      workflowId: hook.workflowId,
+      tokenHash: hook.tokenHash,
+      data,
+    });
+  }
+
   readonly #backend: HandleBackend = {
     status: async (id) => (await this.#remote.record(id)).status as WorkflowStatus,
     result: (id, options) => this.#remote.result(id, options),
@@ -236,6 +264,18 @@ export class KvClient implements WorkflowClient, AsyncDisposable {
       });
     },
     info: async (id) => this.#reader.info(await this.#remote.record(id)),
+    stream: (id, name, options) =>
+      streamValues(followStream(
+        {
+          record: (workflowId) => this.#reader.run(workflowId),
+          values: (workflowId, stream, after, limit) =>
+            this.#reader.stream(workflowId, stream, after, limit),
+          pollMs: this.#remote.pollIntervalMs,
+        },
+        id,
+        name,
+        options,
+      )),
   };
 
   /** Closes the KV handle (unless it was given). */

@@ -8,6 +8,7 @@
 import type { WorkflowEvent, WorkflowStatus } from "../replay/events.ts";
 import { ensureError } from "../errors.ts";
 import type { LogRecord, StoredEvent, Transition } from "../../store/mod.ts";
+import { publicPayload } from "../views/mod.ts";
 
 /** Named points where tests stop the engine to kill it (`crashPoint` option). */
 export const CrashPoint = {
@@ -32,7 +33,10 @@ export type CrashPoint = typeof CrashPoint[keyof typeof CrashPoint];
 /** The test hook called at crash points. */
 export type CrashHook = (point: CrashPoint, workflowId: string) => void | Promise<void>;
 
-/** What changed in one landed transition; observers (live feed, CLI) subscribe to these. */
+/**
+ * What changed in one landed transition; observers (live feed, CLI) subscribe to these. Hook
+ * tokens are redacted from its events, as from every read of events.
+ */
 export interface EngineChange {
   /** The run. */
   workflowId: string;
@@ -60,7 +64,7 @@ export function changeOf(t: Transition): EngineChange {
         id: h.firstEventId + i,
         workflowId: t.workflowId,
         type: e.type,
-        payload: e.payload,
+        payload: publicPayload(e.type, e.payload),
         createdAt: h.time,
       })
     );

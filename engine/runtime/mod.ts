@@ -6,7 +6,7 @@
  * @module
  */
 
-export { createEngine } from "./create_engine.ts";
+export { createEngine, openKv } from "./create_engine.ts";
 export { Engine, type EngineParts } from "./engine.ts";
 export { type EngineHealth } from "./engine_health.ts";
 export type { EngineOptions } from "./engine_options.ts";
@@ -18,6 +18,7 @@ export type {
   Executor,
 } from "./executor.ts";
 export { Handle, type HandleBackend } from "./handle.ts";
+export { hashHookToken, hookUrl, MAX_HOOK_BODY_BYTES, mintHookToken } from "./hook_tokens.ts";
 export { InIsolateExecutor, type InIsolateExecutorOptions } from "./in_isolate_executor.ts";
 export { connectKv, KvClient, type KvClientOptions } from "./kv_client.ts";
 export { type CrashHook, CrashPoint, type EngineChange } from "./listeners.ts";
@@ -27,6 +28,7 @@ export {
   type LoadModulesOptions,
   moduleSpecifier,
 } from "./load_modules.ts";
+export { followStream, type StreamSource, streamValues } from "./stream_reader.ts";
 export { requireUnstableFeatures, type UnstableNeeds } from "./unstable.ts";
 export { CATCHUPS as SCHEDULE_CATCHUPS, OVERLAPS as SCHEDULE_OVERLAPS } from "./schedules/mod.ts";
 export {

@@ -72,6 +72,11 @@ export class RemoteRuns {
     this.#closed = closed;
   }
 
+  /** How often replies and results are polled, in ms. */
+  get pollIntervalMs(): number {
+    return this.#timings.pollIntervalMs;
+  }
+
   /**
    * Whether a live process holds the lease of a run's partition now.
    *

@@ -1,16 +1,19 @@
 /**
- * What a handle does to one run in the owner: read its status and info, await its result, send
- * it a signal, cancel it. For a run of a partition this owner runs, signals and cancels become
- * resolutions delivered by the run loop, and resolve once the transition that recorded them has
- * landed; for a run of another process's partition they go to that partition's inbox, and its
- * result is read from the store (`remote_runs.ts`).
+ * What a handle does to one run in the owner: read its status, info and streams, await its
+ * result, send it a signal, cancel it, resume one of its hooks. For a run of a partition this
+ * owner runs, signals, cancels and hook calls become resolutions delivered by the run loop, and
+ * resolve once the transition that recorded them has landed; for a run of another process's
+ * partition they go to that partition's inbox, and its result is read from the store
+ * (`remote_runs.ts`).
  *
  * @module
  */
 
-import type { ResultOptions, WorkflowInfo } from "../client.ts";
+import type { ResultOptions, StreamOptions, WorkflowInfo } from "../client.ts";
 import { EventType, isoTime, WorkflowStatus } from "../replay/events.ts";
 import {
+  HookExpiredError,
+  HookNotFoundError,
   InvalidArgumentError,
   StorageError,
   type StoredDataError,
@@ -19,8 +22,10 @@ import {
   WorkflowStillRunningError,
 } from "../errors.ts";
 import { type JsonValue, toJson } from "../json.ts";
-import type { KvStore, WorkflowRecord } from "../../store/mod.ts";
+import type { InboxRequest, KvStore, WorkflowRecord } from "../../store/mod.ts";
 import type { HandleBackend } from "./handle.ts";
+import { findHook, hookBody } from "./hook_tokens.ts";
+import { followStream, streamValues } from "./stream_reader.ts";
 import type { RemoteRuns } from "./remote_runs.ts";
 import type { ResultWaiters, Waiter } from "./result_waiters.ts";
 import type { Item, Run } from "./run.ts";
@@ -59,9 +64,21 @@ export interface ActionSource {
   inbox?: boolean;
 }
 
+/** How often a stream of a run of this process is read without being told of a write (ms). */
+export const OWN_RUN_POLL_MS = 5000;
+
+/** The answer to a hook call a run did not take (it timed out or closed meanwhile). */
+function notTaken(expiresAt: number | undefined, at: number): Error {
+  return expiresAt !== undefined && at >= expiresAt
+    ? new HookExpiredError(expiresAt)
+    : new HookNotFoundError("it was closed or timed out");
+}
+
 /** See the module doc. */
 export class RunActions implements HandleBackend {
   readonly #deps: RunActionsDeps;
+  /** Hooks whose call is being delivered now (by token hash): a second call finds it used. */
+  readonly #resuming = new Set<string>();
 
   /**
    * Creates the actions.
@@ -161,6 +178,113 @@ export class RunActions implements HandleBackend {
       type: EventType.CancelRequested,
       payload: { reason: text, requested_at: isoTime(Date.now()) },
     });
+  }
+
+  stream(id: string, name: string, options: StreamOptions): AsyncIterable<unknown> {
+    const { reader, loop, remote } = this.#deps;
+    return streamValues(followStream(
+      {
+        record: (workflowId) => reader.run(workflowId),
+        values: (workflowId, stream, after, limit) =>
+          reader.stream(workflowId, stream, after, limit),
+        watch: (workflowId, wake) =>
+          loop.effects.listeners.subscribe((change) => {
+            if (change.workflowId !== workflowId) return;
+            if (change.status !== WorkflowStatus.Running) wake();
+            else if (change.events.some((e) => e.type === EventType.StreamAppended)) wake();
+          }),
+        // A run of this process announces its writes; others' are read every poll interval.
+        pollMs: (workflowId) => loop.runs.has(workflowId) ? OWN_RUN_POLL_MS : remote.pollIntervalMs,
+      },
+      id,
+      name,
+      options,
+    ));
+  }
+
+  /**
+   * Resumes a hook by its token.
+   *
+   * @param token The token.
+   * @param body The body (JSON).
+   */
+  async resumeHook(token: string, body: unknown): Promise<void> {
+    this.#deps.assertOpen();
+    this.#deps.assertWritable();
+    const data = hookBody(body);
+    const at = Date.now();
+    const hook = await findHook(this.#deps.store.kv, token, at);
+    await this.resumeHookByHash(hook.tokenHash, data, at);
+  }
+
+  /**
+   * Carries out a hook call another process left in the inbox (as of when it was made).
+   *
+   * @param request The request.
+   */
+  resumeQueuedHook(request: Extract<InboxRequest, { kind: "hook" }>): Promise<void> {
+    return this.resumeHookByHash(request.tokenHash, request.data as JsonValue, request.createdAt, {
+      inbox: true,
+    });
+  }
+
+  /**
+   * Resumes a hook by the SHA-256 of its token: delivered to its run like a signal (through the
+   * inbox of the run's partition when another process runs it). Resolves once the call is
+   * recorded, or queued while the partition has no owner.
+   *
+   * @param tokenHash The token's SHA-256.
+   * @param data The body (checked JSON).
+   * @param at When the call was made (its expiry is checked against it).
+   * @param source Where the call comes from.
+   * @throws {HookNotFoundError} When no open hook has the token.
+   * @throws {HookExpiredError} When its timeout had passed at `at`.
+   */
+  async resumeHookByHash(
+    tokenHash: string,
+    data: JsonValue,
+    at: number,
+    source: ActionSource = {},
+  ): Promise<void> {
+    const kv = this.#deps.store.kv;
+    const hook = await findHook(kv, { hash: tokenHash }, at);
+    const id = hook.workflowId;
+    if (this.#elsewhere(id, source)) {
+      this.#deps.assertOpen();
+      await this.#deps.remote.request({
+        id: crypto.randomUUID(),
+        createdAt: at,
+        kind: "hook",
+        workflowId: id,
+        tokenHash,
+        data,
+      });
+      return;
+    }
+    let run: Run;
+    try {
+      run = await this.#liveRun(id, "resume a hook of");
+    } catch (e) {
+      if (e instanceof WorkflowNotRunningError || e instanceof WorkflowNotFoundError) {
+        throw new HookNotFoundError("its run has ended");
+      }
+      throw e;
+    }
+    if (this.#resuming.has(tokenHash)) throw new HookNotFoundError("it was used already");
+    this.#deps.assertWritable();
+    this.#resuming.add(tokenHash);
+    try {
+      await this.#deliver(run, {
+        type: EventType.HookReceived,
+        payload: { seq: hook.seq, token_hash: tokenHash, payload: data, received_at: isoTime(at) },
+      });
+    } finally {
+      this.#resuming.delete(tokenHash);
+    }
+    // The transition that recorded the call removed the hook's entry; one that is still there
+    // means the run did not take the call (the hook timed out or closed first).
+    const left = await findHook(kv, { hash: tokenHash }, at).catch(() => undefined);
+    if (left !== undefined) throw notTaken(left.expiresAt, Date.now());
   }
 
   async info(id: string): Promise<WorkflowInfo> {

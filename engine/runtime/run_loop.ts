@@ -68,6 +68,7 @@ export class RunLoop {
       track: (work) => this.track(work),
       stopped: () => deps.lifecycle.closed,
       lease: deps.lease,
+      publicUrl: deps.publicUrl,
     });
   }
 

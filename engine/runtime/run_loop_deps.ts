@@ -50,4 +50,6 @@ export interface RunLoopDeps {
   ended: (run: Run, record: WorkflowRecord, result: unknown) => void;
   /** Hands out the global event and log ids. */
   ids: IdBlocks;
+  /** The server's public URL, which hooks' URLs start with (a function: asked each time). */
+  publicUrl?: string | (() => string | undefined) | undefined;
 }

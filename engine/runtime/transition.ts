@@ -22,6 +22,7 @@ import {
   type WorkflowRecord,
 } from "../../store/mod.ts";
 import { isTerminal } from "../views/mod.ts";
+import { type HookEffect, sideWrites } from "./side_writes.ts";
 
 /** Open tasks listed in a run's record (more are counted, not listed, to keep it small). */
 export const MAX_OPEN_TASKS = 200;
@@ -37,7 +38,9 @@ export type Effect =
   /** Clear a durable timer (it fired or was cancelled). */
   | { kind: "clear"; seq: number }
   /** Arm the in-process timer of an activity's next attempt. */
-  | { kind: "retry"; seq: number; at: number };
+  | { kind: "retry"; seq: number; at: number }
+  /** Mint a requested hook's token (`side_writes.ts`). */
+  | HookEffect;
 
 /** A wake-up to add to (`arm`) or remove from (`disarm`) the durable wake-up service. */
 export interface WakeupChange {
@@ -171,11 +174,16 @@ export function buildTransition(run: RunState, step: StepInput): BuiltTransition
   const acc = new Accounting(run, time);
   const append = (kind: "activation" | "info", events: WorkflowEvent[]) => {
     const firstEventId = ids.event + 1;
+    const r = record.entries;
     ids.event += events.length;
-    t.history.push({ r: record.entries, kind, time, firstEventId, events });
+    t.history.push({ r, kind, time, firstEventId, events });
     record.entries++;
     record.events += events.length;
-    events.forEach((e, i) => acc.account(e, firstEventId + i));
+    events.forEach((e, i) => {
+      acc.account(e, firstEventId + i);
+      const effect = sideWrites(t, e, r, time);
+      if (effect !== undefined) acc.effects.push(effect);
+    });
   };
   if (infos.length > 0) append("info", infos);
   if (output !== undefined) {

@@ -26,6 +26,7 @@ export {
 } from "./graph.ts";
 export { isTerminal, outcomeError } from "./outcome.ts";
 export { LoomReader, THROUGHPUT_WINDOW_MINUTES } from "./reader.ts";
+export { publicEvent, publicPayload, REDACTED } from "./redact.ts";
 export { stateFromEvents } from "./run_state.ts";
 export { runInfo, runSummary } from "./runs.ts";
 export { readOfRun, storedDataError } from "./stored_data.ts";

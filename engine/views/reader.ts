@@ -44,6 +44,7 @@ import {
   queryLogs,
   queryRuns,
   readPartitionCount,
+  readStream,
   type RecordCounts,
   type RunFilter,
   type RunListQuery,
@@ -55,12 +56,14 @@ import {
   searchRuns,
   type StoredEvent,
   type StoredValue,
+  type StreamValue,
   type TaskFilter,
   type TaskListOptions,
   type TaskRecord,
   THROUGHPUT_MAX_MINUTES,
   type WorkflowRecord,
 } from "../../store/mod.ts";
+import { publicEvent } from "./redact.ts";
 import { runInfo, runSummary } from "./runs.ts";
 import { stateFromEvents } from "./run_state.ts";
 import { readOfRun } from "./stored_data.ts";
@@ -289,7 +292,7 @@ export class LoomReader {
   }
 
   /**
-   * Reads a run's history.
+   * Reads a run's history as replay reads it (hook tokens in the clear, unlike the event reads).
    *
    * @param id Run id.
    * @returns Its entries, in order.
@@ -304,8 +307,21 @@ export class LoomReader {
    * @param id Run id.
    * @returns Its events with their global ids, in order.
    */
-  eventsOf(id: string): Promise<StoredEvent[]> {
-    return readOfRun(eventsOf(this.#kv, id));
+  async eventsOf(id: string): Promise<StoredEvent[]> {
+    return (await readOfRun(eventsOf(this.#kv, id))).map(publicEvent);
+  }
+
+  /**
+   * Reads the values of a run's stream after a position.
+   *
+   * @param id Run id.
+   * @param name The stream.
+   * @param after The last index the reader has (`-1` for all).
+   * @param limit Most values returned.
+   * @returns The values with their indexes, in order.
+   */
+  stream(id: string, name: string, after = -1, limit = 1000): Promise<StreamValue[]> {
+    return readOfRun(readStream(this.#kv, id, name, after, limit));
   }
 
   // Events
@@ -316,8 +332,9 @@ export class LoomReader {
    * @param id Global id.
    * @returns The event, or `undefined`.
    */
-  event(id: number): Promise<StoredEvent | undefined> {
-    return readOfRun(getEvent(this.#kv, id));
+  async event(id: number): Promise<StoredEvent | undefined> {
+    const event = await readOfRun(getEvent(this.#kv, id));
+    return event === undefined ? undefined : publicEvent(event);
   }
 
   /**
@@ -327,8 +344,9 @@ export class LoomReader {
    * @param paging Order, offset and page size.
    * @returns The page, and whether more events follow.
    */
-  queryEvents(filter: EventFilter, paging: EventPaging): Promise<EventPage> {
-    return readOfRun(queryEvents(this.#kv, filter, paging));
+  async queryEvents(filter: EventFilter, paging: EventPaging): Promise<EventPage> {
+    const page = await readOfRun(queryEvents(this.#kv, filter, paging));
+    return { ...page, items: page.items.map(publicEvent) };
   }
 
   /**

@@ -35,6 +35,7 @@ export {
   TIME_SKEW_MS,
 } from "./events.ts";
 export { decodeHistory, historyEvents, loadHistory, type StoredHistory } from "./history.ts";
+export { getHook } from "./hooks.ts";
 export { countLogs, type LogFilter, type LogPage, type LogPaging, queryLogs } from "./logs.ts";
 export {
   countRuns,
@@ -57,6 +58,7 @@ export {
   type RunListQuery,
 } from "./runs.ts";
 export { type DueSchedules, dueSchedules, getSchedule, listSchedules } from "./schedules.ts";
+export { readStream, type StreamValue } from "./streams.ts";
 export {
   type MatchPlace,
   SEARCH_LOG_LINES,

@@ -182,3 +182,33 @@ Deno.test("`deno run -A main.ts serve` runs the examples and serves the API and 
   assert.match(text, /Shutting down/);
   assert.equal(await readServerInfo(`${dir.path}/.loom/server.json`), undefined);
 });
+
+Deno.test("runServe builds hooks' URLs from --public-url, else from its own address", async () => {
+  const HOOKS = fromFileUrl(new URL("../fixtures/hook_flows.ts", import.meta.url));
+  for (const publicUrl of [undefined, "https://hooks.example"]) {
+    await using dir = await tempDir();
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const done = runServe({
+      ...options(`${dir.path}/.loom/loom.kv`, controller.signal, lines),
+      modules: [HOOKS],
+      ...(publicUrl === undefined ? {} : { publicUrl }),
+    });
+    try {
+      const info = await serverInfo(`${dir.path}/.loom/server.json`);
+      const loom = connect({ url: info.url });
+      const handle = await loom.start("t_hook", {});
+      const state = (await until(async () => {
+        const res = await fetch(`${info.url}/api/workflows/${handle.workflowId}`);
+        const s = (await res.json()).current_state as { url?: string; token?: string };
+        return s.url === undefined ? undefined : s;
+      }, "the hook's URL")) as { url: string; token: string };
+      assert.equal(state.url, `${publicUrl ?? info.url}/api/hooks/${state.token}`);
+      await loom.resumeHook(state.token, "ok");
+      assert.equal((await handle.result() as { answer: string }).answer, "ok");
+    } finally {
+      controller.abort();
+    }
+    assert.equal(await done, 0);
+  }
+});

@@ -34,6 +34,9 @@ const COVERAGE: { section: string; starts: string; by: string }[] = [
   { section: "A workflow", starts: "import { activity, createEngine", by: "A workflow" },
   { section: "Schedules", starts: "import { createEngine, defineWorkflow }", by: "Schedules" },
   { section: "Schedules", starts: "deno run -A main.ts schedule create", by: "Schedules: CLI" },
+  { section: "Run streams", starts: "import { createEngine, defineWorkflow }", by: "Run streams" },
+  { section: "Hooks", starts: "import { activity, createEngine", by: "Hooks" },
+  { section: "Hooks", starts: "deno run -A main.ts serve", by: "CLI lines" },
   { section: "Ways to run", starts: "deno run -A main.ts serve", by: "CLI lines" },
   { section: "Ways to run", starts: "// flows.ts", by: "Ways to run: by URL" },
   { section: "Ways to run", starts: "// run.ts", by: "Ways to run: by URL" },
@@ -206,12 +209,34 @@ readmeTest("Schedules: CLI", async () => {
   assert.equal(await serve.stop("SIGINT"), 0);
 });
 
+readmeTest("Run streams", async () => {
+  await using dir = await tempDir();
+  const code = block("Run streams", "import").code.replace(
+    `from "./main.ts"`,
+    `from "${MAIN_URL}"`,
+  );
+  const out = await checkAndRun(dir.path, "streams.ts", code);
+  assert.match(
+    out,
+    /\{ page: 1, of: 3 \}\n\{ page: 2, of: 3 \}\n\{ page: 3, of: 3 \}\n\{ pages: 3 \}/,
+  );
+});
+
+readmeTest("Hooks", async () => {
+  await using dir = await tempDir();
+  const code = block("Hooks", "import").code.replace(`from "./main.ts"`, `from "${MAIN_URL}"`);
+  const out = await checkAndRun(dir.path, "hooks.ts", code);
+  assert.match(out, /^https:\/\/loom\.example\/api\/hooks\/hk_[A-Za-z0-9_-]{43}$/m);
+  assert.match(out, /\{ approved: true, by: "ann" \}/);
+});
+
 readmeTest("CLI lines", () => {
   for (
     const [section, starts] of [
       ["Ways to run", "deno run -A main.ts serve"],
       ["Command line", "deno run -A main.ts serve"],
       ["Workers and the sandbox", "deno run -A main.ts serve"],
+      ["Hooks", "deno run -A main.ts serve"],
     ] as const
   ) {
     for (const words of checkShell(block(section, starts).code, section)) {

@@ -7,7 +7,6 @@ import {
   type Transition,
   type WorkflowRecord,
 } from "../../store/mod.ts";
-import { blobDeletes, chunkWrites } from "../../store/commit.ts";
 
 /** Write ids as a store hands them out: epoch 4, counting from 1. */
 function writeIds(): () => string {
@@ -183,18 +182,5 @@ Deno.test("plan() writes chunks too large for the operation first, with a pendin
   assert.ok(!op.some((m) => m.kind === "set" && m.key[0] === "blob"), "no chunk in the main op");
   assert.ok(
     op.some((m) => m.kind === "delete" && m.key.join() === keys.pendingBlob("run", "4.1").join()),
-  );
-});
-
-Deno.test("chunkWrites() and blobDeletes() cover a value's chunks and its pending-blob key", () => {
-  const blob = { writeId: "2.5", chunks: [[keys.blob("r", "2.5", 0), new Uint8Array(1)]] } as {
-    writeId: string;
-    chunks: [Deno.KvKey, Uint8Array][];
-  };
-  assert.equal(chunkWrites("r", [blob], false).length, 1);
-  assert.equal(chunkWrites("r", [blob], true).length, 2);
-  assert.deepEqual(
-    blobDeletes("r", [{ writeId: "2.5", chunks: 2 }]).map((m) => m.kind === "delete" && m.key),
-    [keys.pendingBlob("r", "2.5"), keys.blob("r", "2.5", 0), keys.blob("r", "2.5", 1)],
   );
 });

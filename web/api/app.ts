@@ -17,7 +17,9 @@ import {
   definitionRoutes,
   eventRoutes,
   healthRoutes,
+  hookRoutes,
   runRoutes,
+  runStreamRoutes,
   scheduleRoutes,
   statsRoutes,
   streamRoutes,
@@ -62,6 +64,8 @@ export function createApp(backend: ApiBackend, options: AppOptions = {}): App {
     app.use("*", cors({ origin: options.cors, credentials: options.cors !== "*" }));
   }
   publicRoutes(app, options.token);
+  // Before the token check: a hook's token is its own secret.
+  hookRoutes(app, deps);
   if (options.token !== undefined) app.use("*", tokenAuth(options.token));
   const max = deps.options.maxBody;
   app.use(
@@ -85,6 +89,7 @@ export function createApp(backend: ApiBackend, options: AppOptions = {}): App {
   healthRoutes(app, deps);
   streamRoutes(app, deps);
   bulkRoutes(app, deps);
+  runStreamRoutes(app, deps);
   runRoutes(app, deps);
   workflowRoutes(app, deps);
   definitionRoutes(app, deps);
@@ -110,6 +115,7 @@ export function createApp(backend: ApiBackend, options: AppOptions = {}): App {
       { name: "Events" },
       { name: "Logs" },
       { name: "Statistics" },
+      { name: "Hooks" },
       { name: "Health" },
       { name: "Graphs" },
     ],

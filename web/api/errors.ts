@@ -40,6 +40,8 @@ const STATUS: Record<string, number> = {
   [ErrorCode.ActivityFailed]: 409,
   [ErrorCode.InvalidPayload]: 400,
   [ErrorCode.InvalidArgument]: 400,
+  [ErrorCode.HookNotFound]: 404,
+  [ErrorCode.HookExpired]: 410,
   [ErrorCode.EngineClosed]: 503,
   [ErrorCode.OwnerLease]: 503,
   [ErrorCode.LeaseLost]: 503,

@@ -197,6 +197,11 @@ export const Accepted = z.object({
   accepted: z.literal(true),
 }).openapi("Accepted");
 
+/** Answer of `POST /api/hooks/{token}`. */
+export const HookAccepted = z.object({
+  accepted: z.literal(true),
+}).openapi("HookAccepted");
+
 /** Answer of `GET /api/workflows/{id}/result`. */
 export const ResultResponse = z.object({
   workflow_id: z.string(),

@@ -18,12 +18,12 @@ import {
   type Engine,
   ErrorCode,
   loadModules,
+  openKv,
 } from "../../engine/mod.ts";
 import { type App, createApp } from "../api/mod.ts";
 import type { DeployConfig } from "./config.ts";
 import { refuseRemote, type RemoteInfo } from "./loopback_guard.ts";
 import { type Ownership, Standby } from "./standby.ts";
-import { openKv } from "../../store/mod.ts";
 
 /** Options of {@linkcode DeployHandler} beside the settings. */
 export interface DeployHandlerOptions {

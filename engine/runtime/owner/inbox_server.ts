@@ -21,6 +21,8 @@ export interface InboxHandlers {
   signal(workflowId: string, name: string, data: JsonValue): Promise<void>;
   /** Requests cancellation. */
   cancel(workflowId: string, reason: string): Promise<void>;
+  /** Resumes a hook (by its token's hash), as of the moment the request was made. */
+  resumeHook(request: Extract<InboxRequest, { kind: "hook" }>): Promise<void>;
   /** Takes on the runs that other processes started in a partition by writing their records. */
   adoptPending(partition: number): Promise<number>;
 }
@@ -138,6 +140,9 @@ export class InboxServer {
           reply = { ok: true, ...await this.#handlers.start(request) };
         } else if (request.kind === "signal") {
           await this.#handlers.signal(request.workflowId, request.name, request.data as JsonValue);
+          reply = { ok: true };
+        } else if (request.kind === "hook") {
+          await this.#handlers.resumeHook(request);
           reply = { ok: true };
         } else {
           await this.#handlers.cancel(request.workflowId, request.reason);

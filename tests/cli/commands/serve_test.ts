@@ -95,3 +95,31 @@ Deno.test("runCli() exits 2 for a bad serve flag before starting anything", asyn
     /Invalid value "-1" for --port: expected an integer from 0 to 65535/,
   );
 });
+
+Deno.test("serve and worker read --public-url (env LOOM_PUBLIC_URL), an http(s) URL", () => {
+  assert.equal(
+    serveOptions(args("serve", ["--public-url", "https://loom.example/"])).publicUrl,
+    "https://loom.example",
+  );
+  assert.equal(
+    serveOptions(args("serve", [], { LOOM_PUBLIC_URL: "http://10.0.0.2:8080" })).publicUrl,
+    "http://10.0.0.2:8080",
+  );
+  assert.equal(serveOptions(args("serve", [])).publicUrl, undefined);
+  for (const bad of ["loom.example", "ftp://loom.example"]) {
+    assert.throws(() => serveOptions(args("serve", ["--public-url", bad])), (e: unknown) => {
+      assert.ok(e instanceof UsageError);
+      assert.equal(
+        e.message,
+        `Invalid value "${bad}" for --public-url: expected an http or https URL`,
+      );
+      return true;
+    });
+  }
+});
+
+Deno.test("runCli() exits 2 for a bad --public-url of loom worker", async () => {
+  const io = memoryIo();
+  assert.equal(await runCli(["worker", "--public-url", "nope", "--kv", ":memory:"], io), 2);
+  assert.match(io.stderr.join("\n"), /Invalid value "nope" for --public-url/);
+});

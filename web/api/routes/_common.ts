@@ -17,6 +17,7 @@ const TEXT: Record<number, string> = {
   401: "Missing or wrong token",
   404: "Unknown id or name",
   409: "The run's state does not allow it",
+  410: "Gone: the hook's timeout has passed",
   413: "Body larger than the limit",
   415: "Body is not JSON",
   503: "No engine to carry it out",

@@ -6,7 +6,7 @@
  */
 
 import type { Api } from "./api.ts";
-import type { Paged, RunDetail, RunSummary, Schedule } from "./types.ts";
+import type { RunDetail, RunSummary, Schedule } from "./types.ts";
 
 /** Answer of `POST /api/workflows`. */
 export interface Started {

@@ -1,8 +1,8 @@
 /** @jsxImportSource npm:preact@11.2.0 */
 /**
  * `/workflows/:id`: a run's header (status, version, times, duration) with its actions, and its
- * tabs: timeline, graph (with the run's status on each node), input, state, logs, tasks. Live
- * over the run's own feed until it ends.
+ * tabs: timeline, graph (with the run's status on each node), input, state, streams (its run
+ * streams' values and its hooks), logs, tasks. Live over the run's own feed until it ends.
  *
  * @module
  */
@@ -16,6 +16,7 @@ import { GraphView } from "../graph_view.tsx";
 import { Layout } from "../layout.tsx";
 import { definePage, reloader } from "../page.ts";
 import { RunActions } from "../run_actions.tsx";
+import { streamsOf, StreamsPanel } from "../run_streams.tsx";
 import { useLiveData, useNow } from "../runtime.ts";
 import { Timeline } from "../timeline.tsx";
 import {
@@ -53,7 +54,7 @@ export interface RunData {
 }
 
 /** Tabs, in order. */
-export const TABS = ["timeline", "graph", "input", "state", "logs", "tasks"] as const;
+export const TABS = ["timeline", "graph", "input", "state", "streams", "logs", "tasks"] as const;
 type Tab = typeof TABS[number];
 
 function tabOf(url: URL): Tab {
@@ -159,6 +160,7 @@ export const run = definePage<RunData>({
       graph: d.graph !== null && "graph" in d.graph ? String(d.graph.graph.nodes.length) : "",
       input: "",
       state: String(Object.keys(r.current_state).length),
+      streams: String([...streamsOf(d.events).values()].reduce((n, v) => n + v.length, 0)),
       logs: d.logs === null ? "" : String(d.logs.length),
       tasks: d.tasks === null ? "" : String(d.tasks.length),
     };
@@ -298,6 +300,15 @@ export const run = definePage<RunData>({
             : null}
           {tab === "input" ? <JsonBlock value={r.input} id="run-input" /> : null}
           {tab === "state" ? <JsonBlock value={r.current_state} id="run-state" /> : null}
+          {tab === "streams"
+            ? (
+              <StreamsPanel
+                events={d.events}
+                truncated={d.eventsTotal > d.events.length}
+                now={now}
+              />
+            )
+            : null}
           {tab === "logs" ? <LogTable logs={d.logs ?? []} now={now} /> : null}
           {tab === "tasks" ? <TaskList tasks={d.tasks ?? []} now={now} /> : null}
         </div>
