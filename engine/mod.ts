@@ -22,6 +22,7 @@
  * @module
  */
 
+export { partitionRanges } from "./partition_ranges.ts";
 export {
   type CreateScheduleOptions,
   INPUT_TYPE,

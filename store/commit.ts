@@ -28,6 +28,7 @@ import {
   valueSize,
 } from "./chunks.ts";
 import { chunkWrites } from "./blob_writes.ts";
+import { inboxAnswer } from "./inbox.ts";
 import { type CounterSum, counterSums, mergeSums, openTaskCounts } from "./counters.ts";
 import { type Key, keys, keySize } from "./keys.ts";
 import type {
@@ -89,6 +90,20 @@ export interface Transition {
   hooksSet?: HookRecord[];
   /** Hooks called or closed: the token hashes whose index entries go. */
   hooksDelete?: string[];
+  /**
+   * Inbox requests this transition carries out (a signal, a cancel, a hook call from another
+   * process): each is removed and answered `{ ok: true }` in the same atomic operation, so that
+   * a crash after the commit cannot carry it out twice.
+   */
+  answers?: InboxAnswer[];
+}
+
+/** An inbox request that a transition answers (`Transition.answers`). */
+export interface InboxAnswer {
+  /** The request's key in its partition's inbox. */
+  key: Key;
+  /** The request's id (its answer's key). */
+  id: string;
 }
 
 /** How long the index entry of a hook whose timeout passed is kept (to answer "expired"). */
@@ -276,6 +291,9 @@ export function pack(t: Transition, writeId: () => string): Packed {
     main.push(set);
   }
   for (const hash of t.hooksDelete ?? []) main.push({ kind: "delete", key: keys.hook(hash) });
+  for (const a of t.answers ?? []) {
+    main.push(...inboxAnswer(a.key, a.id, { ok: true }, record.updatedAt));
+  }
   let bytes = 0;
   let keyBytes = 0;
   for (const m of main) {

@@ -16,6 +16,7 @@
 import type { Mutation } from "./commit.ts";
 import { type Key, keys } from "./keys.ts";
 import type { TaskRecord } from "./records.ts";
+import { commitPatiently } from "./patient_commit.ts";
 
 /** What a minute's rollup counts. */
 export const ROLLUP_KINDS = ["started", "completed", "failed", "cancelled", "errors"] as const;
@@ -331,7 +332,7 @@ export async function pruneRollups(kv: Deno.Kv, now: number = Date.now()): Promi
   for (let i = 0; i < old.length; i += 500) {
     const op = kv.atomic();
     for (const key of old.slice(i, i + 500)) op.delete(key);
-    await op.commit();
+    await commitPatiently(op);
   }
   return old.length;
 }

@@ -25,6 +25,7 @@ import {
   type RollupKind,
   THROUGHPUT_MAX_MINUTES,
 } from "./counters.ts";
+import { commitPatiently } from "./patient_commit.ts";
 import { type Key, keys } from "./keys.ts";
 import { queryEvents } from "./queries/events.ts";
 import { getRuns } from "./queries/runs.ts";
@@ -192,7 +193,7 @@ export async function ensureCounters(
       if (i + OP_WRITES >= all.length) {
         op.set(keys.countersReady(), { at: Date.now(), since } satisfies CountersReady);
       }
-      const res = await op.commit();
+      const res = await commitPatiently(op);
       if (!res.ok) {
         ok = false;
         break;

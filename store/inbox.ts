@@ -1,10 +1,11 @@
 /**
- * The reads of the partitions' inboxes: the requests waiting for a partition's owner, and the
- * answers waiting for the process that asked.
+ * The partitions' inboxes: the reads of the requests waiting for a partition's owner and of the
+ * answers waiting for the process that asked, and the writes that answer a request.
  *
  * @module
  */
 
+import type { Mutation } from "./commit.ts";
 import { type Key, keys } from "./keys.ts";
 import { patiently } from "./patient_commit.ts";
 import type { InboxReply, InboxRequest } from "./records.ts";
@@ -42,4 +43,29 @@ export async function takeReply(kv: Deno.Kv, id: string): Promise<InboxReply | u
   if (e.value === null) return undefined;
   await patiently(() => kv.delete(keys.inboxReply(id)));
   return e.value;
+}
+
+/** How long an inbox answer waits to be read (ms). */
+export const INBOX_REPLY_TTL_MS = 3_600_000;
+
+/**
+ * The writes that answer an inbox request: it leaves the inbox, and its answer is kept for
+ * {@linkcode INBOX_REPLY_TTL_MS} for the process that asked.
+ *
+ * @param key The request's key.
+ * @param id The request's id.
+ * @param reply The answer.
+ * @param at When it was answered (ms since the epoch).
+ * @returns The two writes.
+ */
+export function inboxAnswer(key: Key, id: string, reply: InboxReply, at: number): Mutation[] {
+  return [
+    { kind: "delete", key },
+    {
+      kind: "set",
+      key: keys.inboxReply(id),
+      value: { ...reply, at },
+      expireIn: INBOX_REPLY_TTL_MS,
+    },
+  ];
 }

@@ -35,7 +35,7 @@ import { isTransientStorageError } from "./transient.ts";
 import { epochOf, WriteIds } from "./write_ids.ts";
 import { commitPatiently, patiently } from "./patient_commit.ts";
 import { FenceLost, PartitionNotHeld } from "./fence_errors.ts";
-import { readInbox, takeReply } from "./inbox.ts";
+import { inboxAnswer, readInbox, takeReply } from "./inbox.ts";
 import { DEFAULT_PARTITIONS, ensurePartitionCount, partitionOf } from "./partitions.ts";
 
 /**
@@ -465,15 +465,7 @@ export class KvStore {
    * @param reply The answer.
    */
   async answerInbox(key: Key, id: string, reply: InboxReply): Promise<void> {
-    await this.#commitOp([
-      { kind: "delete", key },
-      {
-        kind: "set",
-        key: keys.inboxReply(id),
-        value: { ...reply, at: Date.now() },
-        expireIn: 3_600_000,
-      },
-    ]);
+    await this.#commitOp(inboxAnswer(key, id, reply, Date.now()));
   }
 
   /** Reads the answer to an inbox request, and removes it once read (see `inbox.ts`). */

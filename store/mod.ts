@@ -12,6 +12,7 @@ export { epochOf } from "./write_ids.ts";
 export {
   ATOMIC_BUDGET,
   EXPIRED_HOOK_RETENTION_MS,
+  type InboxAnswer,
   inputReference,
   type Mutation,
   pack,

@@ -8,6 +8,7 @@
  */
 
 import { keys } from "./keys.ts";
+import { commitPatiently } from "./patient_commit.ts";
 
 /** A schedule as stored. Times are ms since the epoch; `null` where there is none. */
 export interface ScheduleRecord {
@@ -82,7 +83,7 @@ function unindex(op: Deno.AtomicOperation, record: ScheduleRecord): void {
  */
 export async function insertSchedule(kv: Deno.Kv, record: ScheduleRecord): Promise<boolean> {
   const op = kv.atomic().check({ key: keys.schedule(record.id), versionstamp: null });
-  return (await indexed(op, record).commit()).ok;
+  return (await commitPatiently(indexed(op, record))).ok;
 }
 
 /**
@@ -103,7 +104,7 @@ export async function replaceSchedule(
     versionstamp: current.versionstamp,
   });
   unindex(op, current.record);
-  return (await indexed(op, next).commit()).ok;
+  return (await commitPatiently(indexed(op, next))).ok;
 }
 
 /**
@@ -120,7 +121,7 @@ export async function removeSchedule(kv: Deno.Kv, current: ScheduleEntry): Promi
   });
   unindex(op, current.record);
   op.delete(keys.schedule(current.record.id));
-  return (await op.commit()).ok;
+  return (await commitPatiently(op)).ok;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 
 import { keys } from "./keys.ts";
+import { commitPatiently } from "./patient_commit.ts";
 
 /** What is kept of a registered workflow name. */
 export interface WorkflowNameRecord {
@@ -45,7 +46,7 @@ export async function publishWorkflowNames(
       op.set(keys.workflowName(name), { name, versions, updatedAt: now });
       writes++;
     });
-    if (writes > 0) await op.commit();
+    if (writes > 0) await commitPatiently(op);
   }
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { partitionRanges } from "../../engine/mod.ts";
 import { countRecords, ownerProcesses, readPartitionCount } from "../../store/mod.ts";
 import { COMMON_OPTIONS, JSON_OPTION, type ParsedArgs } from "../args.ts";
 import { kvFileSize } from "../file_size.ts";
@@ -69,24 +70,6 @@ export async function readStats(kvPath: string): Promise<StatsJson> {
   }
 }
 
-/**
- * Partitions as short ranges: `0-3, 8, 10-11`.
- *
- * @param partitions Sorted partition numbers.
- * @returns The ranges, or `none`.
- */
-export function rangesOf(partitions: number[]): string {
-  const out: string[] = [];
-  let i = 0;
-  while (i < partitions.length) {
-    let j = i;
-    while (j + 1 < partitions.length && partitions[j + 1] === (partitions[j] as number) + 1) j++;
-    out.push(i === j ? `${partitions[i]}` : `${partitions[i]}-${partitions[j]}`);
-    i = j + 1;
-  }
-  return out.length === 0 ? "none" : out.join(", ");
-}
-
 /** See the module doc. */
 export const statsCommand: Command = {
   spec: {
@@ -139,7 +122,7 @@ export const statsCommand: Command = {
             { header: "PID", value: (p) => String(p.pid), align: "right" },
             { header: "Host", value: (p) => p.host },
             { header: "Since", value: (p) => formatTime(Date.parse(p.since)) },
-            { header: "Partitions", value: (p) => rangesOf(p.partitions) },
+            { header: "Partitions", value: (p) => partitionRanges(p.partitions) },
           ],
           stats.processes,
           s,

@@ -193,8 +193,9 @@ export class Engine implements WorkflowClient, AsyncDisposable {
           });
           return { workflowId: handle.workflowId, created: handle.created === true };
         },
-        signal: (id, name, data) => this.#actions.signal(id, name, data, { inbox: true }),
-        cancel: (id, reason) => this.#actions.cancel(id, reason, { inbox: true }),
+        signal: (id, name, data, answer) =>
+          this.#actions.signal(id, name, data, { inbox: true, answer }),
+        cancel: (id, reason, answer) => this.#actions.cancel(id, reason, { inbox: true, answer }),
         resumeHook: (request) => this.#actions.resumeQueuedHook(request),
         adoptPending: (p) => this.#pending.poll(p),
       },

@@ -21,6 +21,11 @@ export const CrashPoint = {
   /** A transition that armed a timer has landed. */
   TimerArmed: "timer-armed",
   /**
+   * A transition that carried out an inbox request (a signal or cancel from another process)
+   * has landed; nothing else has answered the request.
+   */
+  InboxCarriedOut: "inbox-carried-out",
+  /**
    * The chunks of a value too large for the transition's own atomic operation have landed in
    * operations of their own; the transition that references them has not.
    */

@@ -10,6 +10,7 @@ import type { WorkflowDefinition } from "../replay/definitions.ts";
 import { type WorkflowEvent, WorkflowStatus } from "../replay/events.ts";
 import type { JsonValue } from "../json.ts";
 import {
+  type InboxAnswer,
   type StoredValue,
   TaskKind,
   type TaskRecord,
@@ -22,6 +23,14 @@ export interface Item {
   event: WorkflowEvent;
   /** Called once the transition that recorded it landed (or with the reason it did not). */
   done?: (error?: Error) => void;
+  /** The inbox request it comes from: the transition that records it answers the request. */
+  answer?: InboxTicket;
+}
+
+/** An inbox request carried out by a transition; `answered` once that transition landed. */
+export interface InboxTicket extends InboxAnswer {
+  /** The transition that answered it landed. */
+  answered: boolean;
 }
 
 /** An activity call of the run that has not finished. */

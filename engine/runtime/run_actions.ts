@@ -28,7 +28,7 @@ import { findHook, hookBody } from "./hook_tokens.ts";
 import { followStream, streamValues } from "./stream_reader.ts";
 import type { RemoteRuns } from "./remote_runs.ts";
 import type { ResultWaiters, Waiter } from "./result_waiters.ts";
-import type { Item, Run } from "./run.ts";
+import type { InboxTicket, Item, Run } from "./run.ts";
 import type { RunLoop } from "./run_loop.ts";
 import { isTerminal, type LoomReader, outcomeError, readOfRun } from "../views/mod.ts";
 
@@ -62,6 +62,8 @@ export interface RunActionsDeps {
 export interface ActionSource {
   /** From the inbox of a partition this owner served when it read the request. */
   inbox?: boolean;
+  /** The inbox request, answered by the transition that records the resolution. */
+  answer?: InboxTicket;
 }
 
 /** How often a stream of a run of this process is read without being told of a write (ms). */
@@ -149,7 +151,7 @@ export class RunActions implements HandleBackend {
     await this.#deliver(run, {
       type: EventType.SignalReceived,
       payload: { name, payload, sent_at: isoTime(Date.now()) },
-    });
+    }, source.answer);
   }
 
   async cancel(id: string, reason: string, source: ActionSource = {}): Promise<void> {
@@ -177,7 +179,7 @@ export class RunActions implements HandleBackend {
     await this.#deliver(run, {
       type: EventType.CancelRequested,
       payload: { reason: text, requested_at: isoTime(Date.now()) },
-    });
+    }, source.answer);
   }
 
   stream(id: string, name: string, options: StreamOptions): AsyncIterable<unknown> {
@@ -317,11 +319,12 @@ export class RunActions implements HandleBackend {
     if (this.#deps.starting.has(id)) await this.#deps.starting.get(id);
   }
 
-  #deliver(run: Run, event: Item["event"]): Promise<void> {
+  #deliver(run: Run, event: Item["event"], answer?: InboxTicket): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.#deps.loop.deliver(run, {
         event,
         done: (error) => error === undefined ? resolve() : reject(error),
+        ...(answer === undefined ? {} : { answer }),
       });
     });
   }

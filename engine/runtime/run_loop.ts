@@ -333,6 +333,8 @@ export class RunLoop {
       this.#release(run);
       return;
     }
+    const answers = w.items.flatMap((i) => i.answer === undefined ? [] : [i.answer]);
+    if (answers.length > 0) t.answers = answers.map((a) => ({ key: a.key, id: a.id }));
     for (const change of built.wakeups) {
       if (change.op === "arm") this.#deps.wakeup.arm(t, run.id, change.seq, change.dueAt);
       else this.#deps.wakeup.disarm(t, run.id, change.seq, change.dueAt);
@@ -367,8 +369,10 @@ export class RunLoop {
     }
     if (run.broken) return;
     run.committed = built.record;
-    for (const item of w.items) item.done?.();
+    for (const a of answers) a.answered = true;
     const listeners = this.#deps.listeners;
+    if (answers.length > 0) await listeners.crash(CrashPoint.InboxCarriedOut, run.id);
+    for (const item of w.items) item.done?.();
     if (listeners.size > 0) listeners.emit(changeOf(t));
     if (first) await listeners.crash(CrashPoint.StartCommitted, run.id);
     if (listeners.crashing && recorded(t, EventType.ActivityCompleted)) {

@@ -18,6 +18,7 @@ const PURE_FILES = [
   "engine/json.ts",
   "engine/duration.ts",
   "engine/workflow_id.ts",
+  "engine/partition_ranges.ts",
   "engine/runtime/transition.ts",
   "engine/runtime/retry_policy.ts",
   "engine/runtime/side_writes.ts",

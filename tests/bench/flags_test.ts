@@ -51,7 +51,7 @@ Deno.test("parseBenchFlags() refuses unknown workloads, bad numbers and unknown 
       assert.match(e.message, message);
       return true;
     });
-  bad(["--only", "W1,W8"], /Invalid --only "W1,W8": unknown workload "W8"/);
+  bad(["--only", "W1,W10"], /Invalid --only "W1,W10": unknown workload "W10"/);
   bad(["--only", ","], /names no workload/);
   bad(["--rounds", "0"], /Invalid --rounds "0": it must be an integer of at least 1/);
   bad(["--rounds", "2.5"], /Invalid --rounds "2.5"/);
@@ -61,10 +61,13 @@ Deno.test("parseBenchFlags() refuses unknown workloads, bad numbers and unknown 
   bad(["W1"], /Invalid bench arguments/);
 });
 
-Deno.test("roundsFor() caps W5, W6 and W9 at HEAVY_ROUNDS only", () => {
+Deno.test("roundsFor() caps W5, W6, W8 and W9 at HEAVY_ROUNDS only", () => {
   assert.equal(roundsFor("W1", 9), 9);
   assert.equal(roundsFor("W5", 9), HEAVY_ROUNDS);
   assert.equal(roundsFor("W6", 9), HEAVY_ROUNDS);
+  assert.equal(roundsFor("W8", 9), HEAVY_ROUNDS);
   assert.equal(roundsFor("W9", 9), HEAVY_ROUNDS);
+  assert.equal(roundsFor("S1", 9), 9);
+  assert.equal(roundsFor("W11", 9), 9);
   assert.equal(roundsFor("W6", 1), 1);
 });

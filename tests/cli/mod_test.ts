@@ -106,6 +106,28 @@ Deno.test("a read command on a folder without a KV file says how to make one", a
   await assert.rejects(Deno.stat(`${dir.path}/.loom`), Deno.errors.NotFound, "nothing created");
 });
 
+Deno.test("loom init --partitions fixes a new file's partition count, and refuses to change it later (exit 2)", async () => {
+  await using dir = await tempDir();
+  const made = await loom(["init", "--partitions", "4"], { cwd: dir.path });
+  assert.equal(made.code, 0, made.stderr);
+  assert.match(made.stdout, /initialized at \.loom\/loom\.kv \(schema version 3, 4 partitions\)/);
+  const stats = await loom(["stats", "--json"], { cwd: dir.path });
+  assert.equal(JSON.parse(stats.stdout).partitions, 4);
+  const same = await loom(["init", "--partitions", "4"], { cwd: dir.path });
+  assert.equal(same.code, 0, same.stderr);
+  const other = await loom(["init", "--partitions", "8"], { cwd: dir.path });
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /has 4 partitions, fixed when it was created: --partitions 8 cannot/);
+  for (const bad of ["0", "65", "x"]) {
+    const run = await loom(["init", "--partitions", bad], { cwd: dir.path });
+    assert.equal(run.code, 2, bad);
+    assert.match(
+      run.stderr,
+      new RegExp(`Invalid value "${bad}" for --partitions: expected an integer from 1 to 64`),
+    );
+  }
+});
+
 Deno.test("loom init creates the file once and LOOM_KV chooses it", async () => {
   await using dir = await tempDir();
   const first = await loom(["init"], { cwd: dir.path, env: { LOOM_KV: "data/x.kv" } });
@@ -114,7 +136,10 @@ Deno.test("loom init creates the file once and LOOM_KV chooses it", async () => 
   assert.ok((await Deno.stat(`${dir.path}/data/x.kv`)).isFile);
   const again = await loom(["init", "--kv", "data/x.kv"], { cwd: dir.path });
   assert.equal(again.code, 0);
-  assert.match(again.stdout, /Database already initialized at data\/x\.kv \(schema version 3\)/);
+  assert.match(
+    again.stdout,
+    /Database already initialized at data\/x\.kv \(schema version 3, 16 partitions\)/,
+  );
   const list = await loom(["list", "--json"], { cwd: dir.path, env: { LOOM_KV: "data/x.kv" } });
   assert.deepEqual(JSON.parse(list.stdout), { workflows: [], cursor: null });
 });

@@ -46,6 +46,11 @@ const COVERAGE: { section: string; starts: string; by: string }[] = [
   { section: "Ways to run", starts: "deno task compile", by: "Ways to run: bundle, compile" },
   { section: "Ways to run", starts: "{", by: "Ways to run: Deno Deploy" },
   { section: "Ways to run", starts: "LOOM_KV=", by: "Ways to run: Deno Deploy" },
+  {
+    section: "Processes: who owns the file",
+    starts: "deno run -A main.ts serve",
+    by: "Several processes on one file",
+  },
   { section: "Command line", starts: "serve     Run workflows", by: "Command line: commands" },
   { section: "Command line", starts: "deno run -A main.ts start", by: "Command line: run" },
   { section: "Command line", starts: "deno run -A main.ts serve", by: "CLI lines" },
@@ -228,6 +233,52 @@ readmeTest("Hooks", async () => {
   const out = await checkAndRun(dir.path, "hooks.ts", code);
   assert.match(out, /^https:\/\/loom\.example\/api\/hooks\/hk_[A-Za-z0-9_-]{43}$/m);
   assert.match(out, /\{ approved: true, by: "ann" \}/);
+});
+
+readmeTest("Several processes on one file", async () => {
+  const lines = checkShell(
+    block("Processes: who owns the file", "deno run -A main.ts serve").code,
+    "Several processes",
+  );
+  const args = lines.map((words) => (invocationOf(words) as { args: string[] }).args);
+  assert.deepEqual(args, [["serve"], ["worker"], ["stats"]]);
+  await using dir = await tempDir();
+  // As written, but on an ephemeral port and with the code in this process (no Workers).
+  await using serve = spawnLoom([...args[0] as string[], "--port", "0", "--workers", "0"], {
+    cwd: dir.path,
+  });
+  await serve.waitFor("API: ", 60_000);
+  assert.match(serve.stdout(), /Loom engine owns \.loom\/loom\.kv/);
+  await using worker = spawnLoom([...args[1] as string[], "--workers", "0"], { cwd: dir.path });
+  await worker.waitFor("owns", 60_000);
+  assert.match(worker.stdout(), /owns \S*\.loom\/loom\.kv\S* with 1 other process/);
+  // "the second one takes 8 of them": both hold half once the first has given its extra up.
+  const held = await until(
+    async () => {
+      const out = await loom([...args[2] as string[], "--json"], { cwd: dir.path });
+      const stats = JSON.parse(out.stdout) as { processes: { partitions: number[] }[] };
+      const counts = stats.processes.map((p) => p.partitions.length);
+      return counts.length === 2 && counts[0] === 8 && counts[1] === 8 ? counts : undefined;
+    },
+    "both processes holding 8 partitions",
+    30_000,
+  );
+  assert.deepEqual(held, [8, 8]);
+  const table = await loom(args[2] as string[], { cwd: dir.path });
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /16 of 16 partitions held/);
+  // SIGTERM hands the worker's partitions back over at once: the server holds all 16 again.
+  assert.equal(await worker.stop("SIGTERM"), 0);
+  await until(
+    async () => {
+      const out = await loom([...args[2] as string[], "--json"], { cwd: dir.path });
+      const stats = JSON.parse(out.stdout) as { processes: { partitions: number[] }[] };
+      return stats.processes.length === 1 && stats.processes[0]?.partitions.length === 16;
+    },
+    "the server holding all 16 again",
+    15_000,
+  );
+  assert.equal(await serve.stop("SIGINT"), 0);
 });
 
 readmeTest("CLI lines", () => {

@@ -184,3 +184,16 @@ Deno.test("plan() writes chunks too large for the operation first, with a pendin
     op.some((m) => m.kind === "delete" && m.key.join() === keys.pendingBlob("run", "4.1").join()),
   );
 });
+
+Deno.test("pack() removes and answers the inbox requests a transition carries out, in its own writes", () => {
+  const key = keys.inbox(3, 1000, "req-1");
+  const packed = pack(transition({ answers: [{ key, id: "req-1" }] }), writeIds());
+  const del = packed.main.find((m) => m.kind === "delete" && m.key.join() === key.join());
+  assert.ok(del, "the request leaves the inbox");
+  const reply = packed.main.find((m) =>
+    m.kind === "set" && m.key.join() === keys.inboxReply("req-1").join()
+  );
+  assert.ok(reply?.kind === "set");
+  assert.deepEqual(reply.value, { ok: true, at: 1000 });
+  assert.equal(reply.expireIn, 3_600_000);
+});

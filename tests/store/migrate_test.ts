@@ -159,7 +159,7 @@ Deno.test("loom init migrates a schema 1 file and says its version", async () =>
   const kvPath = await copyOfFixture(dir.path);
   const run = await cli(["init", "--kv", kvPath], { cwd: dir.path });
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /already initialized .*\(schema version 3\)/);
+  assert.match(run.stdout, /already initialized .*\(schema version 3, 16 partitions\)/);
   await using kv = await Deno.openKv(kvPath);
   assert.equal((await kv.get(keys.schemaVersion())).value, 3);
   assert.ok((await blobKeys(kv)).every((k) => epochOf(k[2] as string) !== undefined));

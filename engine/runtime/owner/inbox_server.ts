@@ -10,6 +10,7 @@
 import { serializeError } from "../../errors.ts";
 import type { JsonValue } from "../../json.ts";
 import type { InboxReply, InboxRequest, KvStore } from "../../../store/mod.ts";
+import type { InboxTicket } from "../run.ts";
 
 /** What the inbox asks of the engine. */
 export interface InboxHandlers {
@@ -17,10 +18,13 @@ export interface InboxHandlers {
   start(
     request: Extract<InboxRequest, { kind: "start" }>,
   ): Promise<{ workflowId: string; created: boolean }>;
-  /** Sends a signal. */
-  signal(workflowId: string, name: string, data: JsonValue): Promise<void>;
-  /** Requests cancellation. */
-  cancel(workflowId: string, reason: string): Promise<void>;
+  /**
+   * Sends a signal. The transition that records it answers the request and sets
+   * `ticket.answered` (so that a crash after it cannot send it twice).
+   */
+  signal(workflowId: string, name: string, data: JsonValue, ticket: InboxTicket): Promise<void>;
+  /** Requests cancellation (answered as a signal is). */
+  cancel(workflowId: string, reason: string, ticket: InboxTicket): Promise<void>;
   /** Resumes a hook (by its token's hash), as of the moment the request was made. */
   resumeHook(request: Extract<InboxRequest, { kind: "hook" }>): Promise<void>;
   /** Takes on the runs that other processes started in a partition by writing their records. */
@@ -134,24 +138,26 @@ export class InboxServer {
     const waiting = await this.#store.readInbox(partition, BATCH);
     for (const { key, request } of waiting) {
       if (this.#stopped()) break;
+      const ticket: InboxTicket = { key, id: request.id, answered: false };
       let reply: InboxReply;
       try {
         if (request.kind === "start") {
           reply = { ok: true, ...await this.#handlers.start(request) };
         } else if (request.kind === "signal") {
-          await this.#handlers.signal(request.workflowId, request.name, request.data as JsonValue);
+          const { workflowId, name, data } = request;
+          await this.#handlers.signal(workflowId, name, data as JsonValue, ticket);
           reply = { ok: true };
         } else if (request.kind === "hook") {
           await this.#handlers.resumeHook(request);
           reply = { ok: true };
         } else {
-          await this.#handlers.cancel(request.workflowId, request.reason);
+          await this.#handlers.cancel(request.workflowId, request.reason, ticket);
           reply = { ok: true };
         }
       } catch (e) {
         reply = { ok: false, error: serializeError(e) as never };
       }
-      await this.#store.answerInbox(key, request.id, reply);
+      if (!ticket.answered) await this.#store.answerInbox(key, request.id, reply);
     }
     return waiting.length;
   }

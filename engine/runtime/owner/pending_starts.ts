@@ -13,6 +13,7 @@ import { EventType, WorkflowStatus } from "../../replay/events.ts";
 import type { Registry } from "../../definition/registry.ts";
 import type { JsonValue } from "../../json.ts";
 import {
+  commitPatiently,
   keys,
   type KvStore,
   patiently,
@@ -62,8 +63,9 @@ export class PendingStarts {
       // Written under another partition than its id's (a writer that got the count wrong):
       // moved to its own, whose owner takes it on.
       const [, , createdAt] = key as [string, number, number, string];
-      await this.#store.kv.atomic().delete(key)
-        .set(keys.pending(right, createdAt, workflowId), null).commit();
+      await commitPatiently(
+        this.#store.kv.atomic().delete(key).set(keys.pending(right, createdAt, workflowId), null),
+      );
     }
     return pending.length;
   }

@@ -13,7 +13,9 @@
  * @module
  */
 
-import { registerHooks } from "node:module";
+// A namespace import: `registerHooks` is missing before Deno 2.6 (the Deploy entry, which runs
+// no Workers, is loaded by Deno 2.5), and a named import of it would fail the whole module graph.
+import * as nodeModule from "node:module";
 import { currentWorkflowId, inWorkflowCode } from "./deterministic_globals.ts";
 
 /** The end of every refusal's message; `denied_io.ts` recognizes it. */
@@ -71,7 +73,8 @@ export function installSandboxGlobals(): void {
   if (installed) return;
   installed = true;
   const global = globalThis as Record<string, unknown>;
-  registerHooks({
+  const { registerHooks } = nodeModule as Partial<typeof nodeModule>;
+  registerHooks?.({
     resolve(specifier, context, next) {
       if (inWorkflowCode()) {
         const refused = refusal("import", `dynamic import(${JSON.stringify(specifier)})`);

@@ -292,6 +292,13 @@ Deno.test("/tasks shows the queue with ages; /events filters by type (also STEP_
   assert.match(errors.html, /Workflow failed in step &quot;explode&quot;: TypeError: bad thing/);
   const stats = await d.page("/stats");
   assert.match(stats.html, /<span class="bar-label">Failed<\/span>[\s\S]*?1 · 33\.3 %/);
+  // The processes that hold the partitions: here the fixture's engine alone, holding all 16.
+  assert.match(stats.html, /<caption>16 of 16 partitions held<\/caption>/);
+  assert.match(
+    stats.html,
+    new RegExp(`pid ${Deno.pid}<span class="muted">\\(this server\\)</span>`),
+  );
+  assert.match(stats.html, /<td class="num">16<\/td><td class="mono">0, 1, 2, [\d, ]*, 15<\/td>/);
 });
 
 Deno.test("/compare shows two runs side by side with their differences marked", async () => {

@@ -1,7 +1,7 @@
 /** @jsxImportSource npm:preact@11.2.0 */
 /**
- * `/stats`: totals, runs and tasks by status as shares, what is in flight, health, and runs per
- * minute over the last hour; live.
+ * `/stats`: totals, runs and tasks by status as shares, what is in flight, health, runs per
+ * minute over the last hour, and the processes that hold the file's partitions; live.
  *
  * @module
  */
@@ -11,8 +11,8 @@ import { fmtCount } from "../format.ts";
 import { Layout } from "../layout.tsx";
 import { definePage, reloader } from "../page.ts";
 import { useLiveData } from "../runtime.ts";
-import type { HealthStats, SystemStats } from "../types.ts";
-import { Badge, Card, Section } from "../ui.tsx";
+import type { DetailedHealth, HealthStats, SystemStats } from "../types.ts";
+import { Badge, Card, Empty, Section, Time } from "../ui.tsx";
 
 /** The data of the statistics page. */
 export interface StatsData {
@@ -22,6 +22,53 @@ export interface StatsData {
   stats: SystemStats;
   /** `GET /api/stats/health`. */
   health: HealthStats;
+  /** `GET /health/detailed`, or `null` when it failed (503 while this process is not ready). */
+  detailed: DetailedHealth | null;
+}
+
+function Processes(props: { detailed: DetailedHealth | null; now: number }) {
+  const d = props.detailed;
+  if (d === null) {
+    return <Empty>Could not read the processes (GET /health/detailed answered an error).</Empty>;
+  }
+  if (d.processes.length === 0) {
+    return <Empty>No process owns any of the {d.partition_count} partitions now.</Empty>;
+  }
+  const held = d.processes.reduce((n, p) => n + p.partitions.length, 0);
+  return (
+    <div class="table-wrap">
+      <table id="process-table">
+        <caption>{held} of {d.partition_count} partitions held</caption>
+        <thead>
+          <tr>
+            <th scope="col">Process</th>
+            <th scope="col">Host</th>
+            <th scope="col">Since</th>
+            <th scope="col" class="num">Partitions</th>
+            <th scope="col">Which</th>
+          </tr>
+        </thead>
+        <tbody>
+          {d.processes.map((p) => (
+            <tr>
+              <td class="mono">
+                pid {p.pid}
+                {p.owner_id === d.readiness.owner_id
+                  ? <span class="muted">(this server)</span>
+                  : null}
+              </td>
+              <td>{p.host}</td>
+              <td>
+                <Time iso={p.since} now={props.now} />
+              </td>
+              <td class="num">{p.partitions.length}</td>
+              <td class="mono">{p.partitions.join(", ")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
 }
 
 function Bars(props: { rows: [string, number, string][]; total: number; id: string }) {
@@ -48,11 +95,13 @@ export const stats = definePage<StatsData>({
   id: "stats",
   title: () => "Statistics",
   async load(api) {
-    const [s, health] = await Promise.all([
+    const [s, health, detailed] = await Promise.all([
       api.get<SystemStats>("/api/stats?minutes=60"),
       api.get<HealthStats>("/api/stats/health"),
+      // 503 while this process is not ready: the rest of the page still shows.
+      api.get<DetailedHealth>("/health/detailed").catch(() => null),
     ]);
-    return { now: Date.now(), stats: s, health };
+    return { now: Date.now(), stats: s, health, detailed };
   },
   feed: () => ({ kind: "all" }),
   Page(props) {
@@ -110,6 +159,9 @@ export const stats = definePage<StatsData>({
         </Section>
         <Section title="Runs per minute, last hour">
           <ThroughputChart data={d.stats.throughput} />
+        </Section>
+        <Section title="Processes">
+          <Processes detailed={d.detailed} now={d.now} />
         </Section>
       </Layout>
     );
