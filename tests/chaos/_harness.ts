@@ -210,7 +210,6 @@ export async function snapshot(
   trace: string,
   ids: string[],
 ): Promise<KillSnapshot> {
-  const traceBytes = (await Deno.stat(trace).catch(() => ({ size: 0 }))).size;
   const committed = new Set<string>();
   await withReader(kvPath, async (reader) => {
     for (const id of ids) {
@@ -221,6 +220,10 @@ export async function snapshot(
       }
     }
   });
+  // The trace's length after the reads: every start of a key found committed is before it, so
+  // a start after it is a re-run. (Read before them, an activity that started after it and
+  // committed before its run was read would count as one: the other owners keep working.)
+  const traceBytes = (await Deno.stat(trace).catch(() => ({ size: 0 }))).size;
   return { traceBytes, committed };
 }
 

@@ -241,15 +241,13 @@ readmeTest("Several processes on one file", async () => {
     "Several processes",
   );
   const args = lines.map((words) => (invocationOf(words) as { args: string[] }).args);
-  assert.deepEqual(args, [["serve"], ["worker"], ["stats"]]);
+  assert.deepEqual(args, [["serve"], ["worker"], ["stats"]]); // not a server: the lines as written
   await using dir = await tempDir();
   // As written, but on an ephemeral port and with the code in this process (no Workers).
-  await using serve = spawnLoom([...args[0] as string[], "--port", "0", "--workers", "0"], {
-    cwd: dir.path,
-  });
+  await using serve = spawnLoom(["serve", "--port", "0", "--workers", "0"], { cwd: dir.path });
   await serve.waitFor("API: ", 60_000);
   assert.match(serve.stdout(), /Loom engine owns \.loom\/loom\.kv/);
-  await using worker = spawnLoom([...args[1] as string[], "--workers", "0"], { cwd: dir.path });
+  await using worker = spawnLoom(["worker", "--workers", "0"], { cwd: dir.path });
   await worker.waitFor("owns", 60_000);
   assert.match(worker.stdout(), /owns \S*\.loom\/loom\.kv\S* with 1 other process/);
   // "the second one takes 8 of them": both hold half once the first has given its extra up.

@@ -314,6 +314,15 @@ export const Readiness = z.object({
   partitions: z.array(z.number().int()),
 }).openapi("Readiness");
 
+/** A process that holds (or just joined to hold) partitions of the file, oldest first. */
+export const OwnerProcess = z.object({
+  owner_id: z.string(),
+  pid: z.number().int(),
+  host: z.string(),
+  since: Timestamp,
+  partitions: z.array(z.number().int()),
+}).openapi("OwnerProcess");
+
 /** `GET /health/detailed`. */
 export const DetailedHealth = z.object({
   status: z.enum(["healthy", "unhealthy"]),
@@ -324,14 +333,16 @@ export const DetailedHealth = z.object({
   workflows: z.object({ total: z.number().int(), active: z.number().int() }),
   tasks: z.object({ pending: z.number().int(), running: z.number().int() }),
   partition_count: z.number().int(),
-  processes: z.array(z.object({
-    owner_id: z.string(),
-    pid: z.number().int(),
-    host: z.string(),
-    since: Timestamp,
-    partitions: z.array(z.number().int()),
-  })),
+  processes: z.array(OwnerProcess),
 }).openapi("DetailedHealth");
+
+/** `GET /api/stats/processes`: the processes that hold the file's partitions. */
+export const Processes = z.object({
+  partition_count: z.number().int(),
+  /** The owner id of the process that answers, when it is one of them (`null`: a reader). */
+  this_process: z.string().nullable(),
+  processes: z.array(OwnerProcess),
+}).openapi("Processes");
 
 /** A node of a workflow graph. */
 export const GraphNode = z.object({

@@ -172,3 +172,23 @@ async function recentErrors(reader: LoomReader, now: number): Promise<number> {
   for (const m of rollups.values()) n += m.errors;
   return n;
 }
+
+/**
+ * The processes that hold the file's partitions, as the API writes them.
+ *
+ * @param reader The reader.
+ * @returns The partition count and the processes, oldest first.
+ */
+export async function processStats(reader: LoomReader) {
+  const owners = await reader.processes();
+  return {
+    partition_count: owners.partitionCount,
+    processes: owners.processes.map((o) => ({
+      owner_id: o.ownerId,
+      pid: o.pid,
+      host: o.host,
+      since: iso(o.since),
+      partitions: o.partitions,
+    })),
+  };
+}

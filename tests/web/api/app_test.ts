@@ -254,6 +254,24 @@ Deno.test("health: one /health, and /health/detailed with counts", async () => {
   assert.equal(d.body.database.status, "connected");
 });
 
+Deno.test("/api/stats/processes lists the processes that hold the partitions, and which one answers", async () => {
+  await using api = await apiFixture();
+  const { status, body } = await api.json<{
+    partition_count: number;
+    this_process: string | null;
+    processes: { owner_id: string; pid: number; partitions: number[] }[];
+  }>("/api/stats/processes");
+  assert.equal(status, 200);
+  assert.equal(body.partition_count, 16);
+  assert.equal(body.processes.length, 1);
+  const [me] = body.processes;
+  assert.equal(me?.pid, Deno.pid);
+  assert.deepEqual(me?.partitions, Array.from({ length: 16 }, (_, i) => i));
+  assert.equal(body.this_process, me?.owner_id);
+  const detailed = await api.json<{ processes: unknown[] }>("/health/detailed");
+  assert.deepEqual(detailed.body.processes, body.processes, "the same list in /health/detailed");
+});
+
 Deno.test("definitions list steps and versions; unknown names are 404", async () => {
   await using api = await apiFixture();
   const { body } = await api.json<{

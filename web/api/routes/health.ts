@@ -13,7 +13,7 @@ import type { ApiBackend } from "../../backend.ts";
 import { reply, type RouteDeps, type RoutesApp } from "../context.ts";
 import { DetailedHealth, Health, Readiness } from "../schemas.ts";
 import { iso } from "../shapes.ts";
-import { taskStats, workflowStats } from "../stats.ts";
+import { processStats, taskStats, workflowStats } from "../stats.ts";
 import { errorResponses, jsonResponse } from "./_common.ts";
 
 const ping = createRoute({
@@ -88,20 +88,13 @@ export function healthRoutes(app: RoutesApp, { backend }: RouteDeps): void {
       const [w, t, owners] = await Promise.all([
         workflowStats(reader),
         taskStats(reader),
-        reader.processes(),
+        processStats(reader),
       ]);
       body = {
         database: { status: "connected", response_time_ms: performance.now() - started },
         workflows: { total: w.total, active: w.running },
         tasks: { pending: t.pending, running: t.running },
-        partition_count: owners.partitionCount,
-        processes: owners.processes.map((o) => ({
-          owner_id: o.ownerId,
-          pid: o.pid,
-          host: o.host,
-          since: iso(o.since),
-          partitions: o.partitions,
-        })),
+        ...owners,
       };
     } catch (e) {
       errors.push(`Store: ${(e as Error).message}`);

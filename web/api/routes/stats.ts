@@ -1,6 +1,7 @@
 /**
- * Statistics: `/api/stats` (and its halves), `/api/stats/throughput` and `/api/stats/health`
- * (failure rates and recent errors; liveness and readiness are in `health.ts`).
+ * Statistics: `/api/stats` (and its halves), `/api/stats/throughput`, `/api/stats/health`
+ * (failure rates and recent errors; liveness and readiness are in `health.ts`) and
+ * `/api/stats/processes` (who holds which partitions).
  *
  * @module
  */
@@ -9,8 +10,22 @@ import { type LoomReader, THROUGHPUT_WINDOW_MINUTES } from "../../../engine/mod.
 import { createRoute, z } from "../../_deps.ts";
 import type { ApiBackend } from "../../backend.ts";
 import { reply, type RouteDeps, type RoutesApp } from "../context.ts";
-import { HealthStats, SystemStats, TaskStats, Throughput, WorkflowStats } from "../schemas.ts";
-import { healthStats, liveStats, taskStats, throughput, workflowStats } from "../stats.ts";
+import {
+  HealthStats,
+  Processes,
+  SystemStats,
+  TaskStats,
+  Throughput,
+  WorkflowStats,
+} from "../schemas.ts";
+import {
+  healthStats,
+  liveStats,
+  processStats,
+  taskStats,
+  throughput,
+  workflowStats,
+} from "../stats.ts";
 import { errorResponses, jsonResponse } from "./_common.ts";
 
 const Window = z.object({
@@ -61,6 +76,14 @@ const health = createRoute({
   responses: { 200: jsonResponse(HealthStats, "Health"), ...errorResponses() },
 });
 
+const processes = createRoute({
+  method: "get",
+  path: "/api/stats/processes",
+  tags: ["Statistics"],
+  summary: "The processes that hold the file's partitions",
+  responses: { 200: jsonResponse(Processes, "Processes"), ...errorResponses() },
+});
+
 function allRoute(app: RoutesApp, backend: ApiBackend): void {
   app.openapi(all, async (c) => {
     const { minutes } = c.req.valid("query");
@@ -102,4 +125,8 @@ function halfRoutes(app: RoutesApp, reader: LoomReader): void {
 export function statsRoutes(app: RoutesApp, { backend }: RouteDeps): void {
   allRoute(app, backend);
   halfRoutes(app, backend.reader);
+  app.openapi(processes, async (c) => {
+    const [owners, ready] = await Promise.all([processStats(backend.reader), backend.ready()]);
+    return reply(c, Processes, { ...owners, this_process: ready.ownership?.ownerId ?? null }, 200);
+  });
 }

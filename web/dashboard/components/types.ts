@@ -38,8 +38,8 @@ export type SystemStats = z.infer<typeof S.SystemStats>;
 export type Throughput = z.infer<typeof S.Throughput>;
 /** `GET /api/stats/health`. */
 export type HealthStats = z.infer<typeof S.HealthStats>;
-/** Readiness, counts and the processes that hold the partitions (`GET /health/detailed`). */
-export type DetailedHealth = z.infer<typeof S.DetailedHealth>;
+/** The processes that hold the file's partitions (`GET /api/stats/processes`). */
+export type ProcessList = z.infer<typeof S.Processes>;
 /** A workflow graph (`GET /api/graphs/...`). */
 export type WorkflowGraph = z.infer<typeof S.WorkflowGraph>;
 /** A graph node. */

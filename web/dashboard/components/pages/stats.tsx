@@ -11,7 +11,7 @@ import { fmtCount } from "../format.ts";
 import { Layout } from "../layout.tsx";
 import { definePage, reloader } from "../page.ts";
 import { useLiveData } from "../runtime.ts";
-import type { DetailedHealth, HealthStats, SystemStats } from "../types.ts";
+import type { HealthStats, ProcessList, SystemStats } from "../types.ts";
 import { Badge, Card, Empty, Section, Time } from "../ui.tsx";
 
 /** The data of the statistics page. */
@@ -22,15 +22,12 @@ export interface StatsData {
   stats: SystemStats;
   /** `GET /api/stats/health`. */
   health: HealthStats;
-  /** `GET /health/detailed`, or `null` when it failed (503 while this process is not ready). */
-  detailed: DetailedHealth | null;
+  /** `GET /api/stats/processes`. */
+  processes: ProcessList;
 }
 
-function Processes(props: { detailed: DetailedHealth | null; now: number }) {
-  const d = props.detailed;
-  if (d === null) {
-    return <Empty>Could not read the processes (GET /health/detailed answered an error).</Empty>;
-  }
+function Processes(props: { list: ProcessList; now: number }) {
+  const d = props.list;
   if (d.processes.length === 0) {
     return <Empty>No process owns any of the {d.partition_count} partitions now.</Empty>;
   }
@@ -53,9 +50,7 @@ function Processes(props: { detailed: DetailedHealth | null; now: number }) {
             <tr>
               <td class="mono">
                 pid {p.pid}
-                {p.owner_id === d.readiness.owner_id
-                  ? <span class="muted">(this server)</span>
-                  : null}
+                {p.owner_id === d.this_process ? <span class="muted">(this server)</span> : null}
               </td>
               <td>{p.host}</td>
               <td>
@@ -95,13 +90,12 @@ export const stats = definePage<StatsData>({
   id: "stats",
   title: () => "Statistics",
   async load(api) {
-    const [s, health, detailed] = await Promise.all([
+    const [s, health, processes] = await Promise.all([
       api.get<SystemStats>("/api/stats?minutes=60"),
       api.get<HealthStats>("/api/stats/health"),
-      // 503 while this process is not ready: the rest of the page still shows.
-      api.get<DetailedHealth>("/health/detailed").catch(() => null),
+      api.get<ProcessList>("/api/stats/processes"),
     ]);
-    return { now: Date.now(), stats: s, health, detailed };
+    return { now: Date.now(), stats: s, health, processes };
   },
   feed: () => ({ kind: "all" }),
   Page(props) {
@@ -161,7 +155,7 @@ export const stats = definePage<StatsData>({
           <ThroughputChart data={d.stats.throughput} />
         </Section>
         <Section title="Processes">
-          <Processes detailed={d.detailed} now={d.now} />
+          <Processes list={d.processes} now={d.now} />
         </Section>
       </Layout>
     );
