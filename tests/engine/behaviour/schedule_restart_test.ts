@@ -121,15 +121,7 @@ Deno.test("engine.tick() fires the due schedules, without the scheduler's timer 
   assert.deepEqual(await engine.getHandle(fired("t", "10:01")).result(), { total: 1 });
 });
 
-// Two engines on one file rest on the partitions' leases (issue 13, a work in progress): under
-// load, their lease keeper meets SQLite's "database is locked" (an unhandled rejection) or leaves
-// a partition held but not served, and the test fails for that. It passes on a quiet machine;
-// LOOM_TEST_TWO_ENGINES=1 runs it. The race itself (two processes fire one schedule) is tested
-// without the leases in tests/engine/runtime/schedules/scheduler_test.ts.
-Deno.test({
-  name: "two engines on one file: each fire starts one run, and each schedule advances once [file]",
-  ignore: Deno.env.get("LOOM_TEST_TWO_ENGINES") !== "1",
-}, async () => {
+Deno.test("two engines on one file: each fire starts one run, and each schedule advances once [file]", async () => {
   await using dir = await tempDir();
   const kvPath = `${dir.path}/loom.kv`;
   const clock = new TestClock();
