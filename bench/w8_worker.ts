@@ -1,7 +1,7 @@
 /**
  * One of W8's owner processes: it joins the KV file (the first creates it), waits for the go
  * file, starts its share of W1's runs (ids `w8-<k>` with `k % of === index`), and reports each
- * run it completes, and, once, the first progress of a run in a partition it took after the go.
+ * run it completes, and the first progress of a run in each partition it took after the go.
  *
  * `deno run -A bench/w8_worker.ts --kv <file> --go <file> --index I --of N [--count 1000]
  *   [--steps 3]`
@@ -48,13 +48,14 @@ async function main(): Promise<void> {
   while (!await Deno.stat(values.go).then(() => true, () => false)) {
     await new Promise((r) => setTimeout(r, 5));
   }
-  const held = new Set(engine.health().partitions);
-  let tookOver = false;
+  // Partitions it held at the go, or has reported progress in since.
+  const seen = new Set(engine.health().partitions);
   const completed: number[] = [];
   engine.subscribe((change) => {
-    if (!tookOver && !held.has(partitionOf(change.workflowId, 16))) {
-      tookOver = true;
-      report("progressed", { at: Date.now() });
+    const partition = partitionOf(change.workflowId, 16);
+    if (!seen.has(partition)) {
+      seen.add(partition);
+      report("progressed", { at: Date.now(), partition });
     }
     if (change.status === WorkflowStatus.Completed) {
       completed.push(Date.now());
