@@ -50,15 +50,47 @@ async function waitUntil(
   }
 }
 
-/** Waits until no partition is held by `pid`, and says after how long. */
-async function takenFrom(kvPath: string, pid: number): Promise<number> {
-  const began = Date.now();
-  await waitUntil(`the partitions of pid ${pid} to be taken`, 15_000, async () => {
+function takenCheck(kvPath: string, pid: number): () => Promise<boolean> {
+  return async () => {
     const held = await holders(kvPath);
     return (held.get(pid)?.length ?? 0) === 0 &&
       [...held.values()].reduce((n, ps) => n + ps.length, 0) === 16;
-  }, kvPath);
+  };
+}
+
+/** Waits until no partition is held by `pid`, and says after how long. */
+async function takenFrom(kvPath: string, pid: number): Promise<number> {
+  const began = Date.now();
+  await waitUntil(
+    `the partitions of pid ${pid} to be taken`,
+    15_000,
+    takenCheck(kvPath, pid),
+    kvPath,
+  );
   return Date.now() - began;
+}
+
+/**
+ * Pauses `o` until the others have taken its partitions, and says after how long. A process
+ * stopped while it holds SQLite's write lock stops every writer of the file until it resumes
+ * (one writer per file: the README says so); then it is resumed a moment and paused again.
+ */
+async function pausedAndTaken(kvPath: string, o: Owner): Promise<number> {
+  for (let attempt = 1;; attempt++) {
+    o.signal("SIGSTOP");
+    const began = Date.now();
+    const taken = await Promise.race([
+      waitUntil("the paused owner's partitions", 8_000, takenCheck(kvPath, o.child.pid)).then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 9_000)),
+    ]);
+    if (taken) return Date.now() - began;
+    if (attempt === 5) throw new Error("The paused owner's partitions were never taken");
+    o.signal("SIGCONT");
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 async function exited(o: Owner): Promise<boolean> {
@@ -114,8 +146,7 @@ export const share: Scenario = {
       kills.push(await snapshot(kvPath, trace, ids));
       figures.killTakeoverMs = await takenFrom(kvPath, killed.child.pid);
 
-      paused.signal("SIGSTOP");
-      figures.pauseTakeoverMs = await takenFrom(kvPath, paused.child.pid);
+      figures.pauseTakeoverMs = await pausedAndTaken(kvPath, paused);
       await new Promise((r) => setTimeout(r, 300));
       // What was committed while it was paused: it must run none of it after it resumes.
       kills.push(await snapshot(kvPath, trace, ids));
