@@ -9,4 +9,4 @@ export { type InboxHandlers, InboxServer } from "./inbox_server.ts";
 export { type LeaseGate, LeaseKeeper, type LeaseKeeperOptions } from "./lease_keeper.ts";
 export { PendingStarts } from "./pending_starts.ts";
 export { recoverRuns, toEntry } from "./recovery.ts";
-export type { ActivityState, Item, Run } from "../run.ts";
+export type { ActivityState, InboxTicket, Item, Run } from "../run.ts";
