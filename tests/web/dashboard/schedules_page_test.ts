@@ -92,14 +92,14 @@ Deno.test({
       await openHydrated(page, `${server.url}/schedules`);
       const row = page.locator('tr[data-schedule="daily"]');
       await row.locator(".schedule-pause").click();
-      await row.locator(".schedule-resume").waitFor({ timeout: 10_000 });
+      await row.locator(".schedule-resume").waitFor({ timeout: 30_000 });
       assert.equal(await row.locator(".badge").textContent(), "PAUSED");
       assert.equal((await engine.schedules.get("daily")).paused, true);
       await row.locator(".schedule-resume").click();
-      await row.locator(".schedule-pause").waitFor({ timeout: 10_000 });
+      await row.locator(".schedule-pause").waitFor({ timeout: 30_000 });
       assert.equal((await engine.schedules.get("daily")).paused, false);
       await row.locator(".schedule-trigger").click();
-      await page.waitForSelector("#schedule-message a", { timeout: 10_000 });
+      await page.waitForSelector("#schedule-message a", { timeout: 30_000 });
       const started = await page.textContent("#schedule-message a") ?? "";
       assert.match(started, /^daily@/);
       await engine.getHandle(started).result();
