@@ -13,6 +13,7 @@ import {
   FanOutWorkflow,
   OrderWorkflow,
 } from "../../examples/mod.ts";
+import { writeGoldens } from "./_write.ts";
 
 const engine = await createEngine({ kvPath: ":memory:" });
 const runs = {
@@ -29,29 +30,5 @@ const runs = {
 };
 await new Promise((r) => setTimeout(r, 100));
 await runs.approval.signal("approve", { approved: false, by: "golden" });
-for (const [name, handle] of Object.entries(runs)) {
-  await handle.result();
-  const info = await handle.info();
-  const history = (await engine.reader.history(handle.workflowId)).map((h) => ({
-    kind: h.kind,
-    time: h.time,
-    events: h.events,
-  }));
-  const file = new URL(`./${name}.json`, import.meta.url);
-  await Deno.writeTextFile(
-    file,
-    JSON.stringify(
-      {
-        workflow: info.name,
-        version: info.version,
-        workflowId: info.workflowId,
-        input: info.input,
-        history,
-      },
-      null,
-      1,
-    ) + "\n",
-  );
-  console.log(`wrote ${file.pathname}`);
-}
+await writeGoldens(engine, runs);
 await engine.close();

@@ -10,6 +10,7 @@
 
 import { createEngine, type Engine, type WorkflowHandle } from "../../engine/mod.ts";
 import { HookFlow, StreamFlow } from "../fixtures/hook_flows.ts";
+import { writeGoldens } from "./_write.ts";
 
 const engine = await createEngine({ kvPath: ":memory:", publicUrl: "https://golden.example" });
 
@@ -34,29 +35,5 @@ const runs: Record<string, WorkflowHandle<unknown>> = {
 };
 await engine.resumeHook(await token(engine, "golden-hook"), { approved: true, by: "golden" });
 await engine.resumeHook(await token(engine, "golden-hook-early"), "early");
-for (const [name, handle] of Object.entries(runs)) {
-  await handle.result();
-  const info = await handle.info();
-  const history = (await engine.reader.history(handle.workflowId)).map((h) => ({
-    kind: h.kind,
-    time: h.time,
-    events: h.events,
-  }));
-  const file = new URL(`./${name}.json`, import.meta.url);
-  await Deno.writeTextFile(
-    file,
-    JSON.stringify(
-      {
-        workflow: info.name,
-        version: info.version,
-        workflowId: info.workflowId,
-        input: info.input,
-        history,
-      },
-      null,
-      1,
-    ) + "\n",
-  );
-  console.log(`wrote ${file.pathname}`);
-}
+await writeGoldens(engine, runs);
 await engine.close();
