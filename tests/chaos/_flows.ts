@@ -41,8 +41,13 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
-async function executions(trace: string, line: string): Promise<number> {
-  const text = await Deno.readTextFile(trace).catch(() => "");
+function executions(trace: string, line: string): number {
+  let text = "";
+  try {
+    text = Deno.readTextFileSync(trace);
+  } catch {
+    // No trace yet.
+  }
   return text.split("\n").filter((l) => l === line).length;
 }
 
@@ -54,10 +59,14 @@ export const bigResult = activity(
   ) => {
     const { workflowId } = activityContext();
     const line = `${workflowId} ${input.i} start`;
-    const before = await executions(input.trace, line);
-    await Deno.writeTextFile(input.trace, `${line}\n`, { append: true });
+    // Read and written synchronously, so the start line lands in the tick in which the engine
+    // checked its lease and called the activity: a process paused (SIGSTOP) in an await here
+    // would write it after it resumes, for an attempt that began before the pause, and the
+    // scenario would count it as a re-run of what another owner committed meanwhile.
+    const before = executions(input.trace, line);
+    Deno.writeTextFileSync(input.trace, `${line}\n`, { append: true });
     // Which process ran it: several owners share the file in the "share" scenario.
-    await Deno.writeTextFile(`${input.trace}.by`, `${Deno.pid}\n`, { append: true });
+    Deno.writeTextFileSync(`${input.trace}.by`, `${Deno.pid}\n`, { append: true });
     if (input.ms !== undefined) await new Promise((r) => setTimeout(r, input.ms));
     const [lo, hi] = input.first;
     const size = before === 0 ? lo + hash(line) % Math.max(1, hi - lo) : input.again;

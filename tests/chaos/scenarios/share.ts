@@ -39,6 +39,7 @@ async function waitUntil(
   timeoutMs: number,
   check: () => Promise<boolean>,
   kvPath?: string,
+  crew?: Crew,
 ) {
   const deadline = Date.now() + timeoutMs;
   while (!await check()) {
@@ -46,7 +47,53 @@ async function waitUntil(
       const held = kvPath === undefined ? "" : JSON.stringify([...await holders(kvPath)]);
       throw new Error(`Timed out waiting for ${what} ${held}`);
     }
+    await crew?.tend();
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function exited(o: Owner): Promise<boolean> {
+  return await Promise.race([o.child.status.then(() => true), Promise.resolve(false)]);
+}
+
+/**
+ * The owner processes, restarted as a supervisor would: an owner whose lease lapsed under load
+ * stops with "LOST" and exits 3, and a new process joins in its place. Without that, a lapse of
+ * the one live owner while another is paused leaves nobody to take the partitions.
+ */
+class Crew {
+  readonly all: Owner[] = [];
+  readonly live: Owner[] = [];
+  restarts = 0;
+  constructor(readonly config: OwnerConfig) {}
+
+  spawn(): Owner {
+    const o = Owner.spawn(this.config);
+    this.all.push(o);
+    this.live.push(o);
+    return o;
+  }
+
+  /** Takes `o` out of the crew (paused or killed by the scenario itself). */
+  remove(o: Owner): void {
+    this.live.splice(this.live.indexOf(o), 1);
+  }
+
+  /** Restarts every live owner that lost a lease; throws when one exited otherwise. */
+  async tend(): Promise<void> {
+    for (const [i, o] of this.live.entries()) {
+      if (!o.output.includes("LOST") && !await exited(o)) continue;
+      const code = await o.exit();
+      if (o.output.includes("DONE")) continue;
+      if (code !== 3) throw new Error(`An owner exited ${code}: ${o.errors.slice(-2000)}`);
+      this.live[i] = Owner.spawn(this.config);
+      this.all.push(this.live[i]!);
+      this.restarts++;
+    }
+  }
+
+  done(): boolean {
+    return this.live.some((o) => o.output.includes("DONE"));
   }
 }
 
@@ -59,13 +106,14 @@ function takenCheck(kvPath: string, pid: number): () => Promise<boolean> {
 }
 
 /** Waits until no partition is held by `pid`, and says after how long. */
-async function takenFrom(kvPath: string, pid: number): Promise<number> {
+async function takenFrom(kvPath: string, pid: number, crew: Crew): Promise<number> {
   const began = Date.now();
   await waitUntil(
     `the partitions of pid ${pid} to be taken`,
     15_000,
     takenCheck(kvPath, pid),
     kvPath,
+    crew,
   );
   return Date.now() - began;
 }
@@ -75,26 +123,25 @@ async function takenFrom(kvPath: string, pid: number): Promise<number> {
  * stopped while it holds SQLite's write lock stops every writer of the file until it resumes
  * (one writer per file: the README says so); then it is resumed a moment and paused again.
  */
-async function pausedAndTaken(kvPath: string, o: Owner): Promise<number> {
+async function pausedAndTaken(kvPath: string, o: Owner, crew: Crew): Promise<number> {
+  const check = takenCheck(kvPath, o.child.pid);
   for (let attempt = 1;; attempt++) {
     o.signal("SIGSTOP");
     const began = Date.now();
-    const taken = await Promise.race([
-      waitUntil("the paused owner's partitions", 8_000, takenCheck(kvPath, o.child.pid)).then(
-        () => true,
-        () => false,
-      ),
-      new Promise<boolean>((r) => setTimeout(() => r(false), 9_000)),
-    ]);
-    if (taken) return Date.now() - began;
+    while (Date.now() - began < 8_000) {
+      // A read waits while the paused process holds the write lock: given up after a second.
+      const taken = await Promise.race([
+        check(),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 1_000)),
+      ]);
+      if (taken) return Date.now() - began;
+      await crew.tend();
+      await new Promise((r) => setTimeout(r, 20));
+    }
     if (attempt === 5) throw new Error("The paused owner's partitions were never taken");
     o.signal("SIGCONT");
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-async function exited(o: Owner): Promise<boolean> {
-  return await Promise.race([o.child.status.then(() => true), Promise.resolve(false)]);
 }
 
 /** See the module doc. */
@@ -123,30 +170,41 @@ export const share: Scenario = {
       },
     };
     const ids = runIds(config.prefix, runs);
-    const owners: Owner[] = [];
+    const crew = new Crew(config);
     const kills: KillSnapshot[] = [];
     const figures: Record<string, number> = {};
     try {
       // The first creates the file alone; the others join it.
-      owners.push(Owner.spawn(config));
-      await owners[0]!.waitFor("READY", 60_000);
+      await crew.spawn().waitFor("READY", 60_000);
       const joining = Date.now();
-      owners.push(Owner.spawn(config), Owner.spawn(config));
-      await Promise.all(owners.map((o) => o.waitFor("READY", 60_000)));
-      await waitUntil("three processes to share the partitions", 20_000, async () => {
-        const held = await holders(kvPath);
-        return owners.every((o) => (held.get(o.child.pid)?.length ?? 0) >= 5);
-      });
+      crew.spawn();
+      crew.spawn();
+      await Promise.all(crew.live.map((o) => o.waitFor("READY", 60_000)));
+      await waitUntil(
+        "three processes to share the partitions",
+        20_000,
+        async () => {
+          const held = await holders(kvPath);
+          return crew.live.every((o) => (held.get(o.child.pid)?.length ?? 0) >= 5);
+        },
+        kvPath,
+        crew,
+      );
       figures.joinMs = Date.now() - joining;
       await Deno.writeTextFile(go, "");
       await new Promise((r) => setTimeout(r, size === "ci" ? 500 : 1_500));
 
-      const [first, killed, paused] = owners as [Owner, Owner, Owner];
+      const killed = crew.live[1]!;
+      crew.remove(killed);
       await killed.kill();
       kills.push(await snapshot(kvPath, trace, ids));
-      figures.killTakeoverMs = await takenFrom(kvPath, killed.child.pid);
+      figures.killTakeoverMs = await takenFrom(kvPath, killed.child.pid, crew);
 
-      figures.pauseTakeoverMs = await pausedAndTaken(kvPath, paused);
+      // One that still runs (one whose lease lapsed meanwhile was replaced by a new process).
+      await crew.tend();
+      const paused = crew.live[crew.live.length - 1]!;
+      crew.remove(paused);
+      figures.pauseTakeoverMs = await pausedAndTaken(kvPath, paused, crew);
       await new Promise((r) => setTimeout(r, 300));
       // What was committed while it was paused: it must run none of it after it resumes.
       kills.push(await snapshot(kvPath, trace, ids));
@@ -157,30 +215,19 @@ export const share: Scenario = {
       }
       figures.resumedSawLost = paused.output.includes("LOST") ? 1 : 0;
 
-      // A supervisor restarts it; it (and any owner that loses a lease later: a process whose
-      // lease lapsed under load stops and exits 3) joins again and takes a share.
-      const live = [first, Owner.spawn(config)];
-      owners.push(live[1]!);
-      figures.restarts = 1;
+      // A supervisor restarts it; it (and any owner that loses a lease later) joins again and
+      // takes a share.
+      crew.spawn();
+      crew.restarts++;
       const deadline = Date.now() + (size === "ci" ? 180_000 : 900_000);
-      while (!live.some((o) => o.output.includes("DONE"))) {
+      while (!crew.done()) {
         if (Date.now() > deadline) throw new Error("The runs did not all end in time");
-        for (const [i, o] of live.entries()) {
-          const lost = o.output.includes("LOST");
-          if (!lost && !await exited(o)) continue;
-          const code = await o.exit();
-          if (code !== 3 && !o.output.includes("DONE")) {
-            throw new Error(`An owner exited ${code}: ${o.errors.slice(-2000)}`);
-          }
-          if (o.output.includes("DONE")) continue;
-          live[i] = Owner.spawn(config);
-          owners.push(live[i]!);
-          figures.restarts++;
-        }
+        await crew.tend();
         await new Promise((r) => setTimeout(r, 50));
       }
+      figures.restarts = crew.restarts;
     } finally {
-      for (const o of owners) await o.kill();
+      for (const o of crew.all) await o.kill();
     }
     const by = (await Deno.readTextFile(`${trace}.by`)).split("\n").filter((l) => l !== "");
     figures.processesWorked = new Set(by).size;

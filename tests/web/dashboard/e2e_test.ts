@@ -102,7 +102,9 @@ Deno.test({
       await page.waitForSelector("#start-error");
       assert.match(await page.textContent("#start-error") ?? "", /Invalid JSON/);
       assert.equal(await page.isDisabled("#start-submit"), true);
-      await page.fill("#start-input", '{"ms": 700}');
+      // Long enough that the run is still sleeping when its page has loaded under CI's load
+      // (at 700 ms it had completed before the page was read).
+      await page.fill("#start-input", '{"ms": 6000}');
       await page.waitForSelector("#start-error", { state: "detached" });
       await Promise.all([page.waitForURL(/\/workflows\/[^/?]+$/), page.click("#start-submit")]);
       await page.waitForSelector('html[data-hydrated="true"]');
@@ -112,7 +114,7 @@ Deno.test({
       await page.waitForFunction(
         () => document.querySelector("h1 .badge")?.textContent === "COMPLETED",
         null,
-        { timeout: 10_000 },
+        { timeout: 30_000 },
       );
       assert.equal(
         await page.evaluate(() => (globalThis as unknown as { marker?: number }).marker),
