@@ -85,16 +85,17 @@ export class Starts {
       : checkWorkflowId(options.workflowId);
     const id = given ?? this.#newId();
     const partition = store.partitionOf(id);
+    const request = {
+      id,
+      name: def.name,
+      version: def.version,
+      description: def.description,
+      module: def.module,
+      input: payload,
+    };
     if (!this.#deps.runs(partition)) {
       // Another process runs this partition (or will): the record is written here.
-      const created = await this.#deps.remote.start({
-        id,
-        name: def.name,
-        version: def.version,
-        description: def.description,
-        module: def.module,
-        input: payload,
-      });
+      const created = await this.#deps.remote.start(request);
       if (!created && options.ifExists === "fail") throw new WorkflowAlreadyExistsError(id);
       return { workflowId: id, created };
     }
@@ -103,14 +104,7 @@ export class Starts {
       // A given id may be started by any process at the same moment (another owner, a client):
       // its record is created here only if absent, in one atomic write, and taken on at once.
       while (starting.has(id)) await starting.get(id)?.catch(() => {});
-      const created = !runs.has(id) && await this.#deps.remote.start({
-        id,
-        name: def.name,
-        version: def.version,
-        description: def.description,
-        module: def.module,
-        input: payload,
-      });
+      const created = !runs.has(id) && await this.#deps.remote.start(request);
       if (!created) {
         if (options.ifExists === "fail") throw new WorkflowAlreadyExistsError(id);
         return { workflowId: id, created: false };
