@@ -162,9 +162,15 @@ export class KvStore {
     return inputReference(workflowId, input, () => this.#writeId(workflowId));
   }
 
-  async #commitOp(mutations: Mutation[]): Promise<void> {
+  /**
+   * Commits one atomic operation that checks the epochs of `partitions` (the runs it writes;
+   * all held ones when not given): a write for one run waits on no other partition's epoch.
+   */
+  async #commitOp(mutations: Mutation[], partitions?: ReadonlySet<number>): Promise<void> {
     for (let attempt = 0;; attempt++) {
-      const fences = [...this.#fences];
+      const fences = [...this.#fences].filter(([p]) =>
+        partitions === undefined || partitions.has(p)
+      );
       const atomic = this.kv.atomic();
       for (const [partition, fence] of fences) {
         atomic.check({ key: keys.epoch(partition), versionstamp: fence.versionstamp });
@@ -249,7 +255,8 @@ export class KvStore {
     if (transitions.length === 0) return [];
     const packed = transitions.map((t) => pack(t, () => this.#writeId(t.workflowId)));
     const p = plan(packed);
-    for (const op of p.chunkOps) await this.#commitOp(op);
+    const batch = new Set(transitions.map((t) => this.partitionOf(t.workflowId)));
+    for (const op of p.chunkOps) await this.#commitOp(op, batch);
     if (p.chunkOps.length > 0 && this.#onChunksWritten !== undefined) {
       await this.#onChunksWritten(p.separate.map((i) => (packed[i] as Packed).workflowId));
     }
@@ -289,7 +296,10 @@ export class KvStore {
       const ids = members.map((m) => (packed[m] as Packed).workflowId);
       if (!ids.some((id) => refused.has(id))) {
         try {
-          await this.#commitOp(p.ops[i] as Mutation[]);
+          await this.#commitOp(
+            p.ops[i] as Mutation[],
+            new Set(ids.map((id) => this.partitionOf(id))),
+          );
           continue;
         } catch (e) {
           if (e instanceof FenceLost) throw e;

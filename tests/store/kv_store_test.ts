@@ -216,16 +216,28 @@ storeTest("refuses the later transitions of a run whose transition was refused",
   assert.equal((await store.getWorkflow("run"))?.entries, 1);
 });
 
-storeTest("stops every commit once the owner's fence has moved", async (store) => {
-  await fenceAll(store, "test", { ownerId: "me" });
-  await store.commit([transition("before")]);
-  // Another process takes one partition, not necessarily the one of the next run: every commit
-  // checks every epoch this process holds, so nothing more lands.
-  const other = store.partitionOf("after") === 0 ? 1 : 0;
-  await store.kv.set(keys.epoch(other), { epoch: 99, ownerId: "someone else" });
-  await assert.rejects(store.commit([transition("after")]), FenceLost);
-  assert.equal(await store.getWorkflow("after"), undefined);
-});
+storeTest(
+  "refuses a commit once its run's partition's epoch has moved, and only then",
+  async (store) => {
+    await fenceAll(store, "test", { ownerId: "me" });
+    await store.commit([transition("before")]);
+    // Another process takes the partition of "after": its commit checks that epoch and fails.
+    const taken = store.partitionOf("after");
+    await store.kv.set(keys.epoch(taken), { epoch: 99, ownerId: "someone else" });
+    await assert.rejects(store.commit([transition("after")]), FenceLost);
+    assert.equal(await store.getWorkflow("after"), undefined);
+    // A run of a partition still held lands: its commit checks only its own partition's epoch.
+    let other = 0;
+    while (store.partitionOf(`held-${other}`) === taken) other++;
+    await store.commit([transition(`held-${other}`)]);
+    assert.equal((await store.getWorkflow(`held-${other}`))?.id, `held-${other}`);
+    // In one operation with a run of the taken partition, nothing lands.
+    await assert.rejects(store.commit([transition("held-x"), transition("after")]), FenceLost);
+    if (store.partitionOf("held-x") !== taken) {
+      assert.equal(await store.getWorkflow("held-x"), undefined);
+    }
+  },
+);
 
 storeTest("keeps open tasks in records and finished ones in the task log", async (store) => {
   const task = (id: number, workflowId: string, status: TaskRecord["status"]): TaskRecord => ({
