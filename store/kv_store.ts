@@ -48,7 +48,7 @@ export class KvStore {
   readonly kv: Deno.Kv;
   /** Name of the database, for messages. */
   readonly where: string;
-  /** The epochs this owner holds, by partition: every commit checks them all. */
+  /** The epochs this owner holds, by partition: a commit checks those of the runs it writes. */
   readonly #fences = new Map<number, { versionstamp: string; ids: WriteIds }>();
   /** Atomic operations being committed. */
   readonly #inFlight = new Set<Promise<unknown>>();
@@ -130,7 +130,7 @@ export class KvStore {
     this.#fences.delete(partition);
   }
 
-  /** The partitions whose epochs every commit checks. */
+  /** The partitions whose epochs commits check (each those of the runs it writes). */
   get fencedPartitions(): number[] {
     return [...this.#fences.keys()];
   }

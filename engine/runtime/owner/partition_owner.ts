@@ -1,6 +1,6 @@
 /**
- * What an owner does with the partitions it holds: taking them on (every commit checks their
- * epochs, orphaned chunks go, their unfinished runs are recovered), serving them, and handing
+ * What an owner does with the partitions it holds: taking them on (a commit of their runs checks
+ * their epochs, orphaned chunks go, their unfinished runs are recovered), serving them, and handing
  * them over to a process that joined (its runs settle, are let go, and their callers read from
  * the store from then on).
  *
@@ -74,7 +74,7 @@ export class PartitionOwner {
   }
 
   /**
-   * Takes partitions on: every commit checks their epochs from now on, chunks that no record
+   * Takes partitions on: commits of their runs check their epochs from now on, chunks that no record
    * references go (no write of an older epoch can land any more), and their unfinished runs
    * are recovered.
    *
