@@ -29,6 +29,11 @@ export class Child implements AsyncDisposable {
    * @param script The script.
    * @param args Its arguments.
    */
+  /** Its process id. */
+  get pid(): number {
+    return this.#process.pid;
+  }
+
   constructor(script: URL, args: string[]) {
     this.spawnedAt = performance.now();
     this.spawnedAtEpoch = Date.now();

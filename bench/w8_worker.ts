@@ -48,8 +48,14 @@ async function main(): Promise<void> {
   while (!await Deno.stat(values.go).then(() => true, () => false)) {
     await new Promise((r) => setTimeout(r, 5));
   }
-  // Partitions it held at the go, or has reported progress in since.
+  // Partitions it held at the go, or has reported progress in since it last took them: one it
+  // gives up is forgotten, so that progress after it takes it again (from a killed process) is
+  // reported again.
   const seen = new Set(engine.health().partitions);
+  const forget = setInterval(() => {
+    const held = new Set(engine.health().partitions);
+    for (const p of seen) if (!held.has(p)) seen.delete(p);
+  }, 50);
   const completed: number[] = [];
   engine.subscribe((change) => {
     const partition = partitionOf(change.workflowId, 16);
@@ -71,6 +77,7 @@ async function main(): Promise<void> {
   report("started", { count: mine.length });
   // Ends when told (the harness reads the store for the totals).
   await new Promise<void>((resolve) => Deno.addSignalListener("SIGTERM", resolve));
+  clearInterval(forget);
   report("done", { completed });
   await engine.close();
 }

@@ -9,6 +9,7 @@
  */
 
 import { EventType, LoomReader, WorkflowStatus } from "../../engine/mod.ts";
+import { ownerProcesses, partitionOf, runIdsWithStatus } from "../../store/mod.ts";
 import { within } from "../env.ts";
 import { Child } from "../subprocess.ts";
 import { w8Ids } from "../w8_worker.ts";
@@ -64,10 +65,42 @@ async function allCompleted(kvPath: string, ids: string[], timeoutMs: number): P
       if ((counts[WorkflowStatus.Completed] ?? 0) >= ids.length) return;
       await new Promise((r) => setTimeout(r, 20));
     }
+    // What is left, and who holds its partitions.
+    const left = (await reader.runs(ids)).filter((r) => r?.status !== WorkflowStatus.Completed)
+      .slice(0, 5).map((r) => `${r?.id} ${r?.status} p${r?.partition}`);
+    const owners = (await ownerProcesses(kv, 16)).map((o) => `${o.pid}: ${o.partitions}`);
+    throw new Error(
+      `W8: the runs did not all complete within ${timeoutMs} ms (${left.join(", ")}; owners ${
+        owners.join("; ")
+      })`,
+    );
   } finally {
     kv.close();
   }
-  throw new Error(`W8: the runs did not all complete within ${timeoutMs} ms`);
+}
+
+/**
+ * The owner whose partitions hold the most unfinished runs now, and how many (the one to kill:
+ * killing a process whose runs have all completed measures no takeover).
+ */
+async function busiest(kvPath: string, children: Child[]): Promise<[number, number]> {
+  const kv = await Deno.openKv(kvPath);
+  try {
+    const held = new Map((await ownerProcesses(kv, 16)).map((o) => [o.pid, o.partitions]));
+    const running = new Map<number, number>();
+    for (const id of await runIdsWithStatus(kv, WorkflowStatus.Running)) {
+      const p = partitionOf(id, 16);
+      running.set(p, (running.get(p) ?? 0) + 1);
+    }
+    let best: [number, number] = [-1, 0];
+    children.forEach((c, i) => {
+      const n = (held.get(c.pid) ?? []).reduce((sum, p) => sum + (running.get(p) ?? 0), 0);
+      if (n > best[1]) best = [i, n];
+    });
+    return best;
+  } finally {
+    kv.close();
+  }
 }
 
 async function phase(
@@ -110,9 +143,10 @@ async function phase(
     // A supervisor's part: an owner that stopped (a lease it lost under load: it exits) is
     // started again, as the README asks of a deployment; its share's starts are idempotent.
     let killedAt: number | undefined;
+    let victimIndex = -1;
     supervise = setInterval(() => {
       children.forEach((c, i) => {
-        if (!c.exited || (killedAt !== undefined && i === 1)) return;
+        if (!c.exited || (killedAt !== undefined && i === victimIndex)) return;
         restarts++;
         children[i] = new Child(WORKER, args(i));
       });
@@ -124,14 +158,21 @@ async function phase(
             const done = children.reduce((n, c) => n + c.lastCount("completed"), 0);
             // Every start acknowledged first: a start the victim never answered is not a run.
             const started = children.every((c) => c.messages("started").length > 0);
-            if (started && done >= WORKFLOWS * 0.4) return;
+            if (started && done >= WORKFLOWS * 0.4) {
+              // The one with the most runs still to do in its partitions.
+              const [i, unfinished] = await busiest(kvPath, children);
+              if (unfinished > 0) {
+                victimIndex = i;
+                return;
+              }
+            }
             await new Promise((r) => setTimeout(r, 2));
           }
         })(),
         120_000,
-        "every start answered and 40 % of W8's runs completed",
+        "every start answered, 40 % of W8's runs completed, and an owner with runs to do",
       );
-      const victim = children[1]!;
+      const victim = children[victimIndex]!;
       killedAt = Date.now();
       victim.kill("SIGKILL");
       await victim.status;
@@ -147,7 +188,9 @@ async function phase(
       restarts,
     };
     if (killedAt !== undefined) {
-      const progressed = children.filter((_, i) => i !== 1).flatMap((c) => c.messages("progressed"))
+      const progressed = children.filter((_, i) => i !== victimIndex).flatMap((c) =>
+        c.messages("progressed")
+      )
         .map((m) => Number(m.at)).filter((t) => t >= killedAt!);
       out.killedToProgressMs = progressed.length === 0 ? NaN : Math.min(...progressed) - killedAt;
     }
