@@ -400,6 +400,12 @@ Deno.test({
           () => [document.documentElement.scrollWidth, innerWidth],
         );
         assert.ok(scroll <= inner, `${path} scrolls sideways on a phone: ${scroll} > ${inner}`);
+        // A message keeps a readable width (its table scrolls sideways inside its frame).
+        const widths = await page.evaluate(() =>
+          [...document.querySelectorAll("td.message")].map((td) => td.getBoundingClientRect().width)
+        );
+        if (path === "/events") assert.ok(widths.length > 0, "/events lists messages");
+        for (const w of widths) assert.ok(w >= 200, `${path}: a message is ${w}px wide on a phone`);
       }
       assert.deepEqual(errors, []);
     }, { width: 390, height: 844 });
