@@ -89,11 +89,50 @@ Deno.test({
     });
     await withBrowser(async (open) => {
       const { page, errors } = await open();
+      // The answer to the page's first read of the list (when its feed opens) is held until
+      // after the pause landed: it brings the state from before the pause, which must not win.
+      let releaseFirst = () => {};
+      const firstHeld = Promise.withResolvers<void>();
+      const listReads: string[] = [];
+      await page.route(/\/api\/schedules$/, async (route) => {
+        if (route.request().method() !== "GET") return route.continue();
+        listReads.push(route.request().url());
+        if (listReads.length > 1) return route.continue();
+        const answer = await route.fetch();
+        const gate = Promise.withResolvers<void>();
+        releaseFirst = gate.resolve;
+        firstHeld.resolve();
+        await gate.promise;
+        await route.fulfill({ response: answer });
+      });
+      const listDone: number[] = [];
+      page.on("requestfinished", (r) => {
+        if (/\/api\/schedules$/.test(r.url()) && r.method() === "GET") listDone.push(Date.now());
+      });
       await openHydrated(page, `${server.url}/schedules`);
+      await firstHeld.promise;
       const row = page.locator('tr[data-schedule="daily"]');
+      await row.locator(".badge").evaluate((badge) => {
+        const seen: string[] = [];
+        (globalThis as unknown as { badges: string[] }).badges = seen;
+        new MutationObserver(() => seen.push(badge.textContent ?? "")).observe(badge, {
+          subtree: true,
+          characterData: true,
+          childList: true,
+        });
+      });
       await row.locator(".schedule-pause").click();
       await row.locator(".schedule-resume").waitFor({ timeout: 30_000 });
+      releaseFirst();
+      await eventually("the held read and one after the pause", () => listDone.length >= 2, 30_000);
+      // Let the page handle the last answer before looking at what it showed.
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 100)));
       assert.equal(await row.locator(".badge").textContent(), "PAUSED");
+      assert.deepEqual(
+        await page.evaluate(() => (globalThis as unknown as { badges: string[] }).badges),
+        ["PAUSED"],
+        "the badge never went back to ACTIVE",
+      );
       assert.equal((await engine.schedules.get("daily")).paused, true);
       await row.locator(".schedule-resume").click();
       await row.locator(".schedule-pause").waitFor({ timeout: 30_000 });

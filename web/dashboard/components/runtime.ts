@@ -99,6 +99,18 @@ export function useRuntime(): Runtime {
   return useContext(RuntimeContext);
 }
 
+/** A page's live data, and a way to read it again at once. */
+export interface Live<T> {
+  /** The current data. */
+  data: T;
+  /**
+   * Reads the data again now, after a change the feed does not announce (pausing a schedule).
+   * A read that began before the call cannot overwrite what the new read brings: its result is
+   * dropped, so a page never shows the state from before its own action.
+   */
+  refresh: () => void;
+}
+
 /**
  * Keeps a page's data current: reloads it (at most once per `minGapMs`) when the live feed
  * brings a message that `relevant` accepts, and once when the feed (re)connects. Nothing is
@@ -108,20 +120,24 @@ export function useRuntime(): Runtime {
  * @param load Reads the data again through the API.
  * @param relevant Tells whether a message may change the data.
  * @param minGapMs Shortest time between two reloads.
- * @returns The current data.
+ * @returns The current data and `refresh`.
+ *
+ * @ignore Its type is Preact's or is derived from the API's zod schemas, which the generated
+ * docs do not cover; see the module's source.
  */
-export function useLiveData<T>(
+export function useLive<T>(
   initial: T,
   load: (api: Api) => Promise<T>,
   relevant: (m: FeedMessage) => boolean,
   minGapMs = 500,
-): T {
+): Live<T> {
   const rt = useRuntime();
   const [data, setData] = useState(initial);
   const loadRef = useRef(load);
   loadRef.current = load;
   const relevantRef = useRef(relevant);
   relevantRef.current = relevant;
+  const refreshRef = useRef(() => {});
   useEffect(() => setData(initial), [initial]);
   useEffect(() => {
     if (!rt.browser) return;
@@ -130,6 +146,8 @@ export function useLiveData<T>(
     let again = false;
     let last = 0;
     let stopped = false;
+    // A refresh moves the generation on; a read keeps its result only if none came between.
+    let generation = 0;
     const run = async () => {
       if (running) {
         again = true;
@@ -137,9 +155,10 @@ export function useLiveData<T>(
       }
       running = true;
       last = Date.now();
+      const started = generation;
       try {
         const next = await loadRef.current(rt.api);
-        if (!stopped) setData(next);
+        if (!stopped && started === generation) setData(next);
       } catch {
         // The next message tries again; the page keeps what it shows.
       } finally {
@@ -158,16 +177,41 @@ export function useLiveData<T>(
         run();
       }, wait);
     };
+    refreshRef.current = () => {
+      generation++;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      run();
+    };
     const unsubscribe = rt.subscribe((m) => {
       if (m.type === "open" || relevantRef.current(m)) schedule();
     });
     return () => {
       stopped = true;
+      refreshRef.current = () => {};
       unsubscribe();
       if (timer !== undefined) clearTimeout(timer);
     };
   }, [rt, minGapMs]);
-  return data;
+  return { data, refresh: () => refreshRef.current() };
+}
+
+/**
+ * {@linkcode useLive}'s data alone, for a page whose actions the feed announces.
+ *
+ * @param initial The data the server rendered.
+ * @param load Reads the data again through the API.
+ * @param relevant Tells whether a message may change the data.
+ * @param minGapMs Shortest time between two reloads.
+ * @returns The current data.
+ */
+export function useLiveData<T>(
+  initial: T,
+  load: (api: Api) => Promise<T>,
+  relevant: (m: FeedMessage) => boolean,
+  minGapMs = 500,
+): T {
+  return useLive(initial, load, relevant, minGapMs).data;
 }
 
 /**

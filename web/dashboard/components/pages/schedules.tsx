@@ -9,7 +9,7 @@
 import { useEffect, useState } from "../../_deps.ts";
 import { Layout } from "../layout.tsx";
 import { definePage, reloader } from "../page.ts";
-import { useLiveData, useNow } from "../runtime.ts";
+import { useLive, useNow } from "../runtime.ts";
 import { ScheduleActions, type ScheduleOutcome } from "../schedule_actions.tsx";
 import type { Schedule } from "../types.ts";
 import { Badge, Card, Empty, Time } from "../ui.tsx";
@@ -73,7 +73,12 @@ export const schedules = definePage<SchedulesData>({
   },
   feed: () => ({ kind: "all" }),
   Page(props) {
-    const live = useLiveData(props.data, reloader(schedules, props), () => true, 1000);
+    const { data: live, refresh } = useLive(
+      props.data,
+      reloader(schedules, props),
+      () => true,
+      1000,
+    );
     const [rows, setRows] = useState(live.schedules);
     const [message, setMessage] = useState<{ text: string; run?: string; error?: boolean }>();
     useEffect(() => setRows(live.schedules), [live]);
@@ -84,6 +89,8 @@ export const schedules = definePage<SchedulesData>({
         const changed = o.schedule;
         setRows((all) => all.map((s) => s.id === changed.id ? changed : s));
         setMessage({ text: `Schedule "${changed.id}" ${changed.paused ? "paused" : "resumed"}` });
+        // The feed does not announce a pause: read again, and drop a read from before it.
+        refresh();
       } else if (o.started !== undefined) setMessage({ text: "Started ", run: o.started });
     };
     const paused = rows.filter((s) => s.paused).length;
