@@ -2,6 +2,9 @@
  * How a long-running command (`serve`, `worker`, `web`) is stopped: SIGINT, SIGTERM, or an abort
  * signal (tests). The first signal starts a graceful shutdown; a second one, or a shutdown that
  * takes longer than the grace period, ends the process at once with `128 + the signal's number`.
+ * Signals within {@linkcode REPEAT_WINDOW_MS} of the first are that one stop delivered again, not
+ * a second: Ctrl-C in a terminal signals the whole process group, and `deno task` forwards the
+ * signal it got to its child as well, sometimes twice.
  *
  * @module
  */
@@ -17,6 +20,26 @@ export const SIGNAL_EXIT_CODE: Readonly<Record<"SIGINT" | "SIGTERM", number>> = 
 
 /** Time a shutdown may take beyond the engine's grace period before the process is ended. */
 export const SHUTDOWN_MARGIN_MS = 1000;
+
+/** Signals this soon after the first (in ms) repeat it: they do not end the process. */
+export const REPEAT_WINDOW_MS = 1000;
+
+/**
+ * What a signal does: `stop` (the first: a graceful shutdown), `repeat` (the first one
+ * delivered again, within {@linkcode REPEAT_WINDOW_MS}: nothing), or `force` (a second stop:
+ * end the process at once).
+ *
+ * @param firstAt When the first signal came (ms, monotonic), or `undefined` before it.
+ * @param now Now (ms, same clock).
+ * @returns The effect.
+ */
+export function signalEffect(
+  firstAt: number | undefined,
+  now: number,
+): "stop" | "repeat" | "force" {
+  if (firstAt === undefined) return "stop";
+  return now - firstAt < REPEAT_WINDOW_MS ? "repeat" : "force";
+}
 
 /** Options of {@linkcode watchStop}. */
 export interface WatchStopOptions {
@@ -39,7 +62,8 @@ export interface StopWatch extends Disposable {
 /**
  * Listens for SIGINT and SIGTERM (and `signal`) until disposed. After the first signal, the
  * process has the grace period plus {@linkcode SHUTDOWN_MARGIN_MS} to shut down before it is
- * ended with {@linkcode SIGNAL_EXIT_CODE}; a second signal ends it at once.
+ * ended with {@linkcode SIGNAL_EXIT_CODE}; a second signal ends it at once, unless it repeats
+ * the first ({@linkcode signalEffect}).
  *
  * @param options Abort signal, grace period, how to end the process.
  * @returns The watch.
@@ -49,13 +73,16 @@ export function watchStop(options: WatchStopOptions = {}): StopWatch {
   const graceMs = options.graceMs ?? 5000;
   let resolveStop: (reason: StopReason) => void = () => {};
   const stopped = new Promise<StopReason>((resolve) => resolveStop = resolve);
-  let first: "SIGINT" | "SIGTERM" | undefined;
+  let firstAt: number | undefined;
   let deadline: ReturnType<typeof setTimeout> | undefined;
   const listeners: [Deno.Signal, () => void][] = [];
   for (const sig of ["SIGINT", "SIGTERM"] as const) {
     const listener = () => {
-      if (first !== undefined) return exit(SIGNAL_EXIT_CODE[sig]);
-      first = sig;
+      const now = performance.now();
+      const effect = signalEffect(firstAt, now);
+      if (effect === "repeat") return;
+      if (effect === "force") return exit(SIGNAL_EXIT_CODE[sig]);
+      firstAt = now;
       resolveStop(sig);
       const timer = setTimeout(() => exit(SIGNAL_EXIT_CODE[sig]), graceMs + SHUTDOWN_MARGIN_MS);
       Deno.unrefTimer(timer);
