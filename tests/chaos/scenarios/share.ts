@@ -52,6 +52,41 @@ async function waitUntil(
   }
 }
 
+/** Whether the process `pid` has started an activity (the chaos activity notes its pid). */
+async function hasWorked(trace: string, pid: number): Promise<boolean> {
+  try {
+    return (await Deno.readTextFile(`${trace}.by`)).split("\n").includes(String(pid));
+  } catch {
+    return false; // No activity yet.
+  }
+}
+
+/**
+ * Waits until one of `candidates` (live owners, in order of preference; a restart may replace
+ * one meanwhile) has started an activity, and returns it, so that a kill or a pause lands on a
+ * process at work: under load, the first activities can start seconds after the runs are let go.
+ */
+async function atWork(trace: string, crew: Crew, candidates: () => Owner[]): Promise<Owner> {
+  let found: Owner | undefined;
+  await waitUntil(
+    "an owner to start an activity",
+    60_000,
+    async () => {
+      for (const o of candidates()) {
+        if (o.output.includes("LOST") || await exited(o)) continue;
+        if (await hasWorked(trace, o.child.pid)) {
+          found = o;
+          return true;
+        }
+      }
+      return false;
+    },
+    undefined,
+    crew,
+  );
+  return found!;
+}
+
 async function exited(o: Owner): Promise<boolean> {
   return await Promise.race([o.child.status.then(() => true), Promise.resolve(false)]);
 }
@@ -194,7 +229,7 @@ export const share: Scenario = {
       await Deno.writeTextFile(go, "");
       await new Promise((r) => setTimeout(r, size === "ci" ? 500 : 1_500));
 
-      const killed = crew.live[1]!;
+      const killed = await atWork(trace, crew, () => [...crew.live.slice(1), crew.live[0]!]);
       crew.remove(killed);
       await killed.kill();
       kills.push(await snapshot(kvPath, trace, ids));
@@ -202,7 +237,7 @@ export const share: Scenario = {
 
       // One that still runs (one whose lease lapsed meanwhile was replaced by a new process).
       await crew.tend();
-      const paused = crew.live[crew.live.length - 1]!;
+      const paused = await atWork(trace, crew, () => [...crew.live].reverse());
       crew.remove(paused);
       figures.pauseTakeoverMs = await pausedAndTaken(kvPath, paused, crew);
       await new Promise((r) => setTimeout(r, 300));
