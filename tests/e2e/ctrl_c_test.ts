@@ -8,7 +8,6 @@
 
 import assert from "node:assert/strict";
 import { cliEnv, type RunningLoom, spawnLoom, spawnProcess } from "../cli/_cli.ts";
-import { REPEAT_WINDOW_MS } from "../../cli/_stop.ts";
 import { tempDir } from "../_helpers.ts";
 import { REPO_ROOT } from "./_file_server.ts";
 
@@ -73,12 +72,10 @@ Deno.test("a SIGINT soon after the first repeats it: one graceful stop, exit 0",
     { cwd: dir.path, env: { NO_COLOR: "1" } },
   );
   await proc.waitFor("API: ", 60_000);
-  const first = performance.now();
   proc.child.kill("SIGINT");
-  // Once the first is handled, so that the kernel does not merge the two.
+  // Once the first is handled (the kernel merges two signals still pending), and well within
+  // the window: the process printed this when it handled the first.
   await proc.waitFor("Shutting down...");
-  const gap = performance.now() - first;
-  assert.ok(gap < REPEAT_WINDOW_MS, `the first signal took ${gap} ms to be handled`);
   proc.child.kill("SIGINT");
   assert.equal(await exitCode(proc), 0, proc.stdout() + proc.stderr());
   assert.equal(shutdowns(proc), 1, proc.stdout());
