@@ -23,7 +23,7 @@ export const REPO_ROOT: string = fileURLToPath(new URL("../../", import.meta.url
 
 /** A running file server. */
 export interface FileServer extends AsyncDisposable {
-  /** Its base URL, ending with `/` (`http://127.0.0.1:PORT/`). */
+  /** Its base URL, ending with `/` (`http://127.0.0.1:PORT/<uuid>/`); paths are under it. */
   url: string;
   /** Paths requested so far. */
   requests: string[];
@@ -37,8 +37,13 @@ export interface FileServer extends AsyncDisposable {
  */
 export function serveFiles(root: string = REPO_ROOT): FileServer {
   const requests: string[] = [];
+  // A fresh first segment per server: Deno caches remote modules by URL, and a port used by an
+  // earlier run (of this checkout or another) would otherwise hand out what that run served.
+  const base = `/${crypto.randomUUID()}`;
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    const path = decodeURIComponent(new URL(req.url).pathname);
+    const full = decodeURIComponent(new URL(req.url).pathname);
+    if (!full.startsWith(`${base}/`)) return new Response("not found", { status: 404 });
+    const path = full.slice(base.length);
     requests.push(path);
     const file = normalize(join(root, path));
     if (!file.startsWith(normalize(root))) return new Response("forbidden", { status: 403 });
@@ -51,7 +56,7 @@ export function serveFiles(root: string = REPO_ROOT): FileServer {
     }
   });
   return {
-    url: `http://127.0.0.1:${server.addr.port}/`,
+    url: `http://127.0.0.1:${server.addr.port}${base}/`,
     requests,
     [Symbol.asyncDispose]: () => server.shutdown(),
   };
