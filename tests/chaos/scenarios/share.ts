@@ -52,12 +52,13 @@ async function waitUntil(
   }
 }
 
-/** Whether the process `pid` has started an activity (the chaos activity notes its pid). */
-async function hasWorked(trace: string, pid: number): Promise<boolean> {
+/** The pids of the processes that started an activity (the chaos activity notes its pid). */
+async function pidsAtWork(trace: string): Promise<Set<string>> {
   try {
-    return (await Deno.readTextFile(`${trace}.by`)).split("\n").includes(String(pid));
+    const lines = (await Deno.readTextFile(`${trace}.by`)).split("\n");
+    return new Set(lines.filter((l) => l !== ""));
   } catch {
-    return false; // No activity yet.
+    return new Set(); // No activity yet.
   }
 }
 
@@ -74,7 +75,7 @@ async function atWork(trace: string, crew: Crew, candidates: () => Owner[]): Pro
     async () => {
       for (const o of candidates()) {
         if (o.output.includes("LOST") || await exited(o)) continue;
-        if (await hasWorked(trace, o.child.pid)) {
+        if ((await pidsAtWork(trace)).has(String(o.child.pid))) {
           found = o;
           return true;
         }
@@ -264,8 +265,7 @@ export const share: Scenario = {
     } finally {
       for (const o of crew.all) await o.kill();
     }
-    const by = (await Deno.readTextFile(`${trace}.by`)).split("\n").filter((l) => l !== "");
-    figures.processesWorked = new Set(by).size;
+    figures.processesWorked = (await pidsAtWork(trace)).size;
     if (figures.processesWorked < 3) {
       throw new Error(`Only ${figures.processesWorked} processes ran activities`);
     }
